@@ -1,0 +1,126 @@
+import type { ServerUnaryCall, ServiceError, sendUnaryData, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { trace } from '@opentelemetry/api';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import { protoPackageDefinition } from '@glasshouse/contracts';
+import type { ServiceMetrics } from '../metrics.js';
+import { observeDuration } from '../metrics.js';
+import type { Implementation, ServiceDefinition, UnaryHandler } from './definition.js';
+import { fullMethodName, serviceNameOf } from './definition.js';
+import { RpcError, STATUS_NAMES } from './errors.js';
+
+export interface GrpcServerOptions {
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** Most bytes a request may have; larger ones are refused with RESOURCE_EXHAUSTED. */
+  maxReceiveMessageBytes?: number;
+}
+
+type ServingStatus = 'SERVING' | 'NOT_SERVING';
+
+/**
+ * A gRPC server with the standard health and reflection services, and handlers wrapped so
+ * that every call is measured (rpc_server_call_duration_seconds with a trace exemplar) and
+ * every error becomes a deliberate status: RpcError keeps its code, anything else is logged
+ * and answered INTERNAL without its details.
+ */
+export class GrpcServer {
+  private readonly server: Server;
+  private readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
+  private readonly serviceNames: string[] = [];
+  private port: number | undefined;
+
+  constructor(private readonly options: GrpcServerOptions) {
+    this.server = new Server({
+      'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? 4 * 1024 * 1024,
+    });
+    this.health.addToServer(this.server);
+    new ReflectionService(protoPackageDefinition()).addToServer(this.server);
+  }
+
+  add<S extends ServiceDefinition>(definition: S, implementation: Implementation<S>): this {
+    const handlers: UntypedServiceImplementation = {};
+    for (const key of Object.keys(definition)) {
+      const method = definition[key];
+      const handler = implementation[key];
+      if (!method || !handler) throw new Error(`no handler for ${key}`);
+      handlers[key] = this.wrap(fullMethodName(method.path), handler);
+    }
+    this.server.addService(definition, handlers);
+    const name = serviceNameOf(definition);
+    this.serviceNames.push(name);
+    this.health.setStatus(name, 'NOT_SERVING');
+    return this;
+  }
+
+  /** Binds and starts serving; returns the bound port (useful with port 0 in tests). */
+  async listen(host: string, port: number): Promise<number> {
+    this.port = await new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      );
+    });
+    this.setServing('SERVING');
+    return this.port;
+  }
+
+  get boundPort(): number | undefined {
+    return this.port;
+  }
+
+  setServing(state: ServingStatus): void {
+    this.health.setStatus('', state);
+    for (const name of this.serviceNames) this.health.setStatus(name, state);
+  }
+
+  /** Stops accepting calls, lets in-flight ones finish for up to graceMs, then cancels the rest. */
+  async shutdown(graceMs = 5000): Promise<void> {
+    this.setServing('NOT_SERVING');
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private wrap<Req, Res>(
+    method: string,
+    handler: UnaryHandler<Req, Res>,
+  ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
+    const { logger, metrics } = this.options;
+    return (call, callback) => {
+      const start = process.hrtime.bigint();
+      const span = trace.getActiveSpan();
+      const finish = (code: status, errorType?: string): void => {
+        const labels = { rpc_system: 'grpc', rpc_method: method, rpc_grpc_status_code: STATUS_NAMES[code] ?? String(code) };
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        observeDuration(metrics.rpcServerDuration, errorType ? { ...labels, error_type: errorType } : labels, seconds, span);
+      };
+      const context = { method, metadata: call.metadata, deadline: call.getDeadline(), logger };
+      Promise.resolve()
+        .then(() => handler(call.request, context))
+        .then(
+          (response) => {
+            finish(status.OK);
+            callback(null, response);
+          },
+          (thrown: unknown) => {
+            const error = RpcError.from(thrown);
+            if (error.code === status.INTERNAL || error.code === status.UNKNOWN) {
+              logger.error({ err: thrown, 'rpc.method': method }, 'call failed');
+            }
+            span?.setAttribute('error.type', error.errorType);
+            finish(error.code, error.errorType);
+            callback(error.toServiceError() as ServiceError);
+          },
+        );
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import type { DestinationStream, Logger, LoggerOptions } from 'pino';
+import pino from 'pino';
+import { REDACTED, SECRET_KEYS, maskEmail, scrubText } from './redaction.js';
+
+export type { Logger } from 'pino';
+
+export interface LoggerConfig {
+  serviceName: string;
+  level?: string;
+  /** Where lines go; stdout by default (tests pass a stream to read them back). */
+  destination?: DestinationStream;
+}
+
+const secretPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
+const emailPaths = ['email', '*.email', '*.*.email'];
+
+/**
+ * JSON lines on stdout: level, time, message, service.name, and trace_id / span_id /
+ * trace_flags from the active span (added by the pino instrumentation). Secrets are removed
+ * by key, emails masked, and card-like numbers scrubbed from the finished line as a last net.
+ */
+export function createLogger(config: LoggerConfig): Logger {
+  const options: LoggerOptions = {
+    level: config.level ?? process.env.LOG_LEVEL?.trim() ?? 'info',
+    messageKey: 'message',
+    base: { 'service.name': config.serviceName },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: {
+      paths: [...secretPaths, ...emailPaths],
+      censor: (value: unknown, path: string[]) =>
+        path[path.length - 1] === 'email' && typeof value === 'string' ? maskEmail(value) : REDACTED,
+    },
+    hooks: {
+      streamWrite: (line) => (/\d{12}|@/.test(line) ? scrubText(line) : line),
+    },
+  };
+  return config.destination ? pino(options, config.destination) : pino(options);
+}

@@ -1,0 +1,94 @@
+import type { Span } from '@opentelemetry/api';
+import { TraceFlags, trace } from '@opentelemetry/api';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The OpenTelemetry semantic-convention buckets for request durations, in seconds. */
+export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+export type HttpServerLabels = 'http_request_method' | 'http_route' | 'http_response_status_code' | 'error_type';
+export type RpcLabels = 'rpc_system' | 'rpc_method' | 'rpc_grpc_status_code' | 'error_type';
+export type DbLabels = 'db_system_name' | 'db_operation_name' | 'db_collection_name' | 'error_type';
+
+/**
+ * A process's Prometheus registry in OpenMetrics format, so latency histograms can carry
+ * exemplars (trace_id, span_id) that link a slow bucket to a trace.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>();
+
+  readonly httpServerDuration: Histogram<HttpServerLabels>;
+  readonly rpcServerDuration: Histogram<RpcLabels>;
+  readonly rpcClientDuration: Histogram<RpcLabels>;
+  readonly dbClientDuration: Histogram<DbLabels>;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    if (options.defaultMetrics ?? true) {
+      // Heap, GC, event-loop lag, CPU, RSS, handles: read at scrape time.
+      collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    }
+    this.httpServerDuration = this.histogram(
+      'http_server_request_duration_seconds',
+      'Duration of HTTP server requests (http.server.request.duration).',
+      ['http_request_method', 'http_route', 'http_response_status_code', 'error_type'],
+    );
+    this.rpcServerDuration = this.histogram(
+      'rpc_server_call_duration_seconds',
+      'Duration of gRPC calls served (rpc.server.call.duration).',
+      ['rpc_system', 'rpc_method', 'rpc_grpc_status_code', 'error_type'],
+    );
+    this.rpcClientDuration = this.histogram(
+      'rpc_client_call_duration_seconds',
+      'Duration of gRPC calls made (rpc.client.call.duration).',
+      ['rpc_system', 'rpc_method', 'rpc_grpc_status_code', 'error_type'],
+    );
+    this.dbClientDuration = this.histogram(
+      'db_client_operation_duration_seconds',
+      'Duration of database operations (db.client.operation.duration).',
+      ['db_system_name', 'db_operation_name', 'db_collection_name', 'error_type'],
+    );
+  }
+
+  /** A latency histogram with the semantic-convention buckets and exemplars enabled. */
+  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets = DURATION_BUCKETS): Histogram<L> {
+    return new Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry], enableExemplars: true });
+  }
+
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
+    return new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** The exposition text for /metrics, and its content type. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+/** Exemplar labels of a span, or undefined when the span is absent or not sampled. */
+export function exemplarOf(span: Span | undefined = trace.getActiveSpan()): Record<string, string> | undefined {
+  const context = span?.spanContext();
+  if (!context || (context.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
+  return { trace_id: context.traceId, span_id: context.spanId };
+}
+
+/** Observes a duration with the current span as its exemplar. */
+export function observeDuration<L extends string>(
+  histogram: Histogram<L>,
+  labels: Partial<Record<L, string | number>>,
+  seconds: number,
+  span?: Span,
+): void {
+  // Exemplar-enabled histograms take only the object form; empty exemplar labels record none.
+  // prom-client types exemplar labels like metric labels; they are free-form in OpenMetrics.
+  const exemplarLabels = (exemplarOf(span) ?? {}) as typeof labels;
+  histogram.observe({ labels, value: seconds, exemplarLabels });
+}
+
+/** Seconds elapsed since a process.hrtime.bigint() reading. */
+export function secondsSince(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}

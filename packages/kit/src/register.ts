@@ -1,0 +1,27 @@
+/**
+ * Starts tracing for this process. Import it first in a service's main.ts, before anything
+ * that loads http, @grpc/grpc-js, pg or ioredis: instrumentation patches modules as they load.
+ * This is the kit's one module with a side effect on import, on purpose.
+ */
+import { basename, dirname } from 'node:path';
+import { defaultInstrumentations } from './telemetry/instrumentations.js';
+import type { Tracing } from './telemetry/tracing.js';
+import { setProcessTracing, startTracing } from './telemetry/tracing.js';
+
+// Stable HTTP and database semantic conventions (http.request.method, db.system.name, ...).
+process.env.OTEL_SEMCONV_STABILITY_OPT_IN ??= 'http,database';
+
+/** The service name: OTEL_SERVICE_NAME, else the folder above dist/ (services/<name>/dist/main.js). */
+function serviceName(): string {
+  const fromEnv = process.env.OTEL_SERVICE_NAME?.trim();
+  if (fromEnv) return fromEnv;
+  const script = process.argv[1] ?? 'unknown_service';
+  return basename(dirname(dirname(script)));
+}
+
+const tracing: Tracing = startTracing({
+  serviceName: serviceName(),
+  serviceVersion: process.env.SERVICE_VERSION?.trim() || '0.1.0',
+  instrumentations: defaultInstrumentations(),
+});
+setProcessTracing(tracing);

@@ -1,0 +1,106 @@
+import { propagation, trace } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { W3CBaggagePropagator, W3CTraceContextPropagator, CompositePropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { randomUUID } from 'node:crypto';
+import type { Environment } from '../config.js';
+import { envReader } from '../config.js';
+
+export const SERVICE_NAMESPACE = 'glasshouse';
+
+export interface TracingOptions {
+  serviceName: string;
+  serviceVersion?: string;
+  environment?: Environment;
+  /** Extra exporters (tests use an in-memory one); exported synchronously, span by span. */
+  exporters?: SpanExporter[];
+  instrumentations?: Instrumentation[];
+}
+
+export interface Tracing {
+  readonly serviceName: string;
+  readonly exporting: boolean;
+  forceFlush(): Promise<void>;
+  /** Flushes and stops; calling it again does nothing. */
+  shutdown(): Promise<void>;
+}
+
+/** Resource attributes shared by every signal of a process (see the brief's telemetry conventions). */
+export function resourceAttributes(
+  serviceName: string,
+  serviceVersion: string,
+  env: Environment,
+): Record<string, string> {
+  const read = envReader(env);
+  return {
+    'service.name': serviceName,
+    'service.namespace': SERVICE_NAMESPACE,
+    'service.version': serviceVersion,
+    'service.instance.id': read.string('SERVICE_INSTANCE_ID', randomUUID()),
+    'deployment.environment.name': read.string('DEPLOYMENT_ENVIRONMENT', 'local'),
+  };
+}
+
+/**
+ * Starts the OpenTelemetry tracer provider: W3C trace context and baggage, the sampler from
+ * the standard OTEL_TRACES_SAMPLER variables, OTLP/HTTP export when OTEL_EXPORTER_OTLP_ENDPOINT
+ * (or the traces-specific variable) is set. Instrumentations must be started before the
+ * libraries they patch are loaded.
+ */
+export function startTracing(options: TracingOptions): Tracing {
+  const env = options.environment ?? process.env;
+  const read = envReader(env);
+  const endpoint = read.optionalString('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? read.optionalString('OTEL_EXPORTER_OTLP_ENDPOINT');
+  const processors: SpanProcessor[] = (options.exporters ?? []).map((e) => new SimpleSpanProcessor(e));
+  if (endpoint) {
+    // The exporter itself reads the endpoint, headers and timeout variables.
+    processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  }
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes(resourceAttributes(options.serviceName, options.serviceVersion ?? '0.1.0', env)),
+    spanProcessors: processors,
+  });
+  provider.register({
+    propagator: new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+  });
+  const unregister = registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: options.instrumentations ?? [],
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    serviceName: options.serviceName,
+    exporting: processors.length > 0,
+    forceFlush: () => provider.forceFlush(),
+    shutdown() {
+      stopped ??= (async () => {
+        await provider.forceFlush();
+        await provider.shutdown();
+        unregister();
+        trace.disable();
+        propagation.disable();
+      })();
+      return stopped;
+    },
+  };
+}
+
+const PROCESS_TRACING = Symbol.for('glasshouse.tracing');
+type TracingHolder = { [PROCESS_TRACING]?: Tracing };
+
+/** Remembers the tracing started by `@glasshouse/kit/register`, so shutdown can flush it. */
+export function setProcessTracing(tracing: Tracing): void {
+  (globalThis as TracingHolder)[PROCESS_TRACING] = tracing;
+}
+
+/** The tracing of this process, when `@glasshouse/kit/register` started one. */
+export function processTracing(): Tracing | undefined {
+  return (globalThis as TracingHolder)[PROCESS_TRACING];
+}

@@ -1,0 +1,197 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+
+/** Restart delays: `initialMs` doubling up to `maxMs`; a run that lasted `resetAfterMs` starts over. */
+export interface BackoffPolicy {
+  readonly initialMs: number;
+  readonly maxMs: number;
+  readonly resetAfterMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = Object.freeze({ initialMs: 500, maxMs: 30_000, resetAfterMs: 60_000 });
+
+/** The delay before the restart that follows the `failures`-th consecutive crash (1-based). */
+export function backoffDelay(failures: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
+  const exponent = Math.max(0, failures - 1);
+  // Capping the exponent keeps 2 ** exponent finite however long a service keeps crashing.
+  return Math.min(policy.maxMs, policy.initialMs * 2 ** Math.min(exponent, 30));
+}
+
+/** Counts consecutive crashes; a child that stayed up long enough resets the count. */
+export class RestartBackoff {
+  private failures = 0;
+
+  constructor(private readonly policy: BackoffPolicy = DEFAULT_BACKOFF) {}
+
+  /** The delay before restarting a child that crashed after `uptimeMs`. */
+  next(uptimeMs: number): number {
+    if (uptimeMs >= this.policy.resetAfterMs) this.failures = 0;
+    this.failures += 1;
+    return backoffDelay(this.failures, this.policy);
+  }
+}
+
+export type SupervisorEvent =
+  | { readonly type: 'spawned'; readonly pid: number; readonly start: number }
+  | {
+      readonly type: 'crashed';
+      readonly code: number | null;
+      readonly signal: NodeJS.Signals | null;
+      readonly uptimeMs: number;
+      readonly restartInMs: number;
+    }
+  | { readonly type: 'spawn-failed'; readonly error: Error; readonly restartInMs: number }
+  | { readonly type: 'killed'; readonly afterMs: number }
+  | { readonly type: 'stopped'; readonly code: number | null; readonly signal: NodeJS.Signals | null };
+
+export interface ServiceProcessOptions {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly backoff?: BackoffPolicy;
+  /** How long a child may take to exit after SIGTERM before it gets SIGKILL (10 s by default). */
+  readonly stopTimeoutMs?: number;
+  /** Gets each child's output streams right after it is spawned. */
+  readonly onOutput?: (stdout: Readable, stderr: Readable) => void;
+  readonly onEvent?: (event: SupervisorEvent) => void;
+}
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly startedAt: number;
+  readonly exited: Promise<void>;
+  ended: boolean;
+}
+
+/**
+ * One supervised child process: started, restarted with exponential backoff when it exits
+ * while it should be running, and stopped with SIGTERM then SIGKILL. Children stay in the
+ * runner's process group, so a terminal's Ctrl-C reaches them as well as the runner.
+ */
+export class ServiceProcess {
+  private current: Running | undefined;
+  private readonly backoff: RestartBackoff;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+  private starts = 0;
+
+  constructor(private readonly options: ServiceProcessOptions) {
+    this.backoff = new RestartBackoff(options.backoff);
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** The pid of the live child, if any. */
+  get pid(): number | undefined {
+    return this.current && !this.current.ended ? this.current.child.pid : undefined;
+  }
+
+  /** How many times a child was spawned (1 + restarts). */
+  get startCount(): number {
+    return this.starts;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping !== undefined;
+  }
+
+  start(): void {
+    if (this.stopping || (this.current && !this.current.ended)) return;
+    this.spawnChild();
+  }
+
+  /** SIGTERM, up to `stopTimeoutMs` for the child to exit, then SIGKILL. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopChild();
+    return this.stopping;
+  }
+
+  /** Last resort for a runner that is exiting now: SIGKILL without waiting. */
+  killNow(): void {
+    clearTimeout(this.restartTimer);
+    this.stopping ??= Promise.resolve();
+    if (this.current && !this.current.ended) this.current.child.kill('SIGKILL');
+  }
+
+  private spawnChild(): void {
+    this.starts += 1;
+    const child = spawn(this.options.command, [...this.options.args], {
+      cwd: this.options.cwd,
+      env: this.options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let resolveExited: () => void = () => undefined;
+    const running: Running = {
+      child,
+      startedAt: Date.now(),
+      exited: new Promise<void>((resolve) => (resolveExited = resolve)),
+      ended: false,
+    };
+    this.current = running;
+    const ended = (code: number | null, signal: NodeJS.Signals | null, error?: Error): void => {
+      if (running.ended) return;
+      running.ended = true;
+      resolveExited();
+      this.onChildEnded(running, code, signal, error);
+    };
+    // A spawn failure (ENOENT, EACCES) emits 'error' and no 'exit'.
+    child.once('error', (error) => {
+      if (child.pid === undefined) ended(null, null, error);
+    });
+    child.once('exit', (code, signal) => ended(code, signal));
+    if (child.pid !== undefined) {
+      this.options.onEvent?.({ type: 'spawned', pid: child.pid, start: this.starts });
+    }
+    if (child.stdout && child.stderr) this.options.onOutput?.(child.stdout, child.stderr);
+  }
+
+  private onChildEnded(
+    running: Running,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    error: Error | undefined,
+  ): void {
+    if (this.stopping) {
+      this.options.onEvent?.({ type: 'stopped', code, signal });
+      return;
+    }
+    const uptimeMs = Date.now() - running.startedAt;
+    const restartInMs = this.backoff.next(uptimeMs);
+    this.options.onEvent?.(
+      error
+        ? { type: 'spawn-failed', error, restartInMs }
+        : { type: 'crashed', code, signal, uptimeMs, restartInMs },
+    );
+    // Even a clean exit is restarted after a delay: a stop that is on its way (Ctrl-C reached
+    // the child before the runner) clears the timer in time.
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (!this.stopping) this.spawnChild();
+    }, restartInMs);
+  }
+
+  private async stopChild(): Promise<void> {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    const running = this.current;
+    if (!running || running.ended) return;
+    const timeoutMs = this.options.stopTimeoutMs ?? 10_000;
+    running.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeoutMs);
+    });
+    const late = await Promise.race([running.exited.then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (late && !running.ended) {
+      this.options.onEvent?.({ type: 'killed', afterMs: timeoutMs });
+      running.child.kill('SIGKILL');
+      await running.exited;
+    }
+  }
+}
