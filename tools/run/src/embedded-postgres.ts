@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { ConfigError, parsePort } from './config.js';
-import type { Environment } from './config.js';
+import { ConfigError, parsePort } from './env.js';
+import type { Environment } from './env.js';
 
 /**
  * Entry point: PGlite (Postgres in WebAssembly) served over the Postgres wire protocol, so

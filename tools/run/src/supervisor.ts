@@ -57,6 +57,11 @@ export interface ServiceProcessOptions {
   /** Gets each child's output streams right after it is spawned. */
   readonly onOutput?: (stdout: Readable, stderr: Readable) => void;
   readonly onEvent?: (event: SupervisorEvent) => void;
+  /**
+   * `pipe` hands the child a stdin the runner never writes to: it reaches end-of-file when the
+   * runner dies, however it dies, which a child of ours (the embedded Postgres) watches.
+   */
+  readonly stdin?: 'ignore' | 'pipe';
 }
 
 interface Running {
@@ -123,7 +128,7 @@ export class ServiceProcess {
     const child = spawn(this.options.command, [...this.options.args], {
       cwd: this.options.cwd,
       env: this.options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [this.options.stdin ?? 'ignore', 'pipe', 'pipe'],
     });
     let resolveExited: () => void = () => undefined;
     const running: Running = {

@@ -1,0 +1,69 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import type { hipstershop } from '@glasshouse/contracts';
+import type { Implementation, ServiceMetrics } from '@glasshouse/kit';
+import { invalidArgument, notFound } from '@glasshouse/kit';
+import type { ProductRepository } from './repository.js';
+
+type CatalogService = typeof hipstershop.ProductCatalogServiceService;
+type Product = hipstershop.Product;
+
+const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_QUERY_LENGTH = 200;
+const tracer = trace.getTracer('productcatalog');
+
+export interface CatalogOptions {
+  repository: ProductRepository;
+  metrics: ServiceMetrics;
+  /** How long the product list is served from memory; 0 turns the cache off. */
+  cacheTtlMs: number;
+  now?: () => number;
+}
+
+/**
+ * The ProductCatalogService handlers. The full list is cached in memory for a short time:
+ * the home page asks for it on every view, and the catalog changes rarely.
+ */
+export function catalogService(options: CatalogOptions): Implementation<CatalogService> {
+  const { repository, metrics, cacheTtlMs } = options;
+  const now = options.now ?? Date.now;
+  const cacheRequests = metrics.counter('cache_requests_total', 'Cache lookups by cache and result (hit or miss).', [
+    'cache',
+    'result',
+  ]);
+  let cached: { products: Product[]; expires: number } | undefined;
+
+  const listProducts = (): Promise<Product[]> =>
+    tracer.startActiveSpan('cache lookup', async (span) => {
+      try {
+        const hit = cached !== undefined && cached.expires > now();
+        span.setAttribute('cache.name', 'products');
+        span.setAttribute('cache.hit', hit);
+        cacheRequests.inc({ cache: 'products', result: hit ? 'hit' : 'miss' });
+        if (hit && cached) return cached.products;
+        const products = await repository.list();
+        if (cacheTtlMs > 0) cached = { products, expires: now() + cacheTtlMs };
+        return products;
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+
+  return {
+    listProducts: async () => ({ products: await listProducts() }),
+    async getProduct(request) {
+      if (!PRODUCT_ID.test(request.id)) throw invalidArgument(`id: "${request.id.slice(0, 64)}" is not a product id`);
+      const product = await repository.get(request.id);
+      if (!product) throw notFound(`no product with id "${request.id}"`);
+      return product;
+    },
+    async searchProducts(request) {
+      const query = request.query.trim();
+      if (query.length > MAX_QUERY_LENGTH) throw invalidArgument(`query: longer than ${MAX_QUERY_LENGTH} characters`);
+      if (!query) return { results: await listProducts() };
+      return { results: await repository.search(query) };
+    },
+  };
+}

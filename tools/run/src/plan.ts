@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { addressVariable, adminAddressVariable, startOrder } from '@glasshouse/kit';
+import type { ServiceName } from '@glasshouse/kit';
+import type { RunConfig, ServiceTarget } from './config.js';
+import { connectAddress, formatAddress } from './env.js';
+import type { Environment } from './env.js';
+
+/** How one service is started and when it counts as ready. */
+export interface ServiceLaunch {
+  readonly name: ServiceName;
+  readonly target: ServiceTarget;
+  /** The entry point, relative to the repository root. */
+  readonly script: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly readyUrl: string;
+  readonly metricsUrl: string;
+  /** Started services this one calls: it starts once they are ready, and stops before them. */
+  readonly dependsOn: readonly ServiceName[];
+}
+
+/** The services to start, in start order: implemented ones, less loadgen when LOADGEN=off. */
+export function launchPlan(config: RunConfig, base: Environment, databaseUrl: string | undefined): ServiceLaunch[] {
+  const selected = config.services.filter(
+    (target) => target.spec.implemented && (config.loadgen || target.spec.name !== 'loadgen'),
+  );
+  const byName = new Map(selected.map((target) => [target.spec.name, target]));
+  const shared = sharedEnvironment(config, base, databaseUrl);
+  return startOrder(selected.map((target) => target.spec)).map((spec) => {
+    const target = byName.get(spec.name);
+    if (!target) throw new Error(`startOrder returned ${spec.name}, which was not asked for`);
+    const admin = formatAddress(connectAddress(target.adminAddress));
+    return {
+      name: spec.name,
+      target,
+      script: join('services', spec.name, 'dist', 'main.js'),
+      env: { ...shared, OTEL_SERVICE_NAME: spec.name },
+      readyUrl: `http://${admin}/readyz`,
+      metricsUrl: `http://${admin}/metrics`,
+      dependsOn: spec.calls.filter((name) => byName.has(name)),
+    };
+  });
+}
+
+/**
+ * What every service gets: the runner's own environment, where every service of the table
+ * listens (a value the user set wins), and the database when there is one.
+ */
+export function sharedEnvironment(
+  config: RunConfig,
+  base: Environment,
+  databaseUrl: string | undefined,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
+  for (const target of config.services) {
+    const addressName = addressVariable(target.spec.name);
+    const adminName = adminAddressVariable(target.spec.name);
+    if (!base[addressName]?.trim()) env[addressName] = formatAddress(target.address);
+    if (!base[adminName]?.trim()) env[adminName] = formatAddress(target.adminAddress);
+  }
+  if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
+  return env;
+}

@@ -1,0 +1,202 @@
+import { join } from 'node:path';
+import { LogPipe, formatLine, parseLogLine, LEVELS } from './log-pipe.js';
+import type { Terminal } from './log-pipe.js';
+import { DeadlineError, waitFor } from './readiness.js';
+import { ServiceProcess } from './supervisor.js';
+import type { BackoffPolicy, SupervisorEvent } from './supervisor.js';
+
+/** A process of the embedded stack: a service, the embedded Postgres, Prometheus or Alertmanager. */
+export interface MemberSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  /** Members this one needs: it is stopped before them. */
+  readonly dependsOn?: readonly string[];
+  readonly stdin?: 'ignore' | 'pipe';
+}
+
+/** Raised when a member does not become ready: names it, and carries the end of its log. */
+export class StartupError extends Error {
+  constructor(
+    readonly member: string,
+    problem: string,
+    readonly logFile: string,
+    readonly logTail: readonly string[],
+  ) {
+    super(`${member} ${problem}`);
+    this.name = 'StartupError';
+  }
+}
+
+export interface StackOptions {
+  readonly terminal: Terminal;
+  /** Where `<name>.log` files go. */
+  readonly logDir: string;
+  /** Working directory of every child (the repository root). */
+  readonly cwd: string;
+  readonly backoff?: BackoffPolicy;
+  readonly stopTimeoutMs?: number;
+  /** Consecutive crashes before readiness gives up early (3 by default). */
+  readonly crashesBeforeGivingUp?: number;
+}
+
+interface Member {
+  readonly spec: MemberSpec;
+  readonly process: ServiceProcess;
+  readonly pipe: LogPipe;
+  crashes: number;
+  lastExit: string;
+}
+
+const RUNNER = 'run';
+
+/**
+ * The processes of one run, in start order. Each is supervised (restarted when it crashes),
+ * its output piped to its log file and the terminal; stopping goes dependents first.
+ */
+export class Stack {
+  private readonly members: Member[] = [];
+
+  constructor(private readonly options: StackOptions) {}
+
+  /** Spawns a member now; its restarts and stops are reported on the terminal. */
+  launch(spec: MemberSpec): void {
+    const pipe = new LogPipe({
+      name: spec.name,
+      filePath: join(this.options.logDir, `${spec.name}.log`),
+      terminal: this.options.terminal,
+    });
+    const member: Member = {
+      spec,
+      pipe,
+      crashes: 0,
+      lastExit: '',
+      process: new ServiceProcess({
+        name: spec.name,
+        command: spec.command,
+        args: spec.args,
+        cwd: this.options.cwd,
+        env: spec.env,
+        stdin: spec.stdin,
+        backoff: this.options.backoff,
+        stopTimeoutMs: this.options.stopTimeoutMs,
+        onOutput: (stdout, stderr) => pipe.attach(stdout, stderr),
+        onEvent: (event) => this.report(member, event),
+      }),
+    };
+    this.members.push(member);
+    member.process.start();
+  }
+
+  /** Waits until `probe` holds for the named member; a StartupError when it does not in time. */
+  async waitReady(
+    name: string,
+    what: string,
+    probe: () => Promise<boolean>,
+    options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
+  ): Promise<void> {
+    const member = this.find(name);
+    const limit = this.options.crashesBeforeGivingUp ?? 3;
+    try {
+      await waitFor(
+        `${name} ready`,
+        async () => {
+          if (member.crashes >= limit) {
+            throw this.startupError(member, `exited ${member.crashes} times before it was ready (${member.lastExit})`);
+          }
+          return probe();
+        },
+        { timeoutMs: options.timeoutMs, signal: options.signal },
+      );
+      member.crashes = 0;
+    } catch (error) {
+      if (error instanceof DeadlineError) {
+        throw this.startupError(member, `was not ready within ${options.timeoutMs / 1000} s (${what})`);
+      }
+      throw error;
+    }
+  }
+
+  /** Stops every member, each after all members that depend on it; closes the log files. */
+  async stopAll(): Promise<void> {
+    const stopped = new Map<Member, Promise<void>>();
+    const stopOne = (member: Member): Promise<void> => {
+      const known = stopped.get(member);
+      if (known) return known;
+      const dependents = this.members.filter((other) => other.spec.dependsOn?.includes(member.spec.name));
+      const done = Promise.all(dependents.map(stopOne)).then(() => member.process.stop());
+      stopped.set(member, done);
+      return done;
+    };
+    await Promise.all([...this.members].reverse().map(stopOne));
+    await Promise.all(this.members.map((member) => member.pipe.close()));
+  }
+
+  /** SIGKILL to every child still alive; for a runner that is exiting right now. */
+  killNow(): void {
+    for (const member of this.members) member.process.killNow();
+  }
+
+  /** Pids of the children alive now. */
+  pids(): number[] {
+    return this.members.flatMap((member) => (member.process.pid === undefined ? [] : [member.process.pid]));
+  }
+
+  private find(name: string): Member {
+    const member = this.members.find((m) => m.spec.name === name);
+    if (!member) throw new Error(`${name} was never launched`);
+    return member;
+  }
+
+  private startupError(member: Member, problem: string): StartupError {
+    const tail = member.pipe
+      .tail()
+      .slice(-15)
+      .map((line) => formatLine(member.spec.name, parseLogLine(line, LEVELS.info), { width: 0, color: false }));
+    return new StartupError(member.spec.name, problem, member.pipe.filePath, tail);
+  }
+
+  private report(member: Member, event: SupervisorEvent): void {
+    const terminal = this.options.terminal;
+    const name = member.spec.name;
+    switch (event.type) {
+      case 'spawned':
+        if (event.start === 1) terminal.say(RUNNER, 'debug', `${name} started`, { pid: event.pid });
+        else terminal.say(RUNNER, 'warn', `${name} restarted`, { pid: event.pid, start: event.start });
+        return;
+      case 'crashed': {
+        member.crashes += 1;
+        member.lastExit = event.signal ? `signal ${event.signal}` : `exit code ${event.code ?? '?'}`;
+        const uptime = `${(event.uptimeMs / 1000).toFixed(1)} s`;
+        terminal.say(
+          RUNNER,
+          'error',
+          `${name} exited unexpectedly (${member.lastExit} after ${uptime}); restarting in ${seconds(event.restartInMs)}`,
+          { log: member.pipe.filePath },
+        );
+        return;
+      }
+      case 'spawn-failed':
+        member.crashes += 1;
+        member.lastExit = event.error.message;
+        terminal.say(RUNNER, 'error', `${name} could not be started: ${event.error.message}`, {
+          retry_in: seconds(event.restartInMs),
+        });
+        return;
+      case 'killed':
+        terminal.say(RUNNER, 'warn', `${name} did not stop within ${seconds(event.afterMs)}; killed it`);
+        return;
+      case 'stopped':
+        terminal.say(RUNNER, 'debug', `${name} stopped`, {
+          ...(event.code !== null && { code: event.code }),
+          ...(event.signal && { signal: event.signal }),
+        });
+        return;
+    }
+  }
+}
+
+function seconds(ms: number): string {
+  return `${ms < 1000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000))} s`;
+}
