@@ -15,7 +15,12 @@ interface WebhookAlert {
 
 /** One terminal line per alert of an Alertmanager webhook payload. */
 export function describeAlerts(payload: unknown): { firing: boolean; text: string }[] {
-  if (typeof payload !== 'object' || payload === null || !('alerts' in payload) || !Array.isArray(payload.alerts)) {
+  if (
+    typeof payload !== 'object' ||
+    payload === null ||
+    !('alerts' in payload) ||
+    !Array.isArray(payload.alerts)
+  ) {
     return [];
   }
   return (payload.alerts as WebhookAlert[]).map((alert) => {

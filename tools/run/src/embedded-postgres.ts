@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { ConfigError, parsePort } from './env.js';
-import type { Environment } from './env.js';
+import { parsePort } from './env.js';
 
 /**
  * Entry point: PGlite (Postgres in WebAssembly) served over the Postgres wire protocol, so
@@ -27,16 +26,22 @@ interface EmbeddedPostgresConfig {
   readonly maxConnections: number;
 }
 
-function readConfig(env: Environment): EmbeddedPostgresConfig {
+// Read by hand rather than with the kit's readers: this process needs nothing else of the kit.
+function readConfig(env: NodeJS.ProcessEnv): EmbeddedPostgresConfig {
   const raw = (name: string): string | undefined => env[name]?.trim() || undefined;
   const maxConnections = Number(raw('EMBEDDED_PG_MAX_CONNECTIONS') ?? '100');
   if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-    throw new ConfigError('EMBEDDED_PG_MAX_CONNECTIONS', 'expected a positive integer');
+    throw new Error(
+      `EMBEDDED_PG_MAX_CONNECTIONS: expected a positive integer, got "${raw('EMBEDDED_PG_MAX_CONNECTIONS')}"`,
+    );
   }
-  const port = raw('EMBEDDED_PG_PORT');
+  const portValue = raw('EMBEDDED_PG_PORT') ?? '55432';
+  const port = parsePort(portValue);
+  if (port === undefined)
+    throw new Error(`EMBEDDED_PG_PORT: expected a port between 0 and 65535, got "${portValue}"`);
   return {
     host: raw('EMBEDDED_PG_HOST') ?? '127.0.0.1',
-    port: port === undefined ? 55432 : parsePort('EMBEDDED_PG_PORT', port),
+    port,
     dataDir: resolve(raw('EMBEDDED_PG_DATA') ?? 'var/pgdata'),
     maxConnections,
   };
@@ -102,7 +107,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const err = error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { message: String(error) };
+  const err =
+    error instanceof Error
+      ? { type: error.name, message: error.message, stack: error.stack }
+      : { message: String(error) };
   log('error', 'embedded postgres failed', { err });
   process.exit(1);
 });

@@ -84,7 +84,9 @@ export function formatLine(source: string, parsed: ParsedLine, options: FormatOp
   const head = options.color
     ? `${prefix}${paint(levelColor(parsed.level), label)} ${parsed.message}${paint(DIM, fields)}`
     : `${prefix}${label} ${parsed.message}${fields}`;
-  const continuation = options.color ? `${' '.repeat(options.width)} ${paint(DIM, '|')} ` : `${' '.repeat(options.width)} | `;
+  const continuation = options.color
+    ? `${' '.repeat(options.width)} ${paint(DIM, '|')} `
+    : `${' '.repeat(options.width)} | `;
   return [head, ...parsed.detail.map((line) => `${continuation}      ${line}`)].join('\n');
 }
 
@@ -197,7 +199,8 @@ function fromJson(json: Record<string, unknown>, fallbackLevel: number): ParsedL
       const type = typeof value.type === 'string' ? value.type : 'Error';
       const message = typeof value.message === 'string' ? value.message : JSON.stringify(value);
       fields.push(renderField(key, `${type}: ${message}`));
-      if (level >= LEVELS.error && typeof value.stack === 'string') detail.push(...value.stack.split('\n').slice(1));
+      if (level >= LEVELS.error && typeof value.stack === 'string')
+        detail.push(...value.stack.split('\n').slice(1));
       continue;
     }
     fields.push(renderField(key, value));

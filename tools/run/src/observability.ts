@@ -27,7 +27,10 @@ export function minimalAlertmanagerConfig(webhookUrl: string): string {
 }
 
 /** The first of `names` that is an executable file on PATH. */
-export function findExecutable(names: readonly string[], pathVariable: string | undefined): string | undefined {
+export function findExecutable(
+  names: readonly string[],
+  pathVariable: string | undefined,
+): string | undefined {
   const dirs = (pathVariable ?? '').split(delimiter).filter((dir) => dir !== '');
   for (const name of names) {
     for (const dir of dirs) {
@@ -58,9 +61,17 @@ export async function ruleFileProblem(promtool: string, file: string): Promise<s
     await run(promtool, ['check', 'rules', file], { timeout: 15_000 });
     return undefined;
   } catch (error) {
-    const stderr = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';
-    const stdout = typeof error === 'object' && error !== null && 'stdout' in error ? String(error.stdout) : '';
+    const stderr =
+      typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';
+    const stdout =
+      typeof error === 'object' && error !== null && 'stdout' in error ? String(error.stdout) : '';
     const text = `${stderr}\n${stdout}`.trim();
-    return text === '' ? String(error) : text.split('\n').filter((line) => line.trim() !== '').slice(0, 3).join('; ');
+    return text === ''
+      ? String(error)
+      : text
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .slice(0, 3)
+          .join('; ');
   }
 }

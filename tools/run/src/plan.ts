@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { addressVariable, adminAddressVariable, startOrder } from '@glasshouse/kit';
-import type { ServiceName } from '@glasshouse/kit';
+import type { Environment, ServiceName } from '@glasshouse/kit';
 import type { RunConfig, ServiceTarget } from './config.js';
 import { connectAddress, formatAddress } from './env.js';
-import type { Environment } from './env.js';
 
 /** How one service is started and when it counts as ready. */
 export interface ServiceLaunch {
@@ -19,7 +18,11 @@ export interface ServiceLaunch {
 }
 
 /** The services to start, in start order: implemented ones, less loadgen when LOADGEN=off. */
-export function launchPlan(config: RunConfig, base: Environment, databaseUrl: string | undefined): ServiceLaunch[] {
+export function launchPlan(
+  config: RunConfig,
+  base: Environment,
+  databaseUrl: string | undefined,
+): ServiceLaunch[] {
   const selected = config.services.filter(
     (target) => target.spec.implemented && (config.loadgen || target.spec.name !== 'loadgen'),
   );

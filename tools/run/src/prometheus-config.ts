@@ -50,7 +50,10 @@ export type PrometheusConfig = {
 
 export const NAMESPACE = 'glasshouse';
 
-export function prometheusConfig(services: readonly ScrapedService[], options: PrometheusOptions): PrometheusConfig {
+export function prometheusConfig(
+  services: readonly ScrapedService[],
+  options: PrometheusOptions,
+): PrometheusConfig {
   const alertmanager = options.alertmanagerUrl ? new URL(options.alertmanagerUrl) : undefined;
   const pathPrefix = alertmanager && alertmanager.pathname !== '/' ? alertmanager.pathname : undefined;
   return {
@@ -89,7 +92,8 @@ function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-type YamlValue = string | number | boolean | null | undefined | readonly YamlValue[] | { readonly [key: string]: YamlValue };
+type YamlValue =
+  string | number | boolean | null | undefined | readonly YamlValue[] | { readonly [key: string]: YamlValue };
 
 /**
  * Block-style YAML for plain data. Strings are double-quoted with JSON escapes, which YAML's
@@ -116,7 +120,9 @@ function render(value: YamlValue, indent: number): string[] {
     if (entries.length === 0) return [`${pad}{}`];
     return entries.flatMap(([key, item]) => {
       const name = /^[A-Za-z_][\w.-]*$/.test(key) ? key : JSON.stringify(key);
-      return isBlock(item) ? [`${pad}${name}:`, ...render(item, indent + 2)] : [`${pad}${name}: ${scalar(item)}`];
+      return isBlock(item)
+        ? [`${pad}${name}:`, ...render(item, indent + 2)]
+        : [`${pad}${name}: ${scalar(item)}`];
     });
   }
   return [`${pad}${scalar(value)}`];
@@ -133,9 +139,8 @@ function isBlock(value: YamlValue): boolean {
 }
 
 function scalar(value: YamlValue): string {
-  if (Array.isArray(value)) return '[]';
-  if (isObject(value)) return '{}';
-  if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) return 'null';
+  return Array.isArray(value) ? '[]' : '{}';
 }

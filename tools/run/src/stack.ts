@@ -57,11 +57,13 @@ const RUNNER = 'run';
  */
 export class Stack {
   private readonly members: Member[] = [];
+  private stopping = false;
 
   constructor(private readonly options: StackOptions) {}
 
   /** Spawns a member now; its restarts and stops are reported on the terminal. */
   launch(spec: MemberSpec): void {
+    if (this.stopping) throw new Error(`${spec.name} not started: the run is stopping`);
     const pipe = new LogPipe({
       name: spec.name,
       filePath: join(this.options.logDir, `${spec.name}.log`),
@@ -103,7 +105,10 @@ export class Stack {
         `${name} ready`,
         async () => {
           if (member.crashes >= limit) {
-            throw this.startupError(member, `exited ${member.crashes} times before it was ready (${member.lastExit})`);
+            throw this.startupError(
+              member,
+              `exited ${member.crashes} times before it was ready (${member.lastExit})`,
+            );
           }
           return probe();
         },
@@ -120,6 +125,7 @@ export class Stack {
 
   /** Stops every member, each after all members that depend on it; closes the log files. */
   async stopAll(): Promise<void> {
+    this.stopping = true;
     const stopped = new Map<Member, Promise<void>>();
     const stopOne = (member: Member): Promise<void> => {
       const known = stopped.get(member);
@@ -153,7 +159,9 @@ export class Stack {
     const tail = member.pipe
       .tail()
       .slice(-15)
-      .map((line) => formatLine(member.spec.name, parseLogLine(line, LEVELS.info), { width: 0, color: false }));
+      .map((line) =>
+        formatLine(member.spec.name, parseLogLine(line, LEVELS.info), { width: 0, color: false }),
+      );
     return new StartupError(member.spec.name, problem, member.pipe.filePath, tail);
   }
 

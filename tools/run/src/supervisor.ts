@@ -9,7 +9,11 @@ export interface BackoffPolicy {
   readonly resetAfterMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = Object.freeze({ initialMs: 500, maxMs: 30_000, resetAfterMs: 60_000 });
+export const DEFAULT_BACKOFF: BackoffPolicy = Object.freeze({
+  initialMs: 500,
+  maxMs: 30_000,
+  resetAfterMs: 60_000,
+});
 
 /** The delay before the restart that follows the `failures`-th consecutive crash (1-based). */
 export function backoffDelay(failures: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {

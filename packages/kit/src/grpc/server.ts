@@ -102,6 +102,7 @@ export class GrpcServer {
         const labels = { rpc_system: 'grpc', rpc_method: method, rpc_grpc_status_code: STATUS_NAMES[code] ?? String(code) };
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
         observeDuration(metrics.rpcServerDuration, errorType ? { ...labels, error_type: errorType } : labels, seconds, span);
+        logger.debug({ 'rpc.method': method, 'rpc.grpc.status_code': labels.rpc_grpc_status_code, duration_s: seconds }, 'call served');
       };
       const context = { method, metadata: call.metadata, deadline: call.getDeadline(), logger };
       Promise.resolve()

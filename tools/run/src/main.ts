@@ -1,0 +1,392 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { extname, join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startAlertSink } from './alert-sink.js';
+import { readRunConfig } from './config.js';
+import type { RunConfig } from './config.js';
+import { ConfigError } from '@glasshouse/kit';
+import { formatAddress } from './env.js';
+import { LEVELS, Terminal } from './log-pipe.js';
+import {
+  ALERTMANAGER_BINARIES,
+  INSTALL_HINT,
+  PROMETHEUS_BINARIES,
+  findExecutable,
+  findRuleFiles,
+  minimalAlertmanagerConfig,
+  ruleFileProblem,
+} from './observability.js';
+import { launchPlan } from './plan.js';
+import type { ServiceLaunch } from './plan.js';
+import { portInUse } from './ports.js';
+import { prometheusConfig, toYaml } from './prometheus-config.js';
+import { acceptsConnections, httpStatus } from './readiness.js';
+import { Stack, StartupError } from './stack.js';
+import { renderReadyTable } from './table.js';
+import type { ReadyRow, ReadySummary } from './table.js';
+
+/** Entry point of `npm start`: the whole shop on one machine, stopped by Ctrl-C. */
+
+const READY_TIMEOUT_MS = 30_000;
+const LOOPBACK = '127.0.0.1';
+const PROMETHEUS_PORT = 9090;
+const ALERTMANAGER_PORT = 9093;
+const ALERT_SINK_PORT = 18090;
+const RUNNER = 'run';
+
+interface Run {
+  readonly config: RunConfig;
+  readonly terminal: Terminal;
+  readonly stack: Stack;
+  readonly root: string;
+  /** Aborted on a signal or a failed start: nothing new is started or waited for. */
+  readonly halt: AbortSignal;
+  /** Closed after every process has stopped (the alert webhook). */
+  readonly servers: Server[];
+}
+
+async function main(): Promise<void> {
+  let config: RunConfig;
+  try {
+    config = readRunConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`glasshouse: ${error.message}\n`);
+    process.exit(2);
+  }
+  const root = resolve(__dirname, '..', '..', '..');
+  const sources = [
+    RUNNER,
+    'alerts',
+    'postgres',
+    'prometheus',
+    'alertmanager',
+    ...config.services.map((s) => s.spec.name),
+  ];
+  const terminal = new Terminal(process.stdout, {
+    width: Math.max(...sources.map((source) => source.length)),
+    color: process.stdout.isTTY && !process.env.NO_COLOR,
+    minLevel: LEVELS[config.logLevel],
+  });
+  const stack = new Stack({ terminal, logDir: join(root, 'var', 'log'), cwd: root });
+  const halt = new AbortController();
+  const run: Run = { config, terminal, stack, root, halt: halt.signal, servers: [] };
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals === 1) {
+      terminal.say(RUNNER, 'info', `${signal}: stopping (press Ctrl-C again to kill everything at once)`);
+      halt.abort(new Error(signal));
+      return;
+    }
+    terminal.say(RUNNER, 'warn', 'killing every process now');
+    stack.killNow();
+    process.exit(130);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  // Whatever ends the runner (an uncaught error included), no child outlives it.
+  process.on('exit', () => stack.killNow());
+
+  let exitCode = 0;
+  try {
+    const started = performance.now();
+    await preflight(run, launchPlan(config, process.env, config.databaseUrl));
+    const databaseUrl = config.databaseUrl ?? (await startEmbeddedPostgres(run));
+    const plan = launchPlan(config, process.env, databaseUrl);
+    const observability = startObservability(run, plan);
+    try {
+      await startServices(run, plan);
+    } catch (error) {
+      halt.abort(error);
+      await observability.catch(() => undefined);
+      throw error;
+    }
+    const infrastructure = [postgresRow(config), ...(await observability)];
+    terminal.print(
+      renderReadyTable(readySummary(plan, infrastructure, (performance.now() - started) / 1000)),
+    );
+    await new Promise<void>((resolve) =>
+      halt.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+  } catch (error) {
+    if (signals === 0) {
+      exitCode = 1;
+      reportFailure(terminal, root, error);
+    }
+  }
+  terminal.say(RUNNER, 'info', 'stopping every process');
+  await stack.stopAll();
+  await Promise.all(run.servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  terminal.say(RUNNER, 'info', 'stopped');
+  process.exit(exitCode);
+}
+
+/** Fails early on what would fail later: unbuilt services, ports taken by another run. */
+async function preflight(run: Run, plan: readonly ServiceLaunch[]): Promise<void> {
+  const unbuilt = plan.filter((launch) => !existsSync(join(run.root, launch.script)));
+  if (unbuilt.length > 0) {
+    throw new Error(`not built: ${unbuilt.map((l) => l.script).join(', ')} (run \`npm run build\`)`);
+  }
+  const wanted = new Map<string, { host: string; port: number; who: string }>();
+  for (const launch of plan) {
+    for (const address of [launch.target.address, launch.target.adminAddress]) {
+      if (address.port !== 0) wanted.set(formatAddress(address), { ...address, who: launch.name });
+    }
+  }
+  if (!run.config.databaseUrl) {
+    const pg = { host: LOOPBACK, port: run.config.embeddedPgPort };
+    wanted.set(formatAddress(pg), { ...pg, who: 'embedded postgres (EMBEDDED_PG_PORT)' });
+  }
+  const taken = [];
+  for (const [address, { host, port, who }] of wanted)
+    if (await portInUse(host, port)) taken.push(`${address} (${who})`);
+  if (taken.length > 0) {
+    throw new Error(
+      `already in use: ${taken.join(', ')}. Is another run still going? Stop it, or move the ports with <SERVICE>_ADDR.`,
+    );
+  }
+}
+
+async function startEmbeddedPostgres(run: Run): Promise<string> {
+  const port = run.config.embeddedPgPort;
+  // The same file extension as this one: .js from dist, .ts under tsx.
+  const script = join(__dirname, `embedded-postgres${extname(__filename)}`);
+  run.stack.launch({
+    name: 'postgres',
+    command: process.execPath,
+    args: [...process.execArgv, script, '--supervised'],
+    env: {
+      ...process.env,
+      EMBEDDED_PG_PORT: String(port),
+      EMBEDDED_PG_HOST: LOOPBACK,
+      EMBEDDED_PG_DATA: join(run.root, 'var', 'pgdata'),
+    },
+    stdin: 'pipe',
+  });
+  await run.stack.waitReady('postgres', `TCP ${LOOPBACK}:${port}`, () => acceptsConnections(LOOPBACK, port), {
+    timeoutMs: READY_TIMEOUT_MS,
+    signal: run.halt,
+  });
+  return `postgres://postgres@${LOOPBACK}:${port}/postgres`;
+}
+
+/** Starts each service once everything it calls is ready; independent services start together. */
+async function startServices(run: Run, plan: readonly ServiceLaunch[]): Promise<void> {
+  const failed = new AbortController();
+  const signal = AbortSignal.any([run.halt, failed.signal]);
+  const ready = new Map<string, Promise<void>>();
+  for (const launch of plan) {
+    const dependencies = launch.dependsOn.map((name) => ready.get(name) ?? Promise.resolve());
+    const started = Promise.all(dependencies).then(async () => {
+      signal.throwIfAborted();
+      run.stack.launch({
+        name: launch.name,
+        command: process.execPath,
+        args: [launch.script],
+        env: launch.env,
+        dependsOn: [...launch.dependsOn, 'postgres'],
+      });
+      await run.stack.waitReady(
+        launch.name,
+        `GET ${launch.readyUrl}`,
+        async () => (await httpStatus(launch.readyUrl)) === 200,
+        {
+          timeoutMs: READY_TIMEOUT_MS,
+          signal,
+        },
+      );
+      run.terminal.say(RUNNER, 'info', `${launch.name} is ready`);
+    });
+    // The first failure stops the others from waiting out their own timeouts.
+    started.catch(() => failed.abort());
+    ready.set(launch.name, started);
+  }
+  const results = await Promise.allSettled(ready.values());
+  const first =
+    results.find(
+      (r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof StartupError,
+    ) ?? results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (first) throw first.reason;
+}
+
+/** Prometheus and Alertmanager when their binaries are on PATH; never fails the run. */
+async function startObservability(run: Run, plan: readonly ServiceLaunch[]): Promise<ReadyRow[]> {
+  const { terminal, stack, root } = run;
+  const prometheus = findExecutable(PROMETHEUS_BINARIES, process.env.PATH);
+  const alertmanager = findExecutable(ALERTMANAGER_BINARIES, process.env.PATH);
+  if (!prometheus || !alertmanager) {
+    const missing = [!prometheus && 'prometheus', !alertmanager && 'alertmanager']
+      .filter(Boolean)
+      .join(' and ');
+    terminal.say(RUNNER, 'info', `${missing} not on PATH: not started (to get them: ${INSTALL_HINT})`);
+  }
+  const rows: ReadyRow[] = [];
+  const alertmanagerUrl = `http://${LOOPBACK}:${ALERTMANAGER_PORT}`;
+
+  if (alertmanager && (await portFree(run, 'alertmanager', ALERTMANAGER_PORT))) {
+    const config = join(root, 'deploy', 'alertmanager', 'alertmanager.yml');
+    const fallback = join(root, 'var', 'alertmanager', 'alertmanager.yml');
+    mkdirSync(join(root, 'var', 'alertmanager'), { recursive: true });
+    if (!existsSync(config))
+      writeFileSync(fallback, minimalAlertmanagerConfig(`http://${LOOPBACK}:${ALERT_SINK_PORT}/`));
+    try {
+      run.servers.push(await startAlertSink(LOOPBACK, ALERT_SINK_PORT, terminal));
+    } catch (error) {
+      terminal.say(RUNNER, 'warn', `alerts will not be printed: ${LOOPBACK}:${ALERT_SINK_PORT} unavailable`, {
+        reason: String(error),
+      });
+    }
+    stack.launch({
+      name: 'alertmanager',
+      command: alertmanager,
+      args: [
+        `--config.file=${existsSync(config) ? config : fallback}`,
+        `--storage.path=${join(root, 'var', 'alertmanager')}`,
+        `--web.listen-address=${LOOPBACK}:${ALERTMANAGER_PORT}`,
+        '--cluster.listen-address=',
+      ],
+      env: process.env,
+    });
+    if (await observabilityReady(run, 'alertmanager', `${alertmanagerUrl}/-/ready`)) {
+      rows.push({
+        name: 'alertmanager',
+        protocol: 'http',
+        address: `${LOOPBACK}:${ALERTMANAGER_PORT}`,
+        link: alertmanagerUrl,
+      });
+    }
+  }
+
+  if (prometheus && (await portFree(run, 'prometheus', PROMETHEUS_PORT))) {
+    const ruleFiles = await usableRuleFiles(run, join(root, 'deploy', 'prometheus', 'rules'));
+    const configFile = join(root, 'var', 'prometheus', 'prometheus.yml');
+    mkdirSync(join(root, 'var', 'prometheus'), { recursive: true });
+    const scraped = plan.map((launch) => ({
+      name: launch.name,
+      adminPort: launch.target.adminAddress.port,
+      adminHost: new URL(launch.metricsUrl).hostname.replace(/^\[|\]$/g, ''),
+    }));
+    writeFileSync(
+      configFile,
+      `# Generated by tools/run on every start; edits are overwritten.\n${toYaml(
+        prometheusConfig(scraped, {
+          scrapeInterval: run.config.scrapeInterval,
+          ruleFiles,
+          alertmanagerUrl: alertmanager ? alertmanagerUrl : undefined,
+        }),
+      )}`,
+    );
+    stack.launch({
+      name: 'prometheus',
+      command: prometheus,
+      args: [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${join(root, 'var', 'prometheus', 'data')}`,
+        `--web.listen-address=${LOOPBACK}:${PROMETHEUS_PORT}`,
+      ],
+      env: process.env,
+    });
+    const url = `http://${LOOPBACK}:${PROMETHEUS_PORT}`;
+    if (await observabilityReady(run, 'prometheus', `${url}/-/ready`)) {
+      rows.unshift({
+        name: 'prometheus',
+        protocol: 'http',
+        address: `${LOOPBACK}:${PROMETHEUS_PORT}`,
+        link: url,
+      });
+    }
+  }
+  return rows;
+}
+
+async function portFree(run: Run, name: string, port: number): Promise<boolean> {
+  if (!(await portInUse(LOOPBACK, port))) return true;
+  run.terminal.say(RUNNER, 'warn', `${name} not started: ${LOOPBACK}:${port} is already in use`);
+  return false;
+}
+
+async function observabilityReady(run: Run, name: string, url: string): Promise<boolean> {
+  try {
+    await run.stack.waitReady(name, `GET ${url}`, async () => (await httpStatus(url)) === 200, {
+      timeoutMs: READY_TIMEOUT_MS,
+      signal: run.halt,
+    });
+    return true;
+  } catch (error) {
+    if (run.halt.aborted) throw error;
+    run.terminal.say(RUNNER, 'warn', `${name} is not ready; the shop runs without it`, {
+      reason: String(error),
+    });
+    return false;
+  }
+}
+
+/** Rule files Prometheus will accept: one bad file would otherwise keep Prometheus from starting. */
+async function usableRuleFiles(run: Run, dir: string): Promise<string[]> {
+  const files = findRuleFiles(dir);
+  const promtool = findExecutable(['promtool'], process.env.PATH);
+  if (!promtool || files.length === 0) return files;
+  const problems = await Promise.all(files.map((file) => ruleFileProblem(promtool, file)));
+  return files.filter((file, i) => {
+    const problem = problems[i];
+    if (problem)
+      run.terminal.say(RUNNER, 'warn', `rule file left out: ${relative(run.root, file)}`, { problem });
+    return !problem;
+  });
+}
+
+function postgresRow(config: RunConfig): ReadyRow {
+  if (!config.databaseUrl) {
+    return {
+      name: 'postgres',
+      protocol: 'postgres',
+      address: `${LOOPBACK}:${config.embeddedPgPort}`,
+      link: 'embedded PGlite, data in var/pgdata',
+    };
+  }
+  const url = new URL(config.databaseUrl);
+  return { name: 'postgres', protocol: 'postgres', address: url.host, link: 'external (DATABASE_URL)' };
+}
+
+function readySummary(
+  plan: readonly ServiceLaunch[],
+  infrastructure: ReadyRow[],
+  startupSeconds: number,
+): ReadySummary {
+  const frontend = plan.find((launch) => launch.name === 'frontend');
+  return {
+    services: plan.map((launch) => ({
+      name: launch.name,
+      protocol: launch.target.spec.protocol,
+      address: launch.target.spec.protocol === 'worker' ? '—' : formatAddress(launch.target.address),
+      link: launch.metricsUrl,
+    })),
+    infrastructure,
+    shopUrl: frontend ? `http://localhost:${frontend.target.address.port}` : undefined,
+    startupSeconds,
+    notes: [
+      `cart: ${process.env.REDIS_URL?.trim() ? 'Redis (REDIS_URL)' : 'in memory (set REDIS_URL for Redis)'}`,
+      'logs: var/log/<service>.log · Ctrl-C stops everything',
+    ],
+  };
+}
+
+function reportFailure(terminal: Terminal, root: string, error: unknown): void {
+  if (error instanceof StartupError) {
+    terminal.say(RUNNER, 'fatal', error.message);
+    terminal.print(
+      `\nlast lines of ${relative(root, error.logFile)}:\n${error.logTail.map((l) => `  ${l}`).join('\n') || '  (empty)'}\n`,
+    );
+    return;
+  }
+  terminal.say(RUNNER, 'fatal', error instanceof Error ? error.message : String(error));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `glasshouse: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
