@@ -33,7 +33,10 @@ export async function readiness(checks: readonly ReadinessCheck[], draining: boo
     }),
   );
   const ok = results.every(([, result]) => result === 'ok');
-  return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) } };
+  return {
+    status: ok ? 200 : 503,
+    body: { status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) },
+  };
 }
 
 export interface AdminServerOptions {
@@ -87,9 +90,13 @@ export class AdminServer {
           : path === '/readyz'
             ? await readiness(this.options.checks ?? [], this.draining)
             : { status: 404, body: { status: 'unavailable' as const, checks: { path: 'not found' } } };
-      response.writeHead(probe.status, { 'content-type': 'application/json' }).end(JSON.stringify(probe.body));
+      response
+        .writeHead(probe.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify(probe.body));
     } catch (error) {
-      response.writeHead(500, { 'content-type': 'text/plain' }).end(error instanceof Error ? error.message : 'error');
+      response
+        .writeHead(500, { 'content-type': 'text/plain' })
+        .end(error instanceof Error ? error.message : 'error');
     }
   }
 }

@@ -34,8 +34,10 @@ export function envReader(env: Environment = process.env): EnvReader {
     return value ? value : undefined;
   };
   const inRange = (name: string, value: number, range: { min?: number; max?: number } = {}): number => {
-    if (range.min !== undefined && value < range.min) throw new ConfigError(name, `must be at least ${range.min}, got ${value}`);
-    if (range.max !== undefined && value > range.max) throw new ConfigError(name, `must be at most ${range.max}, got ${value}`);
+    if (range.min !== undefined && value < range.min)
+      throw new ConfigError(name, `must be at least ${range.min}, got ${value}`);
+    if (range.max !== undefined && value > range.max)
+      throw new ConfigError(name, `must be at most ${range.max}, got ${value}`);
     return value;
   };
   return {

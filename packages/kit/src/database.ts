@@ -61,15 +61,28 @@ function measured(metrics: ServiceMetrics, namespace: string, run: Queryable['qu
     const spanName = collection ? `${operation} ${collection}` : operation;
     return tracer.startActiveSpan(spanName, { kind: SpanKind.CLIENT, attributes }, async (span: Span) => {
       const start = process.hrtime.bigint();
-      const labels = { db_system_name: 'postgresql', db_operation_name: operation, db_collection_name: collection ?? '' };
+      const labels = {
+        db_system_name: 'postgresql',
+        db_operation_name: operation,
+        db_collection_name: collection ?? '',
+      };
       try {
         const rows = await run<R>(text, params);
-        observeDuration(metrics.dbClientDuration, labels, Number(process.hrtime.bigint() - start) / 1e9, span);
+        observeDuration(
+          metrics.dbClientDuration,
+          labels,
+          Number(process.hrtime.bigint() - start) / 1e9,
+          span,
+        );
         return rows;
       } catch (error) {
-        const errorType = (error as { code?: string }).code ?? (error instanceof Error ? error.name : 'Error');
+        const errorType =
+          (error as { code?: string }).code ?? (error instanceof Error ? error.name : 'Error');
         span.setAttribute('error.type', errorType);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: error instanceof Error ? error.message : String(error),
+        });
         observeDuration(
           metrics.dbClientDuration,
           { ...labels, error_type: errorType },
@@ -91,14 +104,18 @@ function postgresDatabase(options: DatabaseOptions & { url: string }): Database 
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
     types: {
-      getTypeParser: (oid: number, format?: string) =>
-        oid === INT8 ? (value: string) => BigInt(value) : pg.types.getTypeParser(oid, format as 'text'),
+      getTypeParser: (oid: number, format?: string): ((value: string) => unknown) =>
+        oid === INT8
+          ? (value: string) => BigInt(value)
+          : (pg.types.getTypeParser(oid, format as 'text') as (value: string) => unknown),
     },
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const runOn = (client: pg.Pool | PoolClient) => async <R>(text: string, params?: readonly unknown[]) =>
-    (await client.query(text, params as unknown[])).rows as R[];
+  const runOn =
+    (client: pg.Pool | PoolClient) =>
+    async <R>(text: string, params?: readonly unknown[]) =>
+      (await client.query(text, params as unknown[])).rows as R[];
   const execOn = (client: pg.Pool | PoolClient) => async (script: string) => {
     await client.query(script);
   };
@@ -108,7 +125,10 @@ function postgresDatabase(options: DatabaseOptions & { url: string }): Database 
     exec: execOn(pool),
     async transaction(fn) {
       const client = await pool.connect();
-      const tx: Queryable = { query: measured(options.metrics, options.namespace, runOn(client)), exec: execOn(client) };
+      const tx: Queryable = {
+        query: measured(options.metrics, options.namespace, runOn(client)),
+        exec: execOn(client),
+      };
       try {
         await tx.query('BEGIN');
         const result = await fn(tx);
@@ -140,8 +160,11 @@ async function pgliteDatabase(options: DatabaseOptions): Promise<Database> {
     exec(script: string): Promise<unknown>;
   };
   const wrap = (runner: Runner): Queryable => ({
-    query: measured(options.metrics, options.namespace, async <R>(text: string, params?: readonly unknown[]) =>
-      (await runner.query<R>(text, params as unknown[])).rows,
+    query: measured(
+      options.metrics,
+      options.namespace,
+      async <R>(text: string, params?: readonly unknown[]) =>
+        (await runner.query<R>(text, params as unknown[])).rows,
     ),
     async exec(script) {
       await runner.exec(script);
@@ -175,7 +198,11 @@ export interface Migration {
  * transaction, in version order. An advisory lock keyed on the schema keeps two replicas
  * from migrating at once.
  */
-export async function migrate(db: Database, schema: string, migrations: readonly Migration[]): Promise<number[]> {
+export async function migrate(
+  db: Database,
+  schema: string,
+  migrations: readonly Migration[],
+): Promise<number[]> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
   const ordered = [...migrations].sort((a, b) => a.version - b.version);
   return db.transaction(async (tx) => {
@@ -186,7 +213,9 @@ export async function migrate(db: Database, schema: string, migrations: readonly
          version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const done = new Set(
-      (await tx.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations`)).map((r) => r.version),
+      (await tx.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations`)).map(
+        (r) => r.version,
+      ),
     );
     const applied: number[] = [];
     for (const migration of ordered) {

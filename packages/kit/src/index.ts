@@ -8,7 +8,15 @@ export type { CallOptions, ClientConfig, PromiseClient } from './grpc/client.js'
 export { createClient } from './grpc/client.js';
 export type { CallContext, Implementation, ServiceDefinition, UnaryHandler } from './grpc/definition.js';
 export { fullMethodName } from './grpc/definition.js';
-export { RpcError, STATUS_NAMES, failedPrecondition, invalidArgument, isServiceError, notFound, unavailable } from './grpc/errors.js';
+export {
+  RpcError,
+  STATUS_NAMES,
+  failedPrecondition,
+  invalidArgument,
+  isServiceError,
+  notFound,
+  unavailable,
+} from './grpc/errors.js';
 export type { GrpcServerOptions } from './grpc/server.js';
 export { GrpcServer } from './grpc/server.js';
 export { Lifecycle } from './lifecycle.js';
@@ -18,7 +26,13 @@ export type { DbLabels, HttpServerLabels, RpcLabels } from './metrics.js';
 export { DURATION_BUCKETS, ServiceMetrics, exemplarOf, observeDuration, secondsSince } from './metrics.js';
 export { REDACTED, SECRET_KEYS, findCardNumbers, maskEmail, passesLuhn, scrubText } from './redaction.js';
 export type { ServiceContext } from './service.js';
-export { createServiceContext, dependencyAddress, exitOnStartupFailure, runGrpcService, startAdmin } from './service.js';
+export {
+  createServiceContext,
+  dependencyAddress,
+  exitOnStartupFailure,
+  runGrpcService,
+  startAdmin,
+} from './service.js';
 export type { ServiceName, ServiceSpec, ServiceStore } from './services.js';
 export { SERVICES, addressVariable, adminAddressVariable, serviceSpec, startOrder } from './services.js';
 export type { Tracing, TracingOptions } from './telemetry/tracing.js';

@@ -5,7 +5,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** The OpenTelemetry semantic-convention buckets for request durations, in seconds. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
-export type HttpServerLabels = 'http_request_method' | 'http_route' | 'http_response_status_code' | 'error_type';
+export type HttpServerLabels =
+  'http_request_method' | 'http_route' | 'http_response_status_code' | 'error_type';
 export type RpcLabels = 'rpc_system' | 'rpc_method' | 'rpc_grpc_status_code' | 'error_type';
 export type DbLabels = 'db_system_name' | 'db_operation_name' | 'db_collection_name' | 'error_type';
 
@@ -50,8 +51,20 @@ export class ServiceMetrics {
   }
 
   /** A latency histogram with the semantic-convention buckets and exemplars enabled. */
-  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets = DURATION_BUCKETS): Histogram<L> {
-    return new Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry], enableExemplars: true });
+  histogram<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    buckets = DURATION_BUCKETS,
+  ): Histogram<L> {
+    return new Histogram<L>({
+      name,
+      help,
+      labelNames,
+      buckets,
+      registers: [this.registry],
+      enableExemplars: true,
+    });
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
@@ -69,7 +82,9 @@ export class ServiceMetrics {
 }
 
 /** Exemplar labels of a span, or undefined when the span is absent or not sampled. */
-export function exemplarOf(span: Span | undefined = trace.getActiveSpan()): Record<string, string> | undefined {
+export function exemplarOf(
+  span: Span | undefined = trace.getActiveSpan(),
+): Record<string, string> | undefined {
   const context = span?.spanContext();
   if (!context || (context.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
   return { trace_id: context.traceId, span_id: context.spanId };

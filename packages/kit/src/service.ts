@@ -29,7 +29,7 @@ export interface ServiceContext {
   readonly metrics: ServiceMetrics;
   readonly lifecycle: Lifecycle;
   /** /readyz fails while this check fails. */
-  addReadinessCheck(check: ReadinessCheck): void;
+  readonly addReadinessCheck: (check: ReadinessCheck) => void;
   readonly readinessChecks: readonly ReadinessCheck[];
   /** A client of another service, at <SERVICE>_ADDR, with the default deadline (RPC_DEADLINE_MS). */
   client<S extends ServiceDefinition>(
@@ -42,7 +42,10 @@ export interface ServiceContext {
 
 /** Where another service is reached: <NAME>_ADDR, or localhost on its default port. */
 export function dependencyAddress(env: EnvReader, target: ServiceName): string {
-  const { host, port } = env.address(addressVariable(target), { host: '127.0.0.1', port: serviceSpec(target).port });
+  const { host, port } = env.address(addressVariable(target), {
+    host: '127.0.0.1',
+    port: serviceSpec(target).port,
+  });
   return `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 }
 
@@ -76,7 +79,10 @@ export function createServiceContext(name: ServiceName, environment = process.en
 }
 
 /** Starts the admin endpoint (/metrics, /healthz, /readyz) of a service and registers its shutdown. */
-export async function startAdmin(context: ServiceContext, port = serviceSpec(context.name).adminPort): Promise<AdminServer> {
+export async function startAdmin(
+  context: ServiceContext,
+  port = serviceSpec(context.name).adminPort,
+): Promise<AdminServer> {
   const admin = new AdminServer({ metrics: context.metrics, checks: context.readinessChecks });
   const address = context.env.address(adminAddressVariable(context.name), { host: '0.0.0.0', port });
   const bound = await admin.listen(address.host, address.port);
@@ -88,7 +94,9 @@ export async function startAdmin(context: ServiceContext, port = serviceSpec(con
 /** Logs why startup failed and exits: 2 for a configuration error, 1 otherwise. */
 export function exitOnStartupFailure(name: string, error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${JSON.stringify({ level: 'fatal', 'service.name': name, message: `startup failed: ${message}` })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', 'service.name': name, message: `startup failed: ${message}` })}\n`,
+  );
   process.exit(error instanceof ConfigError ? 2 : 1);
 }
 
@@ -105,7 +113,10 @@ export async function runGrpcService(
     context.lifecycle.installSignalHandlers();
     const server = new GrpcServer({ logger: context.logger, metrics: context.metrics });
     await setup(context, server);
-    const address = context.env.address(addressVariable(name), { host: '0.0.0.0', port: serviceSpec(name).port });
+    const address = context.env.address(addressVariable(name), {
+      host: '0.0.0.0',
+      port: serviceSpec(name).port,
+    });
     const port = await server.listen(address.host, address.port);
     context.lifecycle.onShutdown('grpc server', () => server.shutdown());
     const admin = await startAdmin(context);

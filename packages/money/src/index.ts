@@ -16,7 +16,8 @@ const MAX_NANOS = 999_999_999;
 /** Why an amount is malformed, or undefined when it is well formed. */
 export function moneyProblem(money: Money | undefined): string | undefined {
   if (!money) return 'amount is missing';
-  if (!/^[A-Z]{3}$/.test(money.currencyCode)) return `currency code "${money.currencyCode}" is not an ISO 4217 code`;
+  if (!/^[A-Z]{3}$/.test(money.currencyCode))
+    return `currency code "${money.currencyCode}" is not an ISO 4217 code`;
   if (!Number.isInteger(money.nanos) || money.nanos < -MAX_NANOS || money.nanos > MAX_NANOS) {
     return `nanos ${money.nanos} is outside [-999999999, 999999999]`;
   }
@@ -44,7 +45,8 @@ export function isZero(money: Money): boolean {
 }
 
 export function add(a: Money, b: Money): Money {
-  if (a.currencyCode !== b.currencyCode) throw new Error(`cannot add ${a.currencyCode} and ${b.currencyCode}`);
+  if (a.currencyCode !== b.currencyCode)
+    throw new Error(`cannot add ${a.currencyCode} and ${b.currencyCode}`);
   return fromNanos(a.currencyCode, toNanos(a) + toNanos(b));
 }
 

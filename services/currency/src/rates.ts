@@ -11,7 +11,8 @@ export const DEFAULT_RATES_FILE = join(__dirname, '..', 'data', 'rates.json');
 /** Reads and checks a rates file: an object of code → positive decimal string, EUR at 1. */
 export function parseRates(json: string, source = 'rates file'): RateTable {
   const data: unknown = JSON.parse(json);
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${source}: expected an object`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new Error(`${source}: expected an object`);
   const rates = new Map<string, Rate>();
   for (const [code, value] of Object.entries(data)) {
     if (!/^[A-Z]{3}$/.test(code)) throw new Error(`${source}: "${code}" is not an ISO 4217 code`);
@@ -19,7 +20,8 @@ export function parseRates(json: string, source = 'rates file'): RateTable {
     rates.set(code, parseRate(value));
   }
   const eur = rates.get('EUR');
-  if (!eur || eur.numerator !== eur.denominator) throw new Error(`${source}: EUR must be present with rate 1`);
+  if (!eur || eur.numerator !== eur.denominator)
+    throw new Error(`${source}: EUR must be present with rate 1`);
   return rates;
 }
 

@@ -1,4 +1,4 @@
-import { hipstershop } from '@glasshouse/contracts';
+import type { hipstershop } from '@glasshouse/contracts';
 import type { Implementation } from '@glasshouse/kit';
 import { invalidArgument } from '@glasshouse/kit';
 import { convert, moneyProblem } from '@glasshouse/money';

@@ -40,7 +40,8 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
   const { backends, logger, metrics } = options;
   const defaultCurrency = options.defaultCurrency ?? 'USD';
   const pageViews = metrics.counter('page_views_total', 'Pages rendered, by page.', ['page']);
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 64 * 1024 });
+  const baseLogger: FastifyBaseLogger = logger;
+  const app = Fastify({ loggerInstance: baseLogger, disableRequestLogging: true, bodyLimit: 64 * 1024 });
   let draining = false;
 
   void app.register(cookie);
@@ -74,7 +75,12 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     };
     observeDuration(metrics.httpServerDuration, labels, seconds, request.span);
     request.log.info(
-      { 'http.request.method': request.method, 'http.route': route, 'http.response.status_code': reply.statusCode, duration_s: seconds },
+      {
+        'http.request.method': request.method,
+        'http.route': route,
+        'http.response.status_code': reply.statusCode,
+        duration_s: seconds,
+      },
       'request completed',
     );
   });
@@ -112,11 +118,11 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     const products = await backends.catalog.listProducts({}).catch((error: unknown) => {
       throw fromServiceFailure(error, 'product catalog');
     });
-    const cards = await Promise.all(products.products.map((p) => productCard(backends, p, view.currentCurrency))).catch(
-      (error: unknown) => {
-        throw fromServiceFailure(error, 'currency service');
-      },
-    );
+    const cards = await Promise.all(
+      products.products.map((p) => productCard(backends, p, view.currentCurrency)),
+    ).catch((error: unknown) => {
+      throw fromServiceFailure(error, 'currency service');
+    });
     return sendPage(reply, 'home', homePage(view, cards));
   });
 
@@ -133,15 +139,19 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     return sendPage(reply, 'product', productPage(view, card, []));
   });
 
-  app.post<{ Body: Record<string, string | undefined> | undefined }>('/setCurrency', async (request, reply) => {
-    const code = request.body?.currency_code?.trim() ?? '';
-    if (!CURRENCY_CODE.test(code)) throw badRequest('currency_code must be a three-letter currency code such as EUR.');
-    const codes = await supportedCurrencies();
-    if (!codes.includes(code)) throw badRequest(`The currency ${code} is not supported.`);
-    setCurrency(reply, code);
-    const back = request.headers.referer;
-    return reply.redirect(back && sameOrigin(back, request) ? back : '/', 302);
-  });
+  app.post<{ Body: Record<string, string | undefined> | undefined }>(
+    '/setCurrency',
+    async (request, reply) => {
+      const code = request.body?.currency_code?.trim() ?? '';
+      if (!CURRENCY_CODE.test(code))
+        throw badRequest('currency_code must be a three-letter currency code such as EUR.');
+      const codes = await supportedCurrencies();
+      if (!codes.includes(code)) throw badRequest(`The currency ${code} is not supported.`);
+      setCurrency(reply, code);
+      const back = request.headers.referer;
+      return reply.redirect(back && sameOrigin(back, request) ? back : '/', 302);
+    },
+  );
 
   app.get('/_healthz', async (_request, reply) => reply.type('text/plain').send('ok'));
   app.get('/healthz', async () => liveness().body);
@@ -155,20 +165,37 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
   });
 
   app.setNotFoundHandler(async (request, reply) =>
-    reply.code(404).type('text/html; charset=utf-8').send(errorPage(undefined, 404, 'Not found', `Nothing lives at ${request.url.slice(0, 100)}.`)),
+    reply
+      .code(404)
+      .type('text/html; charset=utf-8')
+      .send(errorPage(undefined, 404, 'Not found', `Nothing lives at ${request.url.slice(0, 100)}.`)),
   );
 
   app.setErrorHandler(async (error, request, reply) => {
     const page =
       error instanceof PageError
         ? error
-        : typeof (error as { statusCode?: number }).statusCode === 'number' && (error as { statusCode: number }).statusCode < 500
-          ? new PageError((error as { statusCode: number }).statusCode, 'That did not work', (error as Error).message)
-          : new PageError(500, 'Something went wrong', 'An unexpected error happened. It has been logged.', 'internal');
+        : typeof (error as { statusCode?: number }).statusCode === 'number' &&
+            (error as { statusCode: number }).statusCode < 500
+          ? new PageError(
+              (error as { statusCode: number }).statusCode,
+              'That did not work',
+              (error as Error).message,
+            )
+          : new PageError(
+              500,
+              'Something went wrong',
+              'An unexpected error happened. It has been logged.',
+              'internal',
+            );
     request.span?.setAttribute('error.type', page.errorType);
-    if (page.statusCode >= 500) request.log.error({ err: error, 'error.type': page.errorType }, 'page failed');
+    if (page.statusCode >= 500)
+      request.log.error({ err: error, 'error.type': page.errorType }, 'page failed');
     else request.log.warn({ 'error.type': page.errorType, reason: page.message }, 'request refused');
-    return reply.code(page.statusCode).type('text/html; charset=utf-8').send(errorPage(undefined, page.statusCode, page.title, page.message));
+    return reply
+      .code(page.statusCode)
+      .type('text/html; charset=utf-8')
+      .send(errorPage(undefined, page.statusCode, page.title, page.message));
   });
 
   app.addHook('onClose', async () => {

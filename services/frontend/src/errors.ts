@@ -28,10 +28,20 @@ export function fromServiceFailure(error: unknown, what: string): PageError {
         return new PageError(400, 'That did not work', error.details, 'INVALID_ARGUMENT');
       case status.UNAVAILABLE:
       case status.DEADLINE_EXCEEDED:
-        return new PageError(503, 'Temporarily unavailable', `The ${what} is unavailable right now. Please try again in a moment.`, status[error.code]);
+        return new PageError(
+          503,
+          'Temporarily unavailable',
+          `The ${what} is unavailable right now. Please try again in a moment.`,
+          status[error.code],
+        );
       default:
         break;
     }
   }
-  return new PageError(502, 'Something went wrong', `The ${what} could not answer. Please try again.`, 'upstream_error');
+  return new PageError(
+    502,
+    'Something went wrong',
+    `The ${what} could not answer. Please try again.`,
+    'upstream_error',
+  );
 }

@@ -9,19 +9,32 @@ async function main(): Promise<void> {
   context.lifecycle.installSignalHandlers();
   const app = buildFrontend({
     backends: {
-      catalog: context.client(hipstershop.ProductCatalogServiceClient, hipstershop.ProductCatalogServiceService, 'productcatalog', {
-        idempotent: true,
-      }),
-      currency: context.client(hipstershop.CurrencyServiceClient, hipstershop.CurrencyServiceService, 'currency', {
-        idempotent: true,
-      }),
+      catalog: context.client(
+        hipstershop.ProductCatalogServiceClient,
+        hipstershop.ProductCatalogServiceService,
+        'productcatalog',
+        {
+          idempotent: true,
+        },
+      ),
+      currency: context.client(
+        hipstershop.CurrencyServiceClient,
+        hipstershop.CurrencyServiceService,
+        'currency',
+        {
+          idempotent: true,
+        },
+      ),
     },
     logger,
     metrics,
     readinessChecks: context.readinessChecks,
     defaultCurrency: env.string('DEFAULT_CURRENCY', 'USD'),
   });
-  const { host, port } = env.address(addressVariable('frontend'), { host: '0.0.0.0', port: serviceSpec('frontend').port });
+  const { host, port } = env.address(addressVariable('frontend'), {
+    host: '0.0.0.0',
+    port: serviceSpec('frontend').port,
+  });
   await app.listen({ host, port });
   lifecycle.onShutdown('http server', () => app.close());
   logger.info({ 'server.port': port }, 'serving the shop');

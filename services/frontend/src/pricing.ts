@@ -4,13 +4,21 @@ import { formatMoney } from '@glasshouse/money';
 import type { Backends } from './backends.js';
 
 /** Converts an amount to the shopper's currency (no call when it already is in it). */
-export async function priceIn(backends: Backends, amount: Money | undefined, currency: string): Promise<Money> {
+export async function priceIn(
+  backends: Backends,
+  amount: Money | undefined,
+  currency: string,
+): Promise<Money> {
   if (!amount) throw new Error('product has no price');
   if (amount.currencyCode === currency) return amount;
   return backends.currency.convert({ from: amount, toCode: currency });
 }
 
-export async function priceText(backends: Backends, amount: Money | undefined, currency: string): Promise<string> {
+export async function priceText(
+  backends: Backends,
+  amount: Money | undefined,
+  currency: string,
+): Promise<string> {
   return formatMoney(await priceIn(backends, amount, currency));
 }
 

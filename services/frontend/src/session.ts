@@ -17,7 +17,11 @@ export function sessionId(request: FastifyRequest, reply: FastifyReply): string 
   return id;
 }
 
-export function currentCurrency(request: FastifyRequest, supported: readonly string[], fallback: string): string {
+export function currentCurrency(
+  request: FastifyRequest,
+  supported: readonly string[],
+  fallback: string,
+): string {
   const chosen = request.cookies[CURRENCY_COOKIE];
   return chosen && supported.includes(chosen) ? chosen : fallback;
 }

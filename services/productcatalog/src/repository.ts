@@ -39,12 +39,17 @@ export class ProductRepository {
   ) {}
 
   async list(): Promise<Product[]> {
-    const rows = await this.db.query<ProductRow>(`SELECT ${COLUMNS} FROM ${this.schema}.products ORDER BY created_at, id`);
+    const rows = await this.db.query<ProductRow>(
+      `SELECT ${COLUMNS} FROM ${this.schema}.products ORDER BY created_at, id`,
+    );
     return rows.map(toProduct);
   }
 
   async get(id: string): Promise<Product | undefined> {
-    const rows = await this.db.query<ProductRow>(`SELECT ${COLUMNS} FROM ${this.schema}.products WHERE id = $1`, [id]);
+    const rows = await this.db.query<ProductRow>(
+      `SELECT ${COLUMNS} FROM ${this.schema}.products WHERE id = $1`,
+      [id],
+    );
     return rows[0] && toProduct(rows[0]);
   }
 

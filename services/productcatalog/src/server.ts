@@ -26,10 +26,11 @@ export interface CatalogOptions {
 export function catalogService(options: CatalogOptions): Implementation<CatalogService> {
   const { repository, metrics, cacheTtlMs } = options;
   const now = options.now ?? Date.now;
-  const cacheRequests = metrics.counter('cache_requests_total', 'Cache lookups by cache and result (hit or miss).', [
-    'cache',
-    'result',
-  ]);
+  const cacheRequests = metrics.counter(
+    'cache_requests_total',
+    'Cache lookups by cache and result (hit or miss).',
+    ['cache', 'result'],
+  );
   let cached: { products: Product[]; expires: number } | undefined;
 
   const listProducts = (): Promise<Product[]> =>
@@ -54,14 +55,16 @@ export function catalogService(options: CatalogOptions): Implementation<CatalogS
   return {
     listProducts: async () => ({ products: await listProducts() }),
     async getProduct(request) {
-      if (!PRODUCT_ID.test(request.id)) throw invalidArgument(`id: "${request.id.slice(0, 64)}" is not a product id`);
+      if (!PRODUCT_ID.test(request.id))
+        throw invalidArgument(`id: "${request.id.slice(0, 64)}" is not a product id`);
       const product = await repository.get(request.id);
       if (!product) throw notFound(`no product with id "${request.id}"`);
       return product;
     },
     async searchProducts(request) {
       const query = request.query.trim();
-      if (query.length > MAX_QUERY_LENGTH) throw invalidArgument(`query: longer than ${MAX_QUERY_LENGTH} characters`);
+      if (query.length > MAX_QUERY_LENGTH)
+        throw invalidArgument(`query: longer than ${MAX_QUERY_LENGTH} characters`);
       if (!query) return { results: await listProducts() };
       return { results: await repository.search(query) };
     },

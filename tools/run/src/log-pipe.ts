@@ -66,7 +66,9 @@ export function parseLogLine(line: string, fallbackLevel: number): ParsedLine {
   }
   const logfmt = parseLogfmt(trimmed);
   if (logfmt) return fromLogfmt(logfmt, fallbackLevel);
-  return { level: fallbackLevel, message: line, fields: [], detail: [] };
+  // Node's own warnings (deprecations) reach stderr without being errors.
+  const level = /^\(node:\d+\) |^\(Use `node --trace-/.test(trimmed) ? Math.min(fallbackLevel, LEVELS.warn) : fallbackLevel;
+  return { level, message: line, fields: [], detail: [] };
 }
 
 export interface FormatOptions {
@@ -239,7 +241,7 @@ function parseLogfmt(line: string): Map<string, string> | undefined {
     pairs.set(match[1] ?? '', value.startsWith('"') ? unquote(value) : value);
     position = token.lastIndex;
   }
-  return pairs.has('level') && (pairs.has('msg') || pairs.has('message')) ? pairs : undefined;
+  return pairs.has('level') ? pairs : undefined;
 }
 
 function unquote(value: string): string {

@@ -1,28 +1,19 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { extname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startAlertSink } from './alert-sink.js';
+import { ConfigError } from '@glasshouse/kit';
 import { readRunConfig } from './config.js';
 import type { RunConfig } from './config.js';
-import { ConfigError } from '@glasshouse/kit';
-import { formatAddress } from './env.js';
+import { connectAddress, formatAddress } from './env.js';
 import { LEVELS, Terminal } from './log-pipe.js';
-import {
-  ALERTMANAGER_BINARIES,
-  INSTALL_HINT,
-  PROMETHEUS_BINARIES,
-  findExecutable,
-  findRuleFiles,
-  minimalAlertmanagerConfig,
-  ruleFileProblem,
-} from './observability.js';
+import { startObservability } from './observability.js';
 import { launchPlan } from './plan.js';
 import type { ServiceLaunch } from './plan.js';
 import { portInUse } from './ports.js';
-import { prometheusConfig, toYaml } from './prometheus-config.js';
+import type { ScrapedService } from './prometheus-config.js';
 import { acceptsConnections, httpStatus } from './readiness.js';
-import { Stack, StartupError } from './stack.js';
+import { RUNNER, Stack, StartupError } from './stack.js';
 import { renderReadyTable } from './table.js';
 import type { ReadyRow, ReadySummary } from './table.js';
 
@@ -30,10 +21,6 @@ import type { ReadyRow, ReadySummary } from './table.js';
 
 const READY_TIMEOUT_MS = 30_000;
 const LOOPBACK = '127.0.0.1';
-const PROMETHEUS_PORT = 9090;
-const ALERTMANAGER_PORT = 9093;
-const ALERT_SINK_PORT = 18090;
-const RUNNER = 'run';
 
 interface Run {
   readonly config: RunConfig;
@@ -93,10 +80,15 @@ async function main(): Promise<void> {
   try {
     const started = performance.now();
     await preflight(run, launchPlan(config, process.env, config.databaseUrl));
-    const databaseUrl = config.databaseUrl ?? (await startEmbeddedPostgres(run));
-    const plan = launchPlan(config, process.env, databaseUrl);
-    const observability = startObservability(run, plan);
+    // Prometheus and Alertmanager need nothing of the shop to start: they boot alongside Postgres.
+    const observability = startObservability(
+      { ...run, scrapeInterval: config.scrapeInterval, readyTimeoutMs: READY_TIMEOUT_MS },
+      launchPlan(config, process.env, config.databaseUrl).map(scrapedService),
+    );
+    let plan: ServiceLaunch[] = [];
     try {
+      const databaseUrl = config.databaseUrl ?? (await startEmbeddedPostgres(run));
+      plan = launchPlan(config, process.env, databaseUrl);
       await startServices(run, plan);
     } catch (error) {
       halt.abort(error);
@@ -211,130 +203,9 @@ async function startServices(run: Run, plan: readonly ServiceLaunch[]): Promise<
   if (first) throw first.reason;
 }
 
-/** Prometheus and Alertmanager when their binaries are on PATH; never fails the run. */
-async function startObservability(run: Run, plan: readonly ServiceLaunch[]): Promise<ReadyRow[]> {
-  const { terminal, stack, root } = run;
-  const prometheus = findExecutable(PROMETHEUS_BINARIES, process.env.PATH);
-  const alertmanager = findExecutable(ALERTMANAGER_BINARIES, process.env.PATH);
-  if (!prometheus || !alertmanager) {
-    const missing = [!prometheus && 'prometheus', !alertmanager && 'alertmanager']
-      .filter(Boolean)
-      .join(' and ');
-    terminal.say(RUNNER, 'info', `${missing} not on PATH: not started (to get them: ${INSTALL_HINT})`);
-  }
-  const rows: ReadyRow[] = [];
-  const alertmanagerUrl = `http://${LOOPBACK}:${ALERTMANAGER_PORT}`;
-
-  if (alertmanager && (await portFree(run, 'alertmanager', ALERTMANAGER_PORT))) {
-    const config = join(root, 'deploy', 'alertmanager', 'alertmanager.yml');
-    const fallback = join(root, 'var', 'alertmanager', 'alertmanager.yml');
-    mkdirSync(join(root, 'var', 'alertmanager'), { recursive: true });
-    if (!existsSync(config))
-      writeFileSync(fallback, minimalAlertmanagerConfig(`http://${LOOPBACK}:${ALERT_SINK_PORT}/`));
-    try {
-      run.servers.push(await startAlertSink(LOOPBACK, ALERT_SINK_PORT, terminal));
-    } catch (error) {
-      terminal.say(RUNNER, 'warn', `alerts will not be printed: ${LOOPBACK}:${ALERT_SINK_PORT} unavailable`, {
-        reason: String(error),
-      });
-    }
-    stack.launch({
-      name: 'alertmanager',
-      command: alertmanager,
-      args: [
-        `--config.file=${existsSync(config) ? config : fallback}`,
-        `--storage.path=${join(root, 'var', 'alertmanager')}`,
-        `--web.listen-address=${LOOPBACK}:${ALERTMANAGER_PORT}`,
-        '--cluster.listen-address=',
-      ],
-      env: process.env,
-    });
-    if (await observabilityReady(run, 'alertmanager', `${alertmanagerUrl}/-/ready`)) {
-      rows.push({
-        name: 'alertmanager',
-        protocol: 'http',
-        address: `${LOOPBACK}:${ALERTMANAGER_PORT}`,
-        link: alertmanagerUrl,
-      });
-    }
-  }
-
-  if (prometheus && (await portFree(run, 'prometheus', PROMETHEUS_PORT))) {
-    const ruleFiles = await usableRuleFiles(run, join(root, 'deploy', 'prometheus', 'rules'));
-    const configFile = join(root, 'var', 'prometheus', 'prometheus.yml');
-    mkdirSync(join(root, 'var', 'prometheus'), { recursive: true });
-    const scraped = plan.map((launch) => ({
-      name: launch.name,
-      adminPort: launch.target.adminAddress.port,
-      adminHost: new URL(launch.metricsUrl).hostname.replace(/^\[|\]$/g, ''),
-    }));
-    writeFileSync(
-      configFile,
-      `# Generated by tools/run on every start; edits are overwritten.\n${toYaml(
-        prometheusConfig(scraped, {
-          scrapeInterval: run.config.scrapeInterval,
-          ruleFiles,
-          alertmanagerUrl: alertmanager ? alertmanagerUrl : undefined,
-        }),
-      )}`,
-    );
-    stack.launch({
-      name: 'prometheus',
-      command: prometheus,
-      args: [
-        `--config.file=${configFile}`,
-        `--storage.tsdb.path=${join(root, 'var', 'prometheus', 'data')}`,
-        `--web.listen-address=${LOOPBACK}:${PROMETHEUS_PORT}`,
-      ],
-      env: process.env,
-    });
-    const url = `http://${LOOPBACK}:${PROMETHEUS_PORT}`;
-    if (await observabilityReady(run, 'prometheus', `${url}/-/ready`)) {
-      rows.unshift({
-        name: 'prometheus',
-        protocol: 'http',
-        address: `${LOOPBACK}:${PROMETHEUS_PORT}`,
-        link: url,
-      });
-    }
-  }
-  return rows;
-}
-
-async function portFree(run: Run, name: string, port: number): Promise<boolean> {
-  if (!(await portInUse(LOOPBACK, port))) return true;
-  run.terminal.say(RUNNER, 'warn', `${name} not started: ${LOOPBACK}:${port} is already in use`);
-  return false;
-}
-
-async function observabilityReady(run: Run, name: string, url: string): Promise<boolean> {
-  try {
-    await run.stack.waitReady(name, `GET ${url}`, async () => (await httpStatus(url)) === 200, {
-      timeoutMs: READY_TIMEOUT_MS,
-      signal: run.halt,
-    });
-    return true;
-  } catch (error) {
-    if (run.halt.aborted) throw error;
-    run.terminal.say(RUNNER, 'warn', `${name} is not ready; the shop runs without it`, {
-      reason: String(error),
-    });
-    return false;
-  }
-}
-
-/** Rule files Prometheus will accept: one bad file would otherwise keep Prometheus from starting. */
-async function usableRuleFiles(run: Run, dir: string): Promise<string[]> {
-  const files = findRuleFiles(dir);
-  const promtool = findExecutable(['promtool'], process.env.PATH);
-  if (!promtool || files.length === 0) return files;
-  const problems = await Promise.all(files.map((file) => ruleFileProblem(promtool, file)));
-  return files.filter((file, i) => {
-    const problem = problems[i];
-    if (problem)
-      run.terminal.say(RUNNER, 'warn', `rule file left out: ${relative(run.root, file)}`, { problem });
-    return !problem;
-  });
+function scrapedService(launch: ServiceLaunch): ScrapedService {
+  const admin = connectAddress(launch.target.adminAddress);
+  return { name: launch.name, adminPort: admin.port, adminHost: admin.host };
 }
 
 function postgresRow(config: RunConfig): ReadyRow {

@@ -49,7 +49,8 @@ interface Member {
   lastExit: string;
 }
 
-const RUNNER = 'run';
+/** The source name of the runner's own terminal lines. */
+export const RUNNER = 'run';
 
 /**
  * The processes of one run, in start order. Each is supervised (restarted when it crashes),

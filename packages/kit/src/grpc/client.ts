@@ -38,7 +38,12 @@ type GeneratedClientConstructor = new (
 ) => Client;
 
 type Callback = (error: ServiceError | null, response?: unknown) => void;
-type RawMethod = (request: unknown, metadata: Metadata, options: { deadline: number }, callback: Callback) => unknown;
+type RawMethod = (
+  request: unknown,
+  metadata: Metadata,
+  options: { deadline: number },
+  callback: Callback,
+) => unknown;
 
 function retryServiceConfig(serviceName: string): string {
   return JSON.stringify({
@@ -71,7 +76,8 @@ export function createClient<S extends ServiceDefinition>(
     'grpc.keepalive_time_ms': 30_000,
     'grpc.enable_retries': config.idempotent ? 1 : 0,
   };
-  if (config.idempotent) channelOptions['grpc.service_config'] = retryServiceConfig(serviceNameOf(definition));
+  if (config.idempotent)
+    channelOptions['grpc.service_config'] = retryServiceConfig(serviceNameOf(definition));
   const raw = new Constructor(config.address, credentials.createInsecure(), channelOptions);
   const methods = raw as unknown as Record<string, RawMethod>;
   const client: Record<string, unknown> = { close: () => raw.close() };
@@ -86,7 +92,11 @@ export function createClient<S extends ServiceDefinition>(
         const deadline = Date.now() + (options.deadlineMs ?? config.deadlineMs);
         invoke(request, options.metadata ?? new Metadata(), { deadline }, (error, response) => {
           const code = error ? error.code : status.OK;
-          const labels = { rpc_system: 'grpc', rpc_method: rpcMethod, rpc_grpc_status_code: STATUS_NAMES[code] ?? String(code) };
+          const labels = {
+            rpc_system: 'grpc',
+            rpc_method: rpcMethod,
+            rpc_grpc_status_code: STATUS_NAMES[code] ?? String(code),
+          };
           const seconds = Number(process.hrtime.bigint() - start) / 1e9;
           observeDuration(
             config.metrics.rpcClientDuration,

@@ -38,10 +38,13 @@ export class RpcError extends Error {
 }
 
 export function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'details' in error;
+  return (
+    error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'details' in error
+  );
 }
 
 export const invalidArgument = (reason: string): RpcError => new RpcError(status.INVALID_ARGUMENT, reason);
 export const notFound = (what: string): RpcError => new RpcError(status.NOT_FOUND, what);
-export const failedPrecondition = (reason: string): RpcError => new RpcError(status.FAILED_PRECONDITION, reason);
+export const failedPrecondition = (reason: string): RpcError =>
+  new RpcError(status.FAILED_PRECONDITION, reason);
 export const unavailable = (reason: string): RpcError => new RpcError(status.UNAVAILABLE, reason);

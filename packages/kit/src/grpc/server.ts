@@ -1,4 +1,4 @@
-import type { ServerUnaryCall, ServiceError, sendUnaryData, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import { ReflectionService } from '@grpc/reflection';
@@ -99,10 +99,22 @@ export class GrpcServer {
       const start = process.hrtime.bigint();
       const span = trace.getActiveSpan();
       const finish = (code: status, errorType?: string): void => {
-        const labels = { rpc_system: 'grpc', rpc_method: method, rpc_grpc_status_code: STATUS_NAMES[code] ?? String(code) };
+        const labels = {
+          rpc_system: 'grpc',
+          rpc_method: method,
+          rpc_grpc_status_code: STATUS_NAMES[code] ?? String(code),
+        };
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-        observeDuration(metrics.rpcServerDuration, errorType ? { ...labels, error_type: errorType } : labels, seconds, span);
-        logger.debug({ 'rpc.method': method, 'rpc.grpc.status_code': labels.rpc_grpc_status_code, duration_s: seconds }, 'call served');
+        observeDuration(
+          metrics.rpcServerDuration,
+          errorType ? { ...labels, error_type: errorType } : labels,
+          seconds,
+          span,
+        );
+        logger.debug(
+          { 'rpc.method': method, 'rpc.grpc.status_code': labels.rpc_grpc_status_code, duration_s: seconds },
+          'call served',
+        );
       };
       const context = { method, metadata: call.metadata, deadline: call.getDeadline(), logger };
       Promise.resolve()
@@ -119,7 +131,7 @@ export class GrpcServer {
             }
             span?.setAttribute('error.type', error.errorType);
             finish(error.code, error.errorType);
-            callback(error.toServiceError() as ServiceError);
+            callback(error.toServiceError());
           },
         );
     };

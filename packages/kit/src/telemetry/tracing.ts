@@ -55,14 +55,18 @@ export function resourceAttributes(
 export function startTracing(options: TracingOptions): Tracing {
   const env = options.environment ?? process.env;
   const read = envReader(env);
-  const endpoint = read.optionalString('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? read.optionalString('OTEL_EXPORTER_OTLP_ENDPOINT');
+  const endpoint =
+    read.optionalString('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ??
+    read.optionalString('OTEL_EXPORTER_OTLP_ENDPOINT');
   const processors: SpanProcessor[] = (options.exporters ?? []).map((e) => new SimpleSpanProcessor(e));
   if (endpoint) {
     // The exporter itself reads the endpoint, headers and timeout variables.
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   }
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes(resourceAttributes(options.serviceName, options.serviceVersion ?? '0.1.0', env)),
+    resource: resourceFromAttributes(
+      resourceAttributes(options.serviceName, options.serviceVersion ?? '0.1.0', env),
+    ),
     spanProcessors: processors,
   });
   provider.register({

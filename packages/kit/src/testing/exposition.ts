@@ -8,7 +8,11 @@ export interface ExemplarLine {
 const LINE = /^(\w+)\{([^}]*)\}\s+\S+\s+#\s+\{([^}]*)\}/;
 
 function labelsOf(text: string): Record<string, string> {
-  return Object.fromEntries([...text.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+  const pairs = [...text.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m): [string, string] => [
+    m[1] ?? '',
+    m[2] ?? '',
+  ]);
+  return Object.fromEntries(pairs);
 }
 
 /** Every exemplar in an OpenMetrics exposition, with its series labels. */

@@ -40,7 +40,8 @@ export class ServiceProcess {
   async ready(url: string, timeoutMs = 20_000): Promise<void> {
     await waitFor(
       async () => {
-        if (this.child?.exitCode !== null) throw new Error(`${this.name} exited: ${this.lines.slice(-5).join('\n')}`);
+        if (this.child?.exitCode !== null)
+          throw new Error(`${this.name} exited: ${this.lines.slice(-5).join('\n')}`);
         return (await fetch(url)).ok;
       },
       { timeoutMs, what: `${this.name} ready at ${url}` },

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SECRET_KEYS, findCardNumbers, maskEmail, passesLuhn, scrubText } from './redaction.js';
+
+describe('passesLuhn', () => {
+  it('accepts test card numbers', () => {
+    for (const card of ['4111111111111111', '4242424242424242', '5555555555554444', '378282246310005', '79927398713']) {
+      assert.equal(passesLuhn(card), true, card);
+    }
+  });
+
+  it('refuses numbers whose check digit is wrong', () => {
+    for (const number of ['4111111111111112', '4242424242424241', '79927398710', '1234567890123456']) {
+      assert.equal(passesLuhn(number), false, number);
+    }
+  });
+});
+
+describe('findCardNumbers', () => {
+  it('finds Luhn-valid runs of 13 to 19 digits, with or without separators', () => {
+    const text = 'a 4111111111111111 b 4242 4242 4242 4242 c 5555-5555-5555-4444 d 378282246310005.';
+    assert.deepEqual(findCardNumbers(text), ['4111111111111111', '4242424242424242', '5555555555554444', '378282246310005']);
+  });
+
+  it('ignores numbers that fail Luhn, are too short, or are part of a longer word', () => {
+    assert.deepEqual(findCardNumbers('order 4111111111111112, zip 79927398713, id x4111111111111111'), []);
+    assert.deepEqual(findCardNumbers(''), []);
+  });
+});
+
+describe('maskEmail', () => {
+  it('keeps the first letter and the domain', () => {
+    assert.equal(maskEmail('alice@example.com'), 'a***@example.com');
+    assert.equal(maskEmail('b@shop.test'), 'b***@shop.test');
+  });
+
+  it('hides values that are not emails entirely', () => {
+    assert.equal(maskEmail('no-at-sign'), '***');
+    assert.equal(maskEmail('@example.com'), '***');
+  });
+});
+
+describe('scrubText', () => {
+  it('replaces card numbers and masks emails in free text', () => {
+    assert.equal(
+      scrubText('card 4111 1111 1111 1111 of jane.doe+shop@mail.example.org declined'),
+      'card [card] of j***@mail.example.org declined',
+    );
+  });
+
+  it('leaves other text alone, including already masked emails', () => {
+    const text = 'order 12345 for a***@example.com, total 4111111111111112 cents';
+    assert.equal(scrubText(text), text);
+  });
+});
+
+describe('SECRET_KEYS', () => {
+  it('covers passwords, tokens, card numbers and CVVs', () => {
+    for (const key of ['password', 'token', 'authorization', 'creditCardNumber', 'creditCardCvv', 'creditCard', 'cvv']) {
+      assert.ok((SECRET_KEYS as readonly string[]).includes(key), key);
+    }
+  });
+});

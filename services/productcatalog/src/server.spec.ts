@@ -1,0 +1,193 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { status } from '@grpc/grpc-js';
+import { hipstershop } from '@glasshouse/contracts';
+import type { Database, PromiseClient } from '@glasshouse/kit';
+import {
+  GrpcServer,
+  ServiceMetrics,
+  createClient,
+  createLogger,
+  isServiceError,
+  migrate,
+  openDatabase,
+} from '@glasshouse/kit';
+import { catalogMigrations } from './migrations.js';
+import { ProductRepository } from './repository.js';
+import { SEED_PRODUCTS } from './seed-products.js';
+import { catalogService } from './server.js';
+
+type CatalogClient = PromiseClient<typeof hipstershop.ProductCatalogServiceService>;
+
+interface RunningCatalog {
+  client: CatalogClient;
+  metrics: ServiceMetrics;
+  stop(): Promise<void>;
+}
+
+const SCHEMA = 'catalog';
+
+async function startCatalog(db: Database, cacheTtlMs: number, now?: () => number): Promise<RunningCatalog> {
+  const metrics = new ServiceMetrics({ defaultMetrics: false });
+  const server = new GrpcServer({
+    logger: createLogger({ serviceName: 'catalog-test', level: 'silent' }),
+    metrics,
+  });
+  const repository = new ProductRepository(db, SCHEMA);
+  server.add(
+    hipstershop.ProductCatalogServiceService,
+    catalogService({ repository, metrics, cacheTtlMs, ...(now ? { now } : {}) }),
+  );
+  const port = await server.listen('127.0.0.1', 0);
+  const client = createClient(
+    hipstershop.ProductCatalogServiceClient,
+    hipstershop.ProductCatalogServiceService,
+    {
+      address: `127.0.0.1:${port}`,
+      metrics,
+      deadlineMs: 5000,
+    },
+  );
+  return {
+    client,
+    metrics,
+    async stop() {
+      client.close();
+      await server.shutdown(1000);
+    },
+  };
+}
+
+/**
+ * cache_requests_total{cache="products",result=…} as scraped, 0 when not yet counted. Tolerates the
+ * doubled `_total_total` suffix (see the todo test below) so the cache itself stays under test.
+ */
+async function cacheRequests(metrics: ServiceMetrics, result: 'hit' | 'miss'): Promise<number> {
+  const { body } = await metrics.scrape();
+  const sample = new RegExp(
+    `^cache_requests_total(?:_total)?\\{cache="products",result="${result}"\\} (\\d+)$`,
+    'm',
+  );
+  const value = sample.exec(body)?.[1];
+  return value === undefined ? 0 : Number(value);
+}
+
+function assertStatus(code: status, details: RegExp): (error: unknown) => true {
+  return (error) => {
+    assert.ok(isServiceError(error), 'expected a gRPC error');
+    assert.equal(error.code, code, `status ${error.code}: ${error.details}`);
+    assert.match(error.details, details);
+    return true;
+  };
+}
+
+describe('ProductCatalogService over gRPC', () => {
+  let db: Database;
+  let catalog: RunningCatalog;
+  let clock = 1_000_000;
+
+  before(async () => {
+    db = await openDatabase({ metrics: new ServiceMetrics({ defaultMetrics: false }), namespace: SCHEMA });
+    await migrate(db, SCHEMA, catalogMigrations(SCHEMA));
+    catalog = await startCatalog(db, 60_000, () => clock);
+  });
+  after(async () => {
+    await catalog.stop();
+    await db.close();
+  });
+
+  it('lists every product with its price', async () => {
+    const { products } = await catalog.client.listProducts({});
+    assert.deepEqual(new Set(products.map((p) => p.id)), new Set(SEED_PRODUCTS.map((p) => p.id)));
+    assert.equal(products.length, SEED_PRODUCTS.length);
+    const can = products.find((p) => p.id === '66VCHSJNUP');
+    assert.deepEqual(can?.priceUsd, { currencyCode: 'USD', units: 42n, nanos: 500_000_000 });
+  });
+
+  it('gets one product by id', async () => {
+    const product = await catalog.client.getProduct({ id: 'OLJCESPC7Z' });
+    assert.equal(product.name, 'Glass Terrarium Kit');
+    assert.deepEqual(product.categories, ['decor', 'garden']);
+    assert.deepEqual(product.priceUsd, { currencyCode: 'USD', units: 64n, nanos: 0 });
+  });
+
+  it('answers NOT_FOUND for an unknown id', async () => {
+    await assert.rejects(
+      catalog.client.getProduct({ id: 'UNKNOWN0000' }),
+      assertStatus(status.NOT_FOUND, /UNKNOWN0000/),
+    );
+  });
+
+  for (const id of ['x'.repeat(100), 'bad id!', '', '../etc']) {
+    it(`answers INVALID_ARGUMENT for the malformed id ${JSON.stringify(id.slice(0, 12))}`, async () => {
+      await assert.rejects(
+        catalog.client.getProduct({ id }),
+        assertStatus(status.INVALID_ARGUMENT, /^id: .*not a product id/),
+      );
+    });
+  }
+
+  it('searches by name, description and category', async () => {
+    const names = async (query: string) =>
+      (await catalog.client.searchProducts({ query })).results.map((p) => p.id);
+    assert.deepEqual(await names('  terrarium '), ['OLJCESPC7Z']);
+    assert.deepEqual(await names('APIARY'), ['B3WXK8N1RA']);
+    assert.deepEqual(await names('music'), ['Y1KM6EW4RS']);
+    assert.deepEqual(await names('no such thing'), []);
+  });
+
+  it('returns the whole catalog for a blank query', async () => {
+    const { results } = await catalog.client.searchProducts({ query: '   ' });
+    assert.equal(results.length, SEED_PRODUCTS.length);
+  });
+
+  it('refuses a query longer than 200 characters', async () => {
+    const ok = await catalog.client.searchProducts({ query: 'a'.repeat(200) });
+    assert.deepEqual(ok.results, []);
+    await assert.rejects(
+      catalog.client.searchProducts({ query: 'a'.repeat(201) }),
+      assertStatus(status.INVALID_ARGUMENT, /^query: longer than 200 characters/),
+    );
+  });
+
+  it('serves the product list from the cache until it expires', async () => {
+    clock += 120_000; // whatever earlier tests cached has expired
+    const misses = await cacheRequests(catalog.metrics, 'miss');
+    const hits = await cacheRequests(catalog.metrics, 'hit');
+    await catalog.client.listProducts({});
+    assert.equal(await cacheRequests(catalog.metrics, 'miss'), misses + 1);
+    const second = await catalog.client.listProducts({});
+    assert.equal(second.products.length, SEED_PRODUCTS.length);
+    assert.equal(await cacheRequests(catalog.metrics, 'hit'), hits + 1);
+    assert.equal(await cacheRequests(catalog.metrics, 'miss'), misses + 1);
+
+    clock += 59_999;
+    await catalog.client.listProducts({});
+    assert.equal(await cacheRequests(catalog.metrics, 'hit'), hits + 2);
+    clock += 1;
+    await catalog.client.listProducts({});
+    assert.equal(await cacheRequests(catalog.metrics, 'miss'), misses + 2);
+  });
+
+  it(
+    'exposes the counter as cache_requests_total',
+    {
+      todo: 'bug: OpenMetrics makes prom-client append _total, so it is scraped as cache_requests_total_total',
+    },
+    async () => {
+      const text = await catalog.metrics.registry.getSingleMetricAsString('cache_requests_total');
+      assert.match(text, /^cache_requests_total\{cache="products",result="(hit|miss)"\} \d+$/m);
+    },
+  );
+
+  it('misses every time when the cache is off', async () => {
+    const uncached = await startCatalog(db, 0);
+    try {
+      for (let i = 0; i < 3; i++) await uncached.client.listProducts({});
+      assert.equal(await cacheRequests(uncached.metrics, 'miss'), 3);
+      assert.equal(await cacheRequests(uncached.metrics, 'hit'), 0);
+    } finally {
+      await uncached.stop();
+    }
+  });
+});

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
+import { waitFor } from './readiness.js';
+import { DEFAULT_BACKOFF, RestartBackoff, ServiceProcess, backoffDelay } from './supervisor.js';
+import type { SupervisorEvent } from './supervisor.js';
+
+describe('backoff', () => {
+  it('doubles from 0.5 s up to 30 s', () => {
+    const delays = [1, 2, 3, 4, 5, 6, 7, 8, 100].map((failures) => backoffDelay(failures, DEFAULT_BACKOFF));
+    assert.deepEqual(delays, [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  });
+
+  it('starts over after a child stayed up for 60 s', () => {
+    const backoff = new RestartBackoff();
+    assert.deepEqual([backoff.next(10), backoff.next(10), backoff.next(10)], [500, 1000, 2000]);
+    assert.equal(backoff.next(60_000), 500);
+    assert.equal(backoff.next(59_999), 1000);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function scriptIn(t: TestContext, source: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'glasshouse-supervisor-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'child.js');
+  writeFileSync(file, source);
+  return file;
+}
+
+describe('ServiceProcess', () => {
+  it('restarts a child that exits, with backoff, and stops it cleanly', async (t) => {
+    // Exits on its first two runs, then stays up.
+    const script = scriptIn(
+      t,
+      `const fs = require('node:fs');
+const counter = require('node:path').join(__dirname, 'runs');
+const run = fs.existsSync(counter) ? Number(fs.readFileSync(counter, 'utf8')) + 1 : 1;
+fs.writeFileSync(counter, String(run));
+if (run < 3) process.exit(1);
+setInterval(() => undefined, 1000);
+`,
+    );
+    const events: SupervisorEvent[] = [];
+    const child = new ServiceProcess({
+      name: 'flaky',
+      command: process.execPath,
+      args: [script],
+      cwd: tmpdir(),
+      env: process.env,
+      backoff: { initialMs: 20, maxMs: 30, resetAfterMs: 60_000 },
+      onEvent: (event) => events.push(event),
+    });
+    t.after(() => child.stop());
+    child.start();
+    await waitFor('third start', () => child.startCount === 3 && child.pid !== undefined, {
+      timeoutMs: 10_000,
+    });
+    const crashes = events.filter((e) => e.type === 'crashed');
+    assert.deepEqual(
+      crashes.map((e) => [e.code, e.restartInMs]),
+      [
+        [1, 20],
+        [1, 30],
+      ],
+    );
+    const pid = child.pid;
+    assert.ok(pid !== undefined && alive(pid));
+    await child.stop();
+    assert.equal(alive(pid), false);
+    assert.equal(child.pid, undefined);
+    assert.equal(events.at(-1)?.type, 'stopped');
+  });
+
+  it('kills a child that ignores SIGTERM once the stop timeout has passed', async (t) => {
+    const script = scriptIn(
+      t,
+      `process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
+console.log('ready');
+setInterval(() => undefined, 1000);
+`,
+    );
+    const lines: string[] = [];
+    const events: SupervisorEvent[] = [];
+    const child = new ServiceProcess({
+      name: 'stubborn',
+      command: process.execPath,
+      args: [script],
+      cwd: tmpdir(),
+      env: process.env,
+      stopTimeoutMs: 200,
+      onOutput: (stdout) => createInterface({ input: stdout }).on('line', (line) => lines.push(line)),
+      onEvent: (event) => events.push(event),
+    });
+    t.after(() => child.stop());
+    child.start();
+    await waitFor('child ready', () => lines.includes('ready'), { timeoutMs: 10_000 });
+    const pid = child.pid;
+    assert.ok(pid !== undefined);
+    await child.stop();
+    assert.equal(alive(pid), false);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['spawned', 'killed', 'stopped'],
+    );
+    assert.ok(events.some((e) => e.type === 'stopped' && e.signal === 'SIGKILL'));
+  });
+
+  it('reports a command that cannot be spawned and retries it', async (t) => {
+    const events: SupervisorEvent[] = [];
+    const child = new ServiceProcess({
+      name: 'missing',
+      command: join(tmpdir(), 'no-such-binary-for-glasshouse'),
+      args: [],
+      cwd: tmpdir(),
+      env: process.env,
+      backoff: { initialMs: 10, maxMs: 10, resetAfterMs: 60_000 },
+      onEvent: (event) => events.push(event),
+    });
+    t.after(() => child.stop());
+    child.start();
+    await waitFor('two failed spawns', () => events.filter((e) => e.type === 'spawn-failed').length >= 2, {
+      timeoutMs: 10_000,
+    });
+    await child.stop();
+    assert.equal(child.pid, undefined);
+  });
+});
