@@ -33,7 +33,15 @@ describe('envReader', () => {
   });
 
   it('reads integers and enforces their range', () => {
-    const env = envReader({ N: ' 42 ', NEG: '-3', LOW: '0', HIGH: '101', FRACTION: '1.5', WORD: 'ten', EXP: '1e3' });
+    const env = envReader({
+      N: ' 42 ',
+      NEG: '-3',
+      LOW: '0',
+      HIGH: '101',
+      FRACTION: '1.5',
+      WORD: 'ten',
+      EXP: '1e3',
+    });
     assert.equal(env.int('N', 0), 42);
     assert.equal(env.int('NEG', 0), -3);
     assert.equal(env.int('N', 0, { min: 42, max: 42 }), 42);
@@ -57,8 +65,10 @@ describe('envReader', () => {
   });
 
   it('reads booleans from the usual words, in any case', () => {
-    for (const word of ['1', 'true', 'TRUE', 'yes', 'Yes', 'on']) assert.equal(envReader({ B: word }).bool('B', false), true, word);
-    for (const word of ['0', 'false', 'False', 'no', 'NO', 'off']) assert.equal(envReader({ B: word }).bool('B', true), false, word);
+    for (const word of ['1', 'true', 'TRUE', 'yes', 'Yes', 'on'])
+      assert.equal(envReader({ B: word }).bool('B', false), true, word);
+    for (const word of ['0', 'false', 'False', 'no', 'NO', 'off'])
+      assert.equal(envReader({ B: word }).bool('B', true), false, word);
     throwsConfigError(() => envReader({ DEBUG: 'maybe' }).bool('DEBUG', false), 'DEBUG');
     throwsConfigError(() => envReader({ DEBUG: '2' }).bool('DEBUG', false), 'DEBUG');
   });
@@ -81,8 +91,20 @@ describe('envReader', () => {
   });
 
   it('refuses bad addresses', () => {
-    for (const bad of ['abc', 'localhost', 'localhost:', 'localhost:http', '65536', '127.0.0.1:99999', '-1', '123456']) {
-      throwsConfigError(() => envReader({ CURRENCY_ADDR: bad }).address('CURRENCY_ADDR', { host: 'h', port: 1 }), 'CURRENCY_ADDR');
+    for (const bad of [
+      'abc',
+      'localhost',
+      'localhost:',
+      'localhost:http',
+      '65536',
+      '127.0.0.1:99999',
+      '-1',
+      '123456',
+    ]) {
+      throwsConfigError(
+        () => envReader({ CURRENCY_ADDR: bad }).address('CURRENCY_ADDR', { host: 'h', port: 1 }),
+        'CURRENCY_ADDR',
+      );
     }
   });
 
@@ -97,8 +119,12 @@ describe('envReader', () => {
   });
 
   it('puts the offending value in the message', () => {
-    assert.throws(() => envReader({ PORT: 'eighty' }).int('PORT', 80), { message: 'PORT: expected an integer, got "eighty"' });
-    assert.throws(() => envReader({ PORT: '0' }).int('PORT', 80, { min: 1 }), { message: 'PORT: must be at least 1, got 0' });
+    assert.throws(() => envReader({ PORT: 'eighty' }).int('PORT', 80), {
+      message: 'PORT: expected an integer, got "eighty"',
+    });
+    assert.throws(() => envReader({ PORT: '0' }).int('PORT', 80, { min: 1 }), {
+      message: 'PORT: must be at least 1, got 0',
+    });
   });
 
   it('reads process.env by default', () => {

@@ -7,9 +7,17 @@ import { REDACTED, findCardNumbers } from './redaction.js';
 const CARD = '4111111111111111';
 
 /** A logger whose lines are kept in memory, parsed. */
-function capture(level = 'info'): { logger: Logger; lines: string[]; records: () => Record<string, unknown>[] } {
+function capture(level = 'info'): {
+  logger: Logger;
+  lines: string[];
+  records: () => Record<string, unknown>[];
+} {
   const lines: string[] = [];
-  const logger = createLogger({ serviceName: 'checkout', level, destination: { write: (line) => lines.push(line) } });
+  const logger = createLogger({
+    serviceName: 'checkout',
+    level,
+    destination: { write: (line) => lines.push(line) },
+  });
   return { logger, lines, records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
@@ -55,7 +63,16 @@ describe('createLogger', () => {
       'checkout started',
     );
     const output = lines.join('');
-    for (const secret of ['hunter2-pw', 'nested-pw', 'tok-abcdef', CARD, 'sekrit-bearer', 'alice@', 'bob@', 'carol@']) {
+    for (const secret of [
+      'hunter2-pw',
+      'nested-pw',
+      'tok-abcdef',
+      CARD,
+      'sekrit-bearer',
+      'alice@',
+      'bob@',
+      'carol@',
+    ]) {
       assert.ok(!output.includes(secret), `${secret} leaked: ${output}`);
     }
     assert.ok(!/"creditCardCvv"\s*:\s*123/.test(output), 'cvv leaked');

@@ -7,14 +7,23 @@ import type { Tracing } from './telemetry/tracing.js';
 import { startTracing } from './telemetry/tracing.js';
 import { parseExemplars } from './testing/exposition.js';
 
-const rpcLabels = (method: string) => ({ rpc_system: 'grpc', rpc_method: method, rpc_grpc_status_code: 'OK' });
+const rpcLabels = (method: string) => ({
+  rpc_system: 'grpc',
+  rpc_method: method,
+  rpc_grpc_status_code: 'OK',
+});
 
 describe('ServiceMetrics', () => {
   const exporter = new InMemorySpanExporter();
   let tracing: Tracing;
 
   before(() => {
-    tracing = startTracing({ serviceName: 'metrics-test', exporters: [exporter], instrumentations: [], environment: {} });
+    tracing = startTracing({
+      serviceName: 'metrics-test',
+      exporters: [exporter],
+      instrumentations: [],
+      environment: {},
+    });
   });
 
   after(async () => {
@@ -40,14 +49,19 @@ describe('ServiceMetrics', () => {
     const { body } = await new ServiceMetrics().scrape();
     assert.match(body, /^# TYPE process_cpu_seconds counter$/m);
     assert.match(body, /^# TYPE nodejs_eventloop_lag_seconds gauge$/m);
-    assert.doesNotMatch((await new ServiceMetrics({ defaultMetrics: false }).scrape()).body, /process_cpu|nodejs_/);
+    assert.doesNotMatch(
+      (await new ServiceMetrics({ defaultMetrics: false }).scrape()).body,
+      /process_cpu|nodejs_/,
+    );
   });
 
   it('uses the semantic-convention buckets', async () => {
     const metrics = new ServiceMetrics({ defaultMetrics: false });
     observeDuration(metrics.rpcServerDuration, rpcLabels('a/B'), 0.03);
     const { body } = await metrics.scrape();
-    const bounds = [...body.matchAll(/^rpc_server_call_duration_seconds_bucket\{[^}]*le="([^"]+)"/gm)].map((m) => m[1]);
+    const bounds = [...body.matchAll(/^rpc_server_call_duration_seconds_bucket\{[^}]*le="([^"]+)"/gm)].map(
+      (m) => m[1],
+    );
     assert.deepEqual(bounds, [...DURATION_BUCKETS.map(String), '+Inf']);
     assert.match(body, /^rpc_server_call_duration_seconds_count\{[^}]*rpc_method="a\/B"[^}]*\} 1$/m);
   });
@@ -61,7 +75,9 @@ describe('ServiceMetrics', () => {
       return span.spanContext();
     });
     assert.equal(exporter.getFinishedSpans().length > 0, true, 'the tracer is the SDK one, recording spans');
-    const exemplars = parseExemplars((await metrics.scrape()).body).filter((e) => e.labels.rpc_method === 'in/Span');
+    const exemplars = parseExemplars((await metrics.scrape()).body).filter(
+      (e) => e.labels.rpc_method === 'in/Span',
+    );
     assert.equal(exemplars.length, 1);
     assert.equal(exemplars[0]?.metric, 'rpc_server_call_duration_seconds_bucket');
     assert.equal(exemplars[0]?.labels.le, '0.025');

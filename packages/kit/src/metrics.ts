@@ -67,8 +67,14 @@ export class ServiceMetrics {
     });
   }
 
+  /** A counter; OpenMetrics appends `_total` itself, so `orders_total` is exposed as `orders_total`. */
   counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
-    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+    return new Counter<L>({
+      name: name.replace(/_total$/, ''),
+      help,
+      labelNames,
+      registers: [this.registry],
+    });
   }
 
   gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {

@@ -4,7 +4,13 @@ import { SECRET_KEYS, findCardNumbers, maskEmail, passesLuhn, scrubText } from '
 
 describe('passesLuhn', () => {
   it('accepts test card numbers', () => {
-    for (const card of ['4111111111111111', '4242424242424242', '5555555555554444', '378282246310005', '79927398713']) {
+    for (const card of [
+      '4111111111111111',
+      '4242424242424242',
+      '5555555555554444',
+      '378282246310005',
+      '79927398713',
+    ]) {
       assert.equal(passesLuhn(card), true, card);
     }
   });
@@ -19,7 +25,12 @@ describe('passesLuhn', () => {
 describe('findCardNumbers', () => {
   it('finds Luhn-valid runs of 13 to 19 digits, with or without separators', () => {
     const text = 'a 4111111111111111 b 4242 4242 4242 4242 c 5555-5555-5555-4444 d 378282246310005.';
-    assert.deepEqual(findCardNumbers(text), ['4111111111111111', '4242424242424242', '5555555555554444', '378282246310005']);
+    assert.deepEqual(findCardNumbers(text), [
+      '4111111111111111',
+      '4242424242424242',
+      '5555555555554444',
+      '378282246310005',
+    ]);
   });
 
   it('ignores numbers that fail Luhn, are too short, or are part of a longer word', () => {
@@ -56,7 +67,15 @@ describe('scrubText', () => {
 
 describe('SECRET_KEYS', () => {
   it('covers passwords, tokens, card numbers and CVVs', () => {
-    for (const key of ['password', 'token', 'authorization', 'creditCardNumber', 'creditCardCvv', 'creditCard', 'cvv']) {
+    for (const key of [
+      'password',
+      'token',
+      'authorization',
+      'creditCardNumber',
+      'creditCardCvv',
+      'creditCard',
+      'cvv',
+    ]) {
       assert.ok((SECRET_KEYS as readonly string[]).includes(key), key);
     }
   });

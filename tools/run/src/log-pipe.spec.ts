@@ -59,7 +59,10 @@ describe('log lines', () => {
       'frontend   | ERROR     at Object.<anonymous> (/x.js:1:1)',
     );
     assert.equal(show('{not json', LEVELS.info), 'frontend   | INFO  {not json');
-    assert.equal(show('(node:42) Warning: something old', LEVELS.error), 'frontend   | WARN  (node:42) Warning: something old');
+    assert.equal(
+      show('(node:42) Warning: something old', LEVELS.error),
+      'frontend   | WARN  (node:42) Warning: something old',
+    );
     assert.equal(
       show('level=info but not logfmt', LEVELS.info),
       'frontend   | INFO  level=info but not logfmt',

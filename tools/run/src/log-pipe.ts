@@ -67,7 +67,9 @@ export function parseLogLine(line: string, fallbackLevel: number): ParsedLine {
   const logfmt = parseLogfmt(trimmed);
   if (logfmt) return fromLogfmt(logfmt, fallbackLevel);
   // Node's own warnings (deprecations) reach stderr without being errors.
-  const level = /^\(node:\d+\) |^\(Use `node --trace-/.test(trimmed) ? Math.min(fallbackLevel, LEVELS.warn) : fallbackLevel;
+  const level = /^\(node:\d+\) |^\(Use `node --trace-/.test(trimmed)
+    ? Math.min(fallbackLevel, LEVELS.warn)
+    : fallbackLevel;
   return { level, message: line, fields: [], detail: [] };
 }
 
@@ -81,11 +83,12 @@ export interface FormatOptions {
 export function formatLine(source: string, parsed: ParsedLine, options: FormatOptions): string {
   const name = source.padEnd(options.width);
   const label = levelLabel(parsed.level).padEnd(5);
-  const fields = parsed.fields.length > 0 ? ` ${parsed.fields.join(' ')}` : '';
+  const fields = parsed.fields.join(' ');
+  const gap = parsed.message !== '' && fields !== '' ? ' ' : '';
   const prefix = options.color ? `${paint(sourceColor(source), name)} ${paint(DIM, '|')} ` : `${name} | `;
   const head = options.color
-    ? `${prefix}${paint(levelColor(parsed.level), label)} ${parsed.message}${paint(DIM, fields)}`
-    : `${prefix}${label} ${parsed.message}${fields}`;
+    ? `${prefix}${paint(levelColor(parsed.level), label)} ${parsed.message}${gap}${paint(DIM, fields)}`
+    : `${prefix}${label} ${parsed.message}${gap}${fields}`;
   const continuation = options.color
     ? `${' '.repeat(options.width)} ${paint(DIM, '|')} `
     : `${' '.repeat(options.width)} | `;

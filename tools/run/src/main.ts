@@ -64,6 +64,8 @@ async function main(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals): void => {
     signals += 1;
     if (signals === 1) {
+      // A terminal's Ctrl-C reaches the children too: their exits from now on are no crashes.
+      stack.expectExits();
       terminal.say(RUNNER, 'info', `${signal}: stopping (press Ctrl-C again to kill everything at once)`);
       halt.abort(new Error(signal));
       return;

@@ -124,9 +124,15 @@ export class Stack {
     }
   }
 
+  /** No more restarts or launches: exits from now on are part of stopping. */
+  expectExits(): void {
+    this.stopping = true;
+    for (const member of this.members) member.process.expectExit();
+  }
+
   /** Stops every member, each after all members that depend on it; closes the log files. */
   async stopAll(): Promise<void> {
-    this.stopping = true;
+    this.expectExits();
     const stopped = new Map<Member, Promise<void>>();
     const stopOne = (member: Member): Promise<void> => {
       const known = stopped.get(member);

@@ -118,6 +118,42 @@ setInterval(() => undefined, 1000);
     assert.ok(events.some((e) => e.type === 'stopped' && e.signal === 'SIGKILL'));
   });
 
+  it('does not restart a child that exits on its own once an exit is expected (Ctrl-C)', async (t) => {
+    const script = scriptIn(
+      t,
+      `process.on('SIGINT', () => process.exit(0));
+console.log('ready');
+setInterval(() => undefined, 1000);
+`,
+    );
+    const lines: string[] = [];
+    const events: SupervisorEvent[] = [];
+    const child = new ServiceProcess({
+      name: 'polite',
+      command: process.execPath,
+      args: [script],
+      cwd: tmpdir(),
+      env: process.env,
+      backoff: { initialMs: 1, maxMs: 1, resetAfterMs: 60_000 },
+      onOutput: (stdout) => createInterface({ input: stdout }).on('line', (line) => lines.push(line)),
+      onEvent: (event) => events.push(event),
+    });
+    t.after(() => child.stop());
+    child.start();
+    await waitFor('child ready', () => lines.includes('ready'), { timeoutMs: 10_000 });
+    const pid = child.pid;
+    assert.ok(pid !== undefined);
+    child.expectExit();
+    process.kill(pid, 'SIGINT');
+    await waitFor('child gone', () => child.pid === undefined, { timeoutMs: 10_000 });
+    await child.stop();
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['spawned', 'stopped'],
+    );
+    assert.equal(child.startCount, 1);
+  });
+
   it('reports a command that cannot be spawned and retries it', async (t) => {
     const events: SupervisorEvent[] = [];
     const child = new ServiceProcess({

@@ -85,6 +85,7 @@ export class ServiceProcess {
   private readonly backoff: RestartBackoff;
   private restartTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
+  private exitExpected = false;
   private starts = 0;
 
   constructor(private readonly options: ServiceProcessOptions) {
@@ -110,8 +111,18 @@ export class ServiceProcess {
   }
 
   start(): void {
-    if (this.stopping || (this.current && !this.current.ended)) return;
+    if (this.stopping || this.exitExpected || (this.current && !this.current.ended)) return;
     this.spawnChild();
+  }
+
+  /**
+   * From now on an exit is expected: no restart. For a shutdown where the child may get the
+   * terminal's Ctrl-C, and exit on its own, before its turn to be stopped comes.
+   */
+  expectExit(): void {
+    this.exitExpected = true;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
   }
 
   /** SIGTERM, up to `stopTimeoutMs` for the child to exit, then SIGKILL. Idempotent. */
@@ -165,7 +176,7 @@ export class ServiceProcess {
     signal: NodeJS.Signals | null,
     error: Error | undefined,
   ): void {
-    if (this.stopping) {
+    if (this.stopping || this.exitExpected) {
       this.options.onEvent?.({ type: 'stopped', code, signal });
       return;
     }
@@ -180,7 +191,7 @@ export class ServiceProcess {
     // the child before the runner) clears the timer in time.
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      if (!this.stopping) this.spawnChild();
+      if (!this.stopping && !this.exitExpected) this.spawnChild();
     }, restartInMs);
   }
 

@@ -27,7 +27,10 @@ describe('createClient', () => {
   let lastTenant: string | undefined;
 
   before(async () => {
-    server = new GrpcServer({ logger: createLogger({ serviceName: 'client-test', level: 'silent' }), metrics });
+    server = new GrpcServer({
+      logger: createLogger({ serviceName: 'client-test', level: 'silent' }),
+      metrics,
+    });
     server.add(hipstershop.CurrencyServiceService, {
       getSupportedCurrencies: () => {
         calls++;
@@ -74,7 +77,10 @@ describe('createClient', () => {
     const client = newClient(address, metrics);
     try {
       [failuresLeft, calls] = [1, 0];
-      await assert.rejects(client.getSupportedCurrencies({}), { code: status.UNAVAILABLE, details: 'warming up' });
+      await assert.rejects(client.getSupportedCurrencies({}), {
+        code: status.UNAVAILABLE,
+        details: 'warming up',
+      });
       assert.equal(calls, 1);
     } finally {
       client.close();
@@ -83,7 +89,10 @@ describe('createClient', () => {
 
   it('fails UNAVAILABLE, and measures it, when nobody listens', async () => {
     const own = new ServiceMetrics({ defaultMetrics: false });
-    const probe = new GrpcServer({ logger: createLogger({ serviceName: 'probe', level: 'silent' }), metrics: own });
+    const probe = new GrpcServer({
+      logger: createLogger({ serviceName: 'probe', level: 'silent' }),
+      metrics: own,
+    });
     const port = await probe.listen('127.0.0.1', 0);
     await probe.shutdown(0);
     const client = newClient(`127.0.0.1:${port}`, own);
@@ -101,9 +110,15 @@ describe('createClient', () => {
   });
 
   it('refuses a generated client that lacks a method of the definition', () => {
-    const definition = { ...hipstershop.CurrencyServiceService, refund: hipstershop.CurrencyServiceService.convert };
-    assert.throws(() => createClient(hipstershop.CurrencyServiceClient, definition, { address, metrics, deadlineMs: 1 }), {
-      message: 'generated client has no method refund',
-    });
+    const definition = {
+      ...hipstershop.CurrencyServiceService,
+      refund: hipstershop.CurrencyServiceService.convert,
+    };
+    assert.throws(
+      () => createClient(hipstershop.CurrencyServiceClient, definition, { address, metrics, deadlineMs: 1 }),
+      {
+        message: 'generated client has no method refund',
+      },
+    );
   });
 });

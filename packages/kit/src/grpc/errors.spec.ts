@@ -15,7 +15,11 @@ import {
 } from './errors.js';
 
 function serviceError(code: status, details: string): ServiceError {
-  return Object.assign(new Error(`${code} ${STATUS_NAMES[code]}: ${details}`), { code, details, metadata: new Metadata() });
+  return Object.assign(new Error(`${code} ${STATUS_NAMES[code]}: ${details}`), {
+    code,
+    details,
+    metadata: new Metadata(),
+  });
 }
 
 describe('STATUS_NAMES', () => {
@@ -79,7 +83,10 @@ describe('RpcError', () => {
 
 describe('method names', () => {
   it('derive rpc.method and the service name from the definition paths', () => {
-    assert.equal(fullMethodName('/hipstershop.CurrencyService/Convert'), 'hipstershop.CurrencyService/Convert');
+    assert.equal(
+      fullMethodName('/hipstershop.CurrencyService/Convert'),
+      'hipstershop.CurrencyService/Convert',
+    );
     assert.equal(fullMethodName('a.B/C'), 'a.B/C');
     assert.equal(serviceNameOf(hipstershop.CurrencyServiceService), 'hipstershop.CurrencyService');
     assert.throws(() => serviceNameOf({}), { message: 'empty service definition' });

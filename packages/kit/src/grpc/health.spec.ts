@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Client, ClientReadableStream, ServiceError } from '@grpc/grpc-js';
+import type { ClientReadableStream, ServiceClientConstructor, ServiceError } from '@grpc/grpc-js';
 import { credentials, makeGenericClientConstructor, status } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { hipstershop } from '@glasshouse/contracts';
@@ -12,9 +12,13 @@ import { GrpcServer } from './server.js';
 interface HealthResponse {
   status: string;
 }
+type GenericClient = InstanceType<ServiceClientConstructor>;
 /** The standard grpc.health.v1.Health client, as a probe or another team's tool would call it. */
-interface HealthClient extends Client {
-  check(request: { service: string }, callback: (error: ServiceError | null, response?: HealthResponse) => void): void;
+interface HealthClient extends GenericClient {
+  check(
+    request: { service: string },
+    callback: (error: ServiceError | null, response?: HealthResponse) => void,
+  ): void;
   watch(request: { service: string }): ClientReadableStream<HealthResponse>;
 }
 const HealthClientConstructor = makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');

@@ -38,7 +38,11 @@ const convertTo = (toCode: string) => ({ from: { currencyCode: 'EUR', units: 21n
 function isStatus(code: status, details?: string): (error: unknown) => boolean {
   return (error: unknown) => {
     const serviceError = error as ServiceError;
-    assert.equal(serviceError.code, code, `expected status ${code}, got ${serviceError.code}: ${serviceError.details}`);
+    assert.equal(
+      serviceError.code,
+      code,
+      `expected status ${code}, got ${serviceError.code}: ${serviceError.details}`,
+    );
     if (details !== undefined) assert.equal(serviceError.details, details);
     return true;
   };
@@ -49,22 +53,29 @@ function seriesCount(exposition: string, metric: string, labels: Record<string, 
   for (const line of exposition.split('\n')) {
     const match = new RegExp(`^${metric}_count\\{([^}]*)\\} (\\S+)$`).exec(line);
     if (!match?.[1] || !match[2]) continue;
-    const found = Object.fromEntries([...match[1].matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[2]);
+    const found = new Map([...match[1].matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
+    if (Object.entries(labels).every(([key, value]) => found.get(key) === value)) return Number(match[2]);
   }
   return undefined;
 }
 
 describe('GrpcServer and createClient', () => {
   const lines: string[] = [];
-  const logger: Logger = createLogger({ serviceName: 'grpc-test', level: 'error', destination: { write: (l) => lines.push(l) } });
+  const logger: Logger = createLogger({
+    serviceName: 'grpc-test',
+    level: 'error',
+    destination: { write: (l) => lines.push(l) },
+  });
   const serverMetrics = new ServiceMetrics({ defaultMetrics: false });
   const clientMetrics = new ServiceMetrics({ defaultMetrics: false });
   let server: GrpcServer;
   let client: PromiseClient<Currency>;
 
   before(async () => {
-    server = new GrpcServer({ logger, metrics: serverMetrics }).add(hipstershop.CurrencyServiceService, currency);
+    server = new GrpcServer({ logger, metrics: serverMetrics }).add(
+      hipstershop.CurrencyServiceService,
+      currency,
+    );
     const port = await server.listen('127.0.0.1', 0);
     assert.ok(port > 0);
     assert.equal(server.boundPort, port);
@@ -95,14 +106,19 @@ describe('GrpcServer and createClient', () => {
       assert.ok(!String((error as Error).message).includes('secret detail'));
       return true;
     });
-    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r.message === 'call failed');
+    const logged = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((r) => r.message === 'call failed');
     assert.equal(logged?.['rpc.method'], METHOD);
     assert.match(JSON.stringify(logged?.err), /secret detail/);
   });
 
   it('fails a call that outlives its deadline with DEADLINE_EXCEEDED', async () => {
     const start = Date.now();
-    await assert.rejects(client.convert(convertTo('SLOW'), { deadlineMs: 50 }), isStatus(status.DEADLINE_EXCEEDED));
+    await assert.rejects(
+      client.convert(convertTo('SLOW'), { deadlineMs: 50 }),
+      isStatus(status.DEADLINE_EXCEEDED),
+    );
     assert.ok(Date.now() - start < 450, 'the client gave up before the handler finished');
   });
 
@@ -111,21 +127,38 @@ describe('GrpcServer and createClient', () => {
     const client = (await clientMetrics.scrape()).body;
     for (const code of ['OK', 'INVALID_ARGUMENT', 'INTERNAL']) {
       const labels = { rpc_system: 'grpc', rpc_method: METHOD, rpc_grpc_status_code: code };
-      assert.ok((seriesCount(server, 'rpc_server_call_duration_seconds', labels) ?? 0) >= 1, `server ${code}`);
-      assert.ok((seriesCount(client, 'rpc_client_call_duration_seconds', labels) ?? 0) >= 1, `client ${code}`);
+      assert.ok(
+        (seriesCount(server, 'rpc_server_call_duration_seconds', labels) ?? 0) >= 1,
+        `server ${code}`,
+      );
+      assert.ok(
+        (seriesCount(client, 'rpc_client_call_duration_seconds', labels) ?? 0) >= 1,
+        `client ${code}`,
+      );
     }
     const internal = { rpc_method: METHOD, rpc_grpc_status_code: 'INTERNAL', error_type: 'Error' };
     assert.equal(seriesCount(server, 'rpc_server_call_duration_seconds', internal), 1);
-    const late = { rpc_method: METHOD, rpc_grpc_status_code: 'DEADLINE_EXCEEDED', error_type: 'DEADLINE_EXCEEDED' };
+    const late = {
+      rpc_method: METHOD,
+      rpc_grpc_status_code: 'DEADLINE_EXCEEDED',
+      error_type: 'DEADLINE_EXCEEDED',
+    };
     assert.equal(seriesCount(client, 'rpc_client_call_duration_seconds', late), 1);
-    const supported = { rpc_method: 'hipstershop.CurrencyService/GetSupportedCurrencies', rpc_grpc_status_code: 'OK' };
+    const supported = {
+      rpc_method: 'hipstershop.CurrencyService/GetSupportedCurrencies',
+      rpc_grpc_status_code: 'OK',
+    };
     assert.equal(seriesCount(server, 'rpc_server_call_duration_seconds', supported), 1);
   });
 
   it('refuses an implementation that lacks a method', () => {
     const partial = { convert: currency.convert } as unknown as Implementation<Currency>;
-    assert.throws(() => new GrpcServer({ logger, metrics: serverMetrics }).add(hipstershop.CurrencyServiceService, partial), {
-      message: 'no handler for getSupportedCurrencies',
-    });
+    assert.throws(
+      () =>
+        new GrpcServer({ logger, metrics: serverMetrics }).add(hipstershop.CurrencyServiceService, partial),
+      {
+        message: 'no handler for getSupportedCurrencies',
+      },
+    );
   });
 });

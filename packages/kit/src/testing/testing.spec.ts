@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseExemplars } from './exposition.js';
+import { waitFor } from './wait.js';
+
+describe('parseExemplars', () => {
+  it('reads the series labels and the exemplar of each bucket line that has one', () => {
+    const exposition = [
+      '# TYPE rpc_server_call_duration_seconds histogram',
+      'rpc_server_call_duration_seconds_bucket{le="0.005",rpc_method="a/B"} 0',
+      'rpc_server_call_duration_seconds_bucket{le="0.01",rpc_method="a/B"} 1 # {trace_id="abc",span_id="def"} 0.007 1700000000.000',
+      'rpc_server_call_duration_seconds_count{rpc_method="a/B"} 1',
+      '# EOF',
+    ].join('\n');
+    assert.deepEqual(parseExemplars(exposition), [
+      {
+        metric: 'rpc_server_call_duration_seconds_bucket',
+        labels: { le: '0.01', rpc_method: 'a/B' },
+        exemplar: { trace_id: 'abc', span_id: 'def' },
+      },
+    ]);
+  });
+});
+
+describe('waitFor', () => {
+  it('returns the first value that is not undefined or false', async () => {
+    let polls = 0;
+    const value = await waitFor(() => (++polls >= 3 ? `after ${polls}` : false), { intervalMs: 1 });
+    assert.equal(value, 'after 3');
+  });
+
+  it('times out naming what it waited for and the last error', async () => {
+    await assert.rejects(
+      waitFor(
+        () => {
+          throw new Error('not yet');
+        },
+        { timeoutMs: 20, intervalMs: 5, what: 'the order' },
+      ),
+      { message: 'timed out waiting for the order: not yet' },
+    );
+  });
+});

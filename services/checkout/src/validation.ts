@@ -1,0 +1,22 @@
+import type { hipstershop } from '@glasshouse/contracts';
+import { invalidArgument } from '@glasshouse/kit';
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
+const CURRENCY = /^[A-Z]{3}$/;
+
+/** What PlaceOrder needs before it touches any other service; the first problem is the answer. */
+export function checkPlaceOrderRequest(request: hipstershop.PlaceOrderRequest): void {
+  if (!request.userId || request.userId.length > 128)
+    throw invalidArgument('user_id: required, at most 128 characters');
+  if (!CURRENCY.test(request.userCurrency))
+    throw invalidArgument('user_currency: must be a three-letter currency code');
+  if (!EMAIL.test(request.email)) throw invalidArgument('email: not a valid email address');
+  const address = request.address;
+  if (!address) throw invalidArgument('address: required');
+  if (!address.streetAddress.trim()) throw invalidArgument('address.street_address: required');
+  if (!address.city.trim()) throw invalidArgument('address.city: required');
+  if (!address.country.trim()) throw invalidArgument('address.country: required');
+  if (address.zipCode < 0) throw invalidArgument('address.zip_code: must not be negative');
+  const card = request.creditCard;
+  if (!card || !card.creditCardNumber) throw invalidArgument('credit_card: required');
+}

@@ -1,0 +1,267 @@
+import { Metadata, status } from '@grpc/grpc-js';
+import type { hipstershop, orders } from '@glasshouse/contracts';
+import type { Logger } from '@glasshouse/kit';
+import {
+  RpcError,
+  failedPrecondition,
+  invalidArgument,
+  isServiceError,
+  maskEmail,
+  unavailable,
+} from '@glasshouse/kit';
+import type { Money } from '@glasshouse/money';
+import { add, multiply, zero } from '@glasshouse/money';
+import type { CheckoutDependencies } from './dependencies.js';
+import { IDEMPOTENCY_KEY_HEADER } from './order-id.js';
+import { step } from './steps.js';
+
+type OrderResult = hipstershop.OrderResult;
+type OrderItem = hipstershop.OrderItem;
+
+/** Why an order ended the way it did: the `status` label of orders_total. */
+export type OrderOutcome =
+  'placed' | 'duplicate' | 'invalid' | 'out_of_stock' | 'payment_declined' | 'failed';
+
+export interface Compensation {
+  (action: 'release_stock' | 'void_charge', result: 'ok' | 'failed'): void;
+}
+
+export interface PlaceOrderInput {
+  request: hipstershop.PlaceOrderRequest;
+  orderId: string;
+  logger: Logger;
+  /** Counts compensations, so a failed one can alert. */
+  onCompensation: Compensation;
+  /** How long the confirmation email may hold the answer up. */
+  emailDeadlineMs: number;
+}
+
+export interface PlaceOrderOutput {
+  order: OrderResult;
+  outcome: OrderOutcome;
+}
+
+const code = (error: unknown): status | undefined => (isServiceError(error) ? error.code : undefined);
+const details = (error: unknown): string => (isServiceError(error) ? error.details : String(error));
+
+function fromStoredOrder(order: orders.Order): OrderResult {
+  return {
+    orderId: order.orderId,
+    shippingTrackingId: order.shippingTrackingId,
+    shippingCost: order.shippingCost,
+    shippingAddress: order.shippingAddress,
+    items: order.items,
+  };
+}
+
+/**
+ * PlaceOrder: cart → products → prices in the shopper's currency → shipping quote → reserve
+ * stock → charge → ship → persist → empty cart → confirmation. Once stock is reserved or a
+ * card charged, any later failure undoes them (release, void) before answering, so there is
+ * never a paid order without a stored row, nor a stored order without a charge.
+ */
+export async function placeOrder(
+  deps: CheckoutDependencies,
+  input: PlaceOrderInput,
+): Promise<PlaceOrderOutput> {
+  const { request, orderId, logger } = input;
+  const currency = request.userCurrency;
+
+  const existing = await step('find existing order', async () => {
+    try {
+      return (await deps.orders.getOrder({ orderId, userId: request.userId })).order;
+    } catch (error) {
+      if (code(error) === status.NOT_FOUND) return undefined;
+      throw unavailable('the order service is unavailable; nothing was charged');
+    }
+  });
+  if (existing) return { order: fromStoredOrder(existing), outcome: 'duplicate' };
+
+  const cart = await step('get cart', async () => {
+    try {
+      return await deps.cart.getCart({ userId: request.userId });
+    } catch {
+      throw unavailable('the cart service is unavailable; nothing was charged');
+    }
+  });
+  if (cart.items.length === 0) throw failedPrecondition('the cart is empty');
+
+  const items = await step('price items', () => priceItems(deps, cart.items, currency), {
+    'app.cart.items': cart.items.length,
+  });
+  const shippingCost = await step('quote shipping', async () => {
+    try {
+      const quote = await deps.shipping.getQuote({ address: request.address, items: cart.items });
+      return await convert(deps, quote.costUsd, currency);
+    } catch (error) {
+      if (code(error) === status.INVALID_ARGUMENT) throw invalidArgument(details(error));
+      throw unavailable('shipping could not be quoted; nothing was charged');
+    }
+  });
+  const total = items.reduce(
+    (sum, i) => add(sum, multiply(i.cost as Money, i.item?.quantity ?? 0)),
+    shippingCost,
+  );
+
+  await step('reserve stock', async () => {
+    try {
+      await deps.inventory.reserveStock({ reservationId: orderId, items: cart.items });
+    } catch (error) {
+      if (code(error) === status.FAILED_PRECONDITION || code(error) === status.NOT_FOUND) {
+        throw new RpcError(status.FAILED_PRECONDITION, details(error), 'out_of_stock');
+      }
+      throw unavailable('stock could not be reserved; nothing was charged');
+    }
+  });
+
+  const releaseStock = () =>
+    step('release stock', async () => {
+      try {
+        await deps.inventory.releaseStock({ reservationId: orderId });
+        input.onCompensation('release_stock', 'ok');
+      } catch (error) {
+        input.onCompensation('release_stock', 'failed');
+        logger.error({ err: error, 'app.order.id': orderId }, 'stock reservation could not be released');
+      }
+    });
+
+  const transactionId = await step('charge card', async (span) => {
+    span.setAttribute('app.payment.amount', Number(total.units) + total.nanos / 1e9);
+    span.setAttribute('app.payment.currency', total.currencyCode);
+    const metadata = new Metadata();
+    metadata.set(IDEMPOTENCY_KEY_HEADER, orderId);
+    const charge = () => deps.payment.charge({ amount: total, creditCard: request.creditCard }, { metadata });
+    try {
+      return (await charge()).transactionId;
+    } catch (error) {
+      // The charge may have gone through before the deadline: asking again with the same key
+      // returns that transaction instead of charging twice.
+      if (code(error) === status.DEADLINE_EXCEEDED) {
+        try {
+          return (await charge()).transactionId;
+        } catch {
+          // fall through to the failure below
+        }
+      }
+      await releaseStock();
+      if (code(error) === status.INVALID_ARGUMENT)
+        throw new RpcError(status.INVALID_ARGUMENT, details(error), 'payment_declined');
+      throw unavailable('the payment could not be processed; nothing was charged');
+    }
+  });
+
+  const voidCharge = (reason: string) =>
+    step('void charge', async () => {
+      try {
+        await deps.chargeReversal.voidCharge({ transactionId, reason });
+        input.onCompensation('void_charge', 'ok');
+      } catch (error) {
+        input.onCompensation('void_charge', 'failed');
+        logger.error(
+          { err: error, 'app.order.id': orderId, 'app.payment.transaction_id': transactionId },
+          'charge could not be voided',
+        );
+      }
+    });
+  const undo = async (reason: string, message: string): Promise<never> => {
+    await voidCharge(reason);
+    await releaseStock();
+    throw unavailable(message);
+  };
+
+  const trackingId = await step('ship order', async () => {
+    try {
+      return (await deps.shipping.shipOrder({ address: request.address, items: cart.items })).trackingId;
+    } catch {
+      return undo('shipping failed', 'the order could not be shipped; the charge was voided');
+    }
+  });
+
+  const order: OrderResult = {
+    orderId,
+    shippingTrackingId: trackingId,
+    shippingCost,
+    shippingAddress: request.address,
+    items,
+  };
+  await step('persist order', async () => {
+    const stored: orders.Order = {
+      ...order,
+      userId: request.userId,
+      emailMasked: maskEmail(request.email),
+      status: 1,
+      total,
+      transactionId,
+      createdAt: undefined,
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.orders.createOrder({ order: stored });
+        return;
+      } catch (error) {
+        // CreateOrder is idempotent on the order id, so it is safe to ask again.
+        const retryable = code(error) === status.UNAVAILABLE || code(error) === status.DEADLINE_EXCEEDED;
+        if (!retryable || attempt === 3) {
+          logger.error({ err: error, 'app.order.id': orderId }, 'order could not be persisted');
+          return undo('order could not be persisted', 'the order could not be saved; the charge was voided');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * (0.5 + Math.random())));
+      }
+    }
+  });
+
+  await step('empty cart', async () => {
+    try {
+      await deps.cart.emptyCart({ userId: request.userId });
+    } catch (error) {
+      logger.warn({ err: error, 'app.order.id': orderId }, 'cart could not be emptied after the order');
+    }
+  });
+  await step('send confirmation', async () => {
+    try {
+      await deps.email.sendOrderConfirmation(
+        { email: request.email, order },
+        { deadlineMs: input.emailDeadlineMs },
+      );
+    } catch (error) {
+      logger.warn({ err: error, 'app.order.id': orderId }, 'order confirmation could not be sent');
+    }
+  });
+  return { order, outcome: 'placed' };
+}
+
+async function convert(
+  deps: CheckoutDependencies,
+  amount: Money | undefined,
+  currency: string,
+): Promise<Money> {
+  if (!amount) return zero(currency);
+  if (amount.currencyCode === currency) return amount;
+  return deps.currency.convert({ from: amount, toCode: currency });
+}
+
+async function priceItems(
+  deps: CheckoutDependencies,
+  cartItems: hipstershop.CartItem[],
+  currency: string,
+): Promise<OrderItem[]> {
+  return Promise.all(
+    cartItems.map(async (item) => {
+      let product: hipstershop.Product;
+      try {
+        product = await deps.catalog.getProduct({ id: item.productId });
+      } catch (error) {
+        if (code(error) === status.NOT_FOUND)
+          throw failedPrecondition(`product ${item.productId} is no longer sold`);
+        throw unavailable('the product catalog is unavailable; nothing was charged');
+      }
+      try {
+        return { item, cost: await convert(deps, product.priceUsd, currency) };
+      } catch (error) {
+        if (code(error) === status.INVALID_ARGUMENT)
+          throw invalidArgument(`user_currency: ${details(error)}`);
+        throw unavailable('prices could not be converted; nothing was charged');
+      }
+    }),
+  );
+}

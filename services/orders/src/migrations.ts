@@ -1,0 +1,74 @@
+import type { Migration } from '@glasshouse/kit';
+
+/** The order service's versioned migrations, in the given schema (its own; nobody else reads it). */
+export function orderMigrations(schema: string): Migration[] {
+  return [
+    {
+      version: 1,
+      name: 'create orders and order_items',
+      sql: `
+        CREATE TABLE ${schema}.orders (
+          order_id text PRIMARY KEY,
+          user_id text NOT NULL,
+          email_masked text NOT NULL DEFAULT '',
+          status text NOT NULL DEFAULT 'placed' CHECK (status IN ('placed', 'cancelled')),
+          currency_code text NOT NULL CHECK (currency_code ~ '^[A-Z]{3}$'),
+          total_units bigint NOT NULL,
+          total_nanos integer NOT NULL CHECK (total_nanos BETWEEN -999999999 AND 999999999),
+          shipping_cost_units bigint NOT NULL DEFAULT 0,
+          shipping_cost_nanos integer NOT NULL DEFAULT 0
+            CHECK (shipping_cost_nanos BETWEEN -999999999 AND 999999999),
+          shipping_street_address text NOT NULL DEFAULT '',
+          shipping_city text NOT NULL DEFAULT '',
+          shipping_state text NOT NULL DEFAULT '',
+          shipping_country text NOT NULL DEFAULT '',
+          shipping_zip_code integer NOT NULL DEFAULT 0,
+          shipping_tracking_id text NOT NULL DEFAULT '',
+          transaction_id text NOT NULL DEFAULT '',
+          created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE ${schema}.order_items (
+          order_id text NOT NULL REFERENCES ${schema}.orders (order_id) ON DELETE CASCADE,
+          product_id text NOT NULL,
+          -- Keeps the lines in the order the customer placed them.
+          line smallint NOT NULL,
+          quantity integer NOT NULL CHECK (quantity > 0),
+          cost_units bigint NOT NULL,
+          cost_nanos integer NOT NULL CHECK (cost_nanos BETWEEN -999999999 AND 999999999),
+          PRIMARY KEY (order_id, product_id)
+        );`,
+    },
+    {
+      // Seed 001's indexes; order_items(order_id) is the primary key's leading column already.
+      version: 2,
+      name: 'index orders by user, status and time; items by product',
+      sql: `
+        CREATE INDEX orders_user_id_created_at_idx ON ${schema}.orders (user_id, created_at DESC);
+        CREATE INDEX orders_status_idx ON ${schema}.orders (status);
+        CREATE INDEX orders_created_at_idx ON ${schema}.orders (created_at);
+        CREATE INDEX order_items_product_id_idx ON ${schema}.order_items (product_id);`,
+    },
+    {
+      // Seed 002's order_stats_hourly: hours in UTC, one row per hour and currency (amounts in
+      // different currencies cannot be added). Cancelled orders are counted but earn nothing.
+      version: 3,
+      name: 'create view order_stats_hourly',
+      sql: `
+        CREATE VIEW ${schema}.order_stats_hourly AS
+        SELECT date_trunc('hour', created_at, 'UTC') AS hour,
+               currency_code,
+               count(*) FILTER (WHERE status = 'placed') AS order_count,
+               count(*) FILTER (WHERE status = 'cancelled') AS cancelled_count,
+               coalesce(
+                 sum(total_units::numeric + total_nanos::numeric / 1000000000) FILTER (WHERE status = 'placed'),
+                 0
+               )::numeric(20, 9) AS revenue,
+               round(
+                 avg(total_units::numeric + total_nanos::numeric / 1000000000) FILTER (WHERE status = 'placed'),
+                 2
+               ) AS average_order_value
+          FROM ${schema}.orders
+         GROUP BY 1, 2;`,
+    },
+  ];
+}
