@@ -14,6 +14,8 @@ export interface ProbeResult {
   body: { status: 'ok' | 'unavailable'; checks?: Record<string, string> };
 }
 
+const CHECK_TIMEOUT_MS = 2000;
+
 /** Liveness says only that the process answers; it never depends on other services. */
 export function liveness(): ProbeResult {
   return { status: 200, body: { status: 'ok' } };
@@ -24,11 +26,21 @@ export async function readiness(checks: readonly ReadinessCheck[], draining: boo
   if (draining) return { status: 503, body: { status: 'unavailable', checks: { shutdown: 'draining' } } };
   const results = await Promise.all(
     checks.map(async (c) => {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await c.check();
+        // A dependency that does not answer is as unready as one that says no.
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+            CHECK_TIMEOUT_MS,
+          );
+        });
+        await Promise.race([c.check(), timeout]);
         return [c.name, 'ok'] as const;
       } catch (error) {
         return [c.name, error instanceof Error ? error.message : String(error)] as const;
+      } finally {
+        clearTimeout(timer);
       }
     }),
   );

@@ -187,14 +187,10 @@ describe('describeQuery', () => {
     assert.deepEqual(describeQuery(''), { operation: 'QUERY' });
   });
 
-  it(
-    'keeps both parts of a quoted schema-qualified table',
-    { todo: 'bug: database.ts describeQuery stops at the first quote' },
-    () => {
-      assert.deepEqual(describeQuery('SELECT * FROM "cart"."items"'), {
-        operation: 'SELECT',
-        collection: 'cart.items',
-      });
-    },
-  );
+  it('keeps both parts of a quoted schema-qualified table', () => {
+    assert.deepEqual(describeQuery('SELECT * FROM "cart"."items"'), {
+      operation: 'SELECT',
+      collection: 'cart.items',
+    });
+  });
 });

@@ -40,7 +40,9 @@ const tracer = trace.getTracer('@glasshouse/kit/database');
 /** `SELECT … FROM catalog.products` → operation SELECT, collection catalog.products. */
 export function describeQuery(text: string): { operation: string; collection?: string } {
   const operation = (/^\s*(\w+)/.exec(text)?.[1] ?? 'QUERY').toUpperCase();
-  const collection = /\b(?:from|into|update|join|table)\s+("?[\w.]+"?)/i.exec(text)?.[1]?.replaceAll('"', '');
+  const collection = /\b(?:from|into|update|join|table)\s+((?:"[^"]+"|\w+)(?:\.(?:"[^"]+"|\w+))?)/i
+    .exec(text)?.[1]
+    ?.replaceAll('"', '');
   return collection ? { operation, collection } : { operation };
 }
 
@@ -194,8 +196,8 @@ export interface Migration {
 }
 
 /**
- * Applies the migrations not yet recorded in <schema>.schema_migrations, each in its own
- * transaction, in version order. An advisory lock keyed on the schema keeps two replicas
+ * Applies the migrations not yet recorded in <schema>.schema_migrations, in version order and
+ * in one transaction: either all pending migrations apply or none do. An advisory lock keyed on the schema keeps two replicas
  * from migrating at once.
  */
 export async function migrate(

@@ -11,8 +11,8 @@ export interface LoggerConfig {
   destination?: DestinationStream;
 }
 
-const secretPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
-const emailPaths = ['email', '*.email', '*.*.email'];
+const secretPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
+const emailPaths = ['email', '*.email', '*.*.email', '*.*.*.email'];
 
 /**
  * JSON lines on stdout: level, time, message, service.name, and trace_id / span_id /
@@ -32,7 +32,7 @@ export function createLogger(config: LoggerConfig): Logger {
         path[path.length - 1] === 'email' && typeof value === 'string' ? maskEmail(value) : REDACTED,
     },
     hooks: {
-      streamWrite: (line) => (/\d{12}|@/.test(line) ? scrubText(line) : line),
+      streamWrite: (line) => (/(?:\d[ -]?){12}|@/.test(line) ? scrubText(line) : line),
     },
   };
   return config.destination ? pino(options, config.destination) : pino(options);

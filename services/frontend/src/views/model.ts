@@ -33,3 +33,42 @@ export interface Chrome {
   /** Shown in the footer so a shopper's report can be matched to a trace. */
   readonly requestId?: string;
 }
+
+/** One line of the cart or of an order, priced in the shopper's currency. */
+export interface LineView {
+  readonly product: ProductCard;
+  readonly quantity: number;
+  /** Unit price × quantity, formatted. */
+  readonly lineTotal: Price;
+}
+
+export interface CartView {
+  readonly lines: readonly LineView[];
+  readonly subtotal: Price;
+  readonly shipping: Price;
+  readonly total: Price;
+  /** Products to suggest under the cart (may be empty). */
+  readonly recommendations: readonly ProductCard[];
+  /** A fresh key per rendered form: a resubmitted form places the order once. */
+  readonly idempotencyKey: string;
+}
+
+/** What the shopper typed, re-shown after a refused checkout (never the card number or CVV). */
+export interface CheckoutFormValues {
+  readonly email: string;
+  readonly streetAddress: string;
+  readonly zipCode: string;
+  readonly city: string;
+  readonly state: string;
+  readonly country: string;
+}
+
+export interface OrderView {
+  readonly orderId: string;
+  readonly placedAt?: string;
+  readonly trackingId: string;
+  readonly lines: readonly LineView[];
+  readonly shipping: Price;
+  readonly total: Price;
+  readonly address: string;
+}

@@ -1,0 +1,196 @@
+import { orders } from '@glasshouse/contracts';
+import type { hipstershop } from '@glasshouse/contracts';
+import type { Database, Queryable } from '@glasshouse/kit';
+
+type Order = orders.Order;
+
+interface OrderRow {
+  order_id: string;
+  user_id: string;
+  email_masked: string;
+  status: string;
+  currency_code: string;
+  total_units: bigint;
+  total_nanos: number;
+  shipping_cost_units: bigint;
+  shipping_cost_nanos: number;
+  shipping_street_address: string;
+  shipping_city: string;
+  shipping_state: string;
+  shipping_country: string;
+  shipping_zip_code: number;
+  shipping_tracking_id: string;
+  transaction_id: string;
+  created_at: Date | string;
+}
+
+interface ItemRow {
+  order_id: string;
+  product_id: string;
+  quantity: number;
+  cost_units: bigint;
+  cost_nanos: number;
+}
+
+const ORDER_COLUMNS =
+  'order_id, user_id, email_masked, status, currency_code, total_units, total_nanos, ' +
+  'shipping_cost_units, shipping_cost_nanos, shipping_street_address, shipping_city, shipping_state, ' +
+  'shipping_country, shipping_zip_code, shipping_tracking_id, transaction_id, created_at';
+
+const ITEM_PARAMS = 6;
+
+function statusText(status: orders.OrderStatus): string {
+  return status === orders.OrderStatus.ORDER_STATUS_CANCELLED ? 'cancelled' : 'placed';
+}
+
+function statusOf(text: string): orders.OrderStatus {
+  return text === 'cancelled'
+    ? orders.OrderStatus.ORDER_STATUS_CANCELLED
+    : orders.OrderStatus.ORDER_STATUS_PLACED;
+}
+
+function money(currencyCode: string, units: bigint, nanos: number): hipstershop.Money {
+  return { currencyCode, units: BigInt(units), nanos: Number(nanos) };
+}
+
+function toOrder(row: OrderRow, items: readonly ItemRow[]): Order {
+  return {
+    orderId: row.order_id,
+    userId: row.user_id,
+    emailMasked: row.email_masked,
+    status: statusOf(row.status),
+    total: money(row.currency_code, row.total_units, row.total_nanos),
+    shippingCost: money(row.currency_code, row.shipping_cost_units, row.shipping_cost_nanos),
+    shippingAddress: {
+      streetAddress: row.shipping_street_address,
+      city: row.shipping_city,
+      state: row.shipping_state,
+      country: row.shipping_country,
+      zipCode: Number(row.shipping_zip_code),
+    },
+    shippingTrackingId: row.shipping_tracking_id,
+    transactionId: row.transaction_id,
+    items: items.map((item) => ({
+      item: { productId: item.product_id, quantity: Number(item.quantity) },
+      cost: money(row.currency_code, item.cost_units, item.cost_nanos),
+    })),
+    createdAt: new Date(row.created_at),
+  };
+}
+
+/** Placed orders and their lines, in the order service's own schema. */
+export class OrderRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly schema: string,
+  ) {}
+
+  /**
+   * Stores the order and its items in one transaction, unless an order with that id exists;
+   * either way returns the order as stored. `created` is false when it already existed.
+   * Expects an order that passed orderProblem().
+   */
+  async create(order: Order): Promise<{ order: Order; created: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const total = order.total ?? money('USD', 0n, 0);
+      const shipping = order.shippingCost ?? money(total.currencyCode, 0n, 0);
+      const address = order.shippingAddress;
+      // ON CONFLICT waits for a concurrent insert of the same id to commit, so only one wins.
+      const inserted = await tx.query<{ order_id: string }>(
+        `INSERT INTO ${this.schema}.orders
+           (order_id, user_id, email_masked, status, currency_code, total_units, total_nanos,
+            shipping_cost_units, shipping_cost_nanos, shipping_street_address, shipping_city,
+            shipping_state, shipping_country, shipping_zip_code, shipping_tracking_id, transaction_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         ON CONFLICT (order_id) DO NOTHING
+         RETURNING order_id`,
+        [
+          order.orderId,
+          order.userId,
+          order.emailMasked,
+          statusText(order.status),
+          total.currencyCode,
+          total.units.toString(),
+          total.nanos,
+          shipping.units.toString(),
+          shipping.nanos,
+          address?.streetAddress ?? '',
+          address?.city ?? '',
+          address?.state ?? '',
+          address?.country ?? '',
+          address?.zipCode ?? 0,
+          order.shippingTrackingId,
+          order.transactionId,
+        ],
+      );
+      const created = inserted.length === 1;
+      if (created) await this.insertItems(tx, order);
+      const [stored] = await this.load(tx, 'order_id = $1', [order.orderId], 1);
+      if (!stored) throw new Error('order vanished between insert and read');
+      return { order: stored, created };
+    });
+  }
+
+  /** The order with that id if it belongs to that user. */
+  async get(orderId: string, userId: string): Promise<Order | undefined> {
+    const [order] = await this.load(this.db, 'order_id = $1 AND user_id = $2', [orderId, userId], 1);
+    return order;
+  }
+
+  /** A user's newest orders first, with their items. */
+  async listByUser(userId: string, limit: number): Promise<Order[]> {
+    return this.load(this.db, 'user_id = $1', [userId], limit);
+  }
+
+  private async insertItems(tx: Queryable, order: Order): Promise<void> {
+    const values: string[] = [];
+    const params: unknown[] = [];
+    for (const [line, { item, cost }] of order.items.entries()) {
+      const at = line * ITEM_PARAMS;
+      values.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})`);
+      params.push(
+        order.orderId,
+        item?.productId ?? '',
+        line,
+        item?.quantity ?? 0,
+        (cost?.units ?? 0n).toString(),
+        cost?.nanos ?? 0,
+      );
+    }
+    await tx.query(
+      `INSERT INTO ${this.schema}.order_items (order_id, product_id, line, quantity, cost_units, cost_nanos)
+       VALUES ${values.join(', ')}`,
+      params,
+    );
+  }
+
+  private async load(
+    on: Queryable,
+    where: string,
+    params: readonly unknown[],
+    limit: number,
+  ): Promise<Order[]> {
+    const rows = await on.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM ${this.schema}.orders
+        WHERE ${where}
+        ORDER BY created_at DESC, order_id DESC
+        LIMIT $${params.length + 1}`,
+      [...params, limit],
+    );
+    if (rows.length === 0) return [];
+    const items = await on.query<ItemRow>(
+      `SELECT order_id, product_id, quantity, cost_units, cost_nanos
+         FROM ${this.schema}.order_items
+        WHERE order_id = ANY($1::text[])
+        ORDER BY order_id, line`,
+      [rows.map((row) => row.order_id)],
+    );
+    const byOrder = new Map<string, ItemRow[]>();
+    for (const item of items) {
+      const lines = byOrder.get(item.order_id) ?? [];
+      lines.push(item);
+      byOrder.set(item.order_id, lines);
+    }
+    return rows.map((row) => toOrder(row, byOrder.get(row.order_id) ?? []));
+  }
+}

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { Span } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import type { hipstershop, payment } from '@glasshouse/contracts';
+import type { Implementation } from '@glasshouse/kit';
+import { RpcError, invalidArgument, notFound } from '@glasshouse/kit';
+import type { Money } from '@glasshouse/money';
+import { moneyProblem, toDecimalString } from '@glasshouse/money';
+import { examineCard, monthOf } from './card.js';
+import type { ChargeLedger } from './ledger.js';
+import type { PaymentMetrics } from './metrics.js';
+
+type PaymentService = typeof hipstershop.PaymentServiceService;
+type ChargeReversalService = typeof payment.ChargeReversalServiceService;
+
+const tracer = trace.getTracer('payment');
+const MAX_TRANSACTION_ID_LENGTH = 64;
+const MAX_REASON_LENGTH = 200;
+
+export interface PaymentOptions {
+  ledger: ChargeLedger;
+  metrics: PaymentMetrics;
+  /** The clock card expiry is judged by. */
+  now?: () => Date;
+  newTransactionId?: () => string;
+}
+
+function amountProblem(amount: Money | undefined): string | undefined {
+  const problem = moneyProblem(amount);
+  if (problem || !amount) return `amount: ${problem ?? 'is required'}`;
+  if (amount.units < 0n || (amount.units === 0n && amount.nanos <= 0)) return 'amount: must be positive';
+  return undefined;
+}
+
+/** Runs fn in a span that records error.type and ERROR status when fn throws. */
+function inSpan<T>(name: string, fn: (span: Span) => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, async (span) => {
+    try {
+      return await fn(span);
+    } catch (error) {
+      // The status carries no message: reasons may quote the card's expiry.
+      span.setAttribute('error.type', RpcError.from(error).errorType);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** hipstershop.PaymentService: checks a card and records the charge (nothing leaves the process). */
+export function paymentService(options: PaymentOptions): Implementation<PaymentService> {
+  const { ledger, metrics } = options;
+  const now = options.now ?? (() => new Date());
+  const newTransactionId = options.newTransactionId ?? randomUUID;
+  return {
+    charge: (request, call) =>
+      inSpan('charge card', async (span) => {
+        const card = examineCard(request.creditCard, monthOf(now()));
+        span.setAttribute('payment.method', card.method);
+        const problem = card.problem ?? amountProblem(request.amount);
+        if (problem || !request.amount) {
+          metrics.refused(card.method);
+          throw invalidArgument(problem ?? 'amount: is required');
+        }
+        const amount = request.amount;
+        span.setAttribute('payment.amount', Number(toDecimalString(amount)));
+        span.setAttribute('payment.currency', amount.currencyCode);
+        const transactionId = newTransactionId();
+        ledger.record(transactionId, amount);
+        metrics.charged(card.method, amount);
+        call.logger.info(
+          {
+            'payment.transaction_id': transactionId,
+            'payment.method': card.method,
+            'payment.card_last_four': card.lastFour,
+            'payment.amount': toDecimalString(amount),
+            'payment.currency': amount.currencyCode,
+          },
+          'card charged',
+        );
+        return { transactionId };
+      }),
+  };
+}
+
+/** glasshouse.payment.v1.ChargeReversalService: voids charges recorded by paymentService. */
+export function chargeReversalService(
+  options: Pick<PaymentOptions, 'ledger' | 'metrics'>,
+): Implementation<ChargeReversalService> {
+  const { ledger, metrics } = options;
+  return {
+    voidCharge: (request, call) =>
+      inSpan('void charge', async () => {
+        const transactionId = request.transactionId.trim();
+        if (!transactionId) throw invalidArgument('transaction_id: is required');
+        if (transactionId.length > MAX_TRANSACTION_ID_LENGTH)
+          throw invalidArgument(`transaction_id: longer than ${MAX_TRANSACTION_ID_LENGTH} characters`);
+        const outcome = ledger.void(transactionId);
+        metrics.voided(outcome);
+        if (outcome === 'unknown') throw notFound(`no charge with transaction id "${transactionId}"`);
+        if (outcome === 'voided') {
+          const amount = ledger.find(transactionId)?.amount;
+          call.logger.info(
+            {
+              'payment.transaction_id': transactionId,
+              'payment.amount': amount ? toDecimalString(amount) : undefined,
+              'payment.currency': amount?.currencyCode,
+              reason: request.reason.slice(0, MAX_REASON_LENGTH),
+            },
+            'charge voided',
+          );
+        }
+        return { voided: true };
+      }),
+  };
+}
