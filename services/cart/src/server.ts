@@ -55,7 +55,10 @@ export function cartService({ store, metrics }: CartServiceOptions): Implementat
         const errorType = error instanceof Error ? error.name : 'Error';
         span.setAttribute('error.type', errorType);
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'cart storage failed' });
-        call.logger.error({ err: error, 'error.type': errorType, 'cart.store': store.kind }, 'cart storage failed');
+        call.logger.error(
+          { err: error, 'error.type': errorType, 'cart.store': store.kind },
+          'cart storage failed',
+        );
         throw new RpcError(status.UNAVAILABLE, 'cart storage is unavailable', errorType);
       } finally {
         span.end();
@@ -81,7 +84,7 @@ export function cartService({ store, metrics }: CartServiceOptions): Implementat
           );
         if (outcome.status === 'cart_full')
           throw invalidArgument(
-            `item.product_id: the cart already holds ${outcome.lines} different products, the most allowed`,
+            `item.product_id: the cart already holds ${outcome.lines} different products, the limit is ${maxLines}`,
           );
         return {};
       }),

@@ -97,7 +97,11 @@ export class CatalogCache {
         throw unavailable('product catalog unavailable');
       }
       logger.warn(
-        { err: error, 'cache.name': CACHE, 'cache.age_ms': this.now() - (stale.expires - this.options.ttlMs) },
+        {
+          err: error,
+          'cache.name': CACHE,
+          'cache.age_ms': this.now() - (stale.expires - this.options.ttlMs),
+        },
         'product catalog unavailable, serving a stale product list',
       );
       return { products: stale.products, result: 'stale' };

@@ -21,6 +21,9 @@ void runGrpcService('recommendation', (context, server) => {
   // Ready once a product list is held: from then on a catalog outage is served from the stale copy.
   addReadinessCheck({ name: 'productcatalog', check: () => cache.ensureLoaded() });
   const count = env.int('RECOMMENDATION_COUNT', 4, { min: 1, max: 20 });
-  server.add(hipstershop.RecommendationServiceService, recommendationService({ catalog: cache, metrics, count }));
+  server.add(
+    hipstershop.RecommendationServiceService,
+    recommendationService({ catalog: cache, metrics, count }),
+  );
   logger.info({ 'recommendation.count': count }, 'recommendations ready');
 });

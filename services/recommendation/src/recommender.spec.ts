@@ -42,7 +42,8 @@ describe('shuffled', () => {
   it('puts every item in every place over many shuffles', () => {
     const random = seeded(42);
     const seenAt = new Set<string>();
-    for (let i = 0; i < 500; i++) shuffled(['a', 'b', 'c'], random).forEach((x, at) => seenAt.add(`${x}${at}`));
+    for (let i = 0; i < 500; i++)
+      shuffled(['a', 'b', 'c'], random).forEach((x, at) => seenAt.add(`${x}${at}`));
     assert.equal(seenAt.size, 9);
   });
 });

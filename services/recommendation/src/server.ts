@@ -25,7 +25,8 @@ function validate(request: hipstershop.ListRecommendationsRequest): void {
   if (request.productIds.length > MAX_PRODUCT_IDS)
     throw invalidArgument(`product_ids: more than ${MAX_PRODUCT_IDS} ids`);
   const long = request.productIds.findIndex((id) => id.length > MAX_PRODUCT_ID_LENGTH);
-  if (long >= 0) throw invalidArgument(`product_ids[${long}]: longer than ${MAX_PRODUCT_ID_LENGTH} characters`);
+  if (long >= 0)
+    throw invalidArgument(`product_ids[${long}]: longer than ${MAX_PRODUCT_ID_LENGTH} characters`);
 }
 
 /** The RecommendationService handlers: products like the ones the shopper is looking at. */
