@@ -19,5 +19,8 @@ void runGrpcService('orders', async ({ env, logger, metrics, lifecycle, addReadi
   const applied = await migrate(db, SCHEMA, orderMigrations(SCHEMA));
   logger.info({ 'db.kind': db.kind, applied }, 'orders database ready');
   addReadinessCheck({ name: 'database', check: () => db.ping() });
-  server.add(orders.OrderServiceService, orderService({ repository: new OrderRepository(db, SCHEMA), metrics }));
+  server.add(
+    orders.OrderServiceService,
+    orderService({ repository: new OrderRepository(db, SCHEMA), metrics }),
+  );
 });

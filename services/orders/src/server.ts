@@ -73,7 +73,11 @@ export function orderService({ repository, metrics }: OrderServiceOptions): Impl
       }
       persisted.inc({ result: result.created ? 'created' : 'existing' });
       call.logger.info(
-        { 'app.order.id': order.orderId, 'app.order.items.count': order.items.length, created: result.created },
+        {
+          'app.order.id': order.orderId,
+          'app.order.items.count': order.items.length,
+          created: result.created,
+        },
         result.created ? 'order persisted' : 'order already persisted',
       );
       return result;

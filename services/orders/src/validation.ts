@@ -55,7 +55,8 @@ export function orderProblem(order: orders.Order | undefined): string | undefine
   for (const [index, line] of order.items.entries()) {
     const field = `order.items[${index}]`;
     const productId = line.item?.productId ?? '';
-    if (!PRODUCT_ID.test(productId)) return `${field}.item.product_id: ${shown(productId)} is not a product id`;
+    if (!PRODUCT_ID.test(productId))
+      return `${field}.item.product_id: ${shown(productId)} is not a product id`;
     if (seen.has(productId)) return `${field}.item.product_id: ${shown(productId)} appears more than once`;
     seen.add(productId);
     const quantity = line.item?.quantity ?? 0;

@@ -1,0 +1,204 @@
+import type { inventory } from '@glasshouse/contracts';
+import type { Database, Queryable } from '@glasshouse/kit';
+
+export type StockLevel = inventory.StockLevel;
+
+/** A product's level after a change, with what it was before. */
+export interface StockChange {
+  level: StockLevel;
+  previousQuantity: number;
+  previousThreshold: number;
+}
+
+export interface ReservationItem {
+  productId: string;
+  quantity: number;
+}
+
+export type Reservation =
+  | { outcome: 'reserved'; changes: StockChange[] }
+  /** The reservation id was used before: nothing was taken this time. */
+  | { outcome: 'already reserved'; levels: StockLevel[] }
+  | { outcome: 'unknown product'; productId: string }
+  | { outcome: 'not enough stock'; level: StockLevel; requested: number };
+
+interface LevelRow {
+  product_id: string;
+  product_name: string;
+  quantity: number;
+  low_stock_threshold: number;
+}
+
+const LEVEL_COLUMNS = 'product_id, product_name, quantity, low_stock_threshold';
+
+function toLevel(row: LevelRow): StockLevel {
+  return {
+    productId: row.product_id,
+    productName: row.product_name,
+    quantity: Number(row.quantity),
+    lowStockThreshold: Number(row.low_stock_threshold),
+  };
+}
+
+/** Carries a refusal out of a transaction, rolling it back. */
+class Refused extends Error {
+  constructor(readonly reservation: Reservation) {
+    super(reservation.outcome);
+  }
+}
+
+/** Stock levels and reservations in the inventory's own schema. */
+export class StockRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly schema: string,
+  ) {}
+
+  /** Levels of the given products (those that exist, in the order asked), or of every product by name. */
+  async levels(productIds: readonly string[] = []): Promise<StockLevel[]> {
+    if (productIds.length === 0) {
+      const rows = await this.db.query<LevelRow>(
+        `SELECT ${LEVEL_COLUMNS} FROM ${this.schema}.stock ORDER BY product_name, product_id`,
+      );
+      return rows.map(toLevel);
+    }
+    const rows = await this.db.query<LevelRow>(
+      `SELECT ${LEVEL_COLUMNS} FROM ${this.schema}.stock WHERE product_id = ANY($1::text[])`,
+      [[...new Set(productIds)]],
+    );
+    const byId = new Map(rows.map((row) => [row.product_id, toLevel(row)]));
+    return [...new Set(productIds)].flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Products at or below their threshold (the low_stock_products view), emptiest first. */
+  async lowStock(): Promise<StockLevel[]> {
+    const rows = await this.db.query<LevelRow>(
+      `SELECT ${LEVEL_COLUMNS} FROM ${this.schema}.low_stock_products ORDER BY quantity, product_id`,
+    );
+    return rows.map(toLevel);
+  }
+
+  /**
+   * Takes every item out of stock, or none. Each decrement is conditional
+   * (`quantity >= n`), so concurrent transactions on Postgres cannot oversell: the row lock
+   * makes the second wait and re-check the condition against the committed level. Products
+   * are taken in id order, so two reservations of the same products cannot deadlock.
+   */
+  async reserve(reservationId: string, items: readonly ReservationItem[]): Promise<Reservation> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        await this.lockReservation(tx, reservationId);
+        const earlier = await tx.query<LevelRow>(
+          `SELECT ${LEVEL_COLUMNS} FROM ${this.schema}.stock
+            WHERE product_id IN (SELECT product_id FROM ${this.schema}.reservations WHERE reservation_id = $1)
+            ORDER BY product_id`,
+          [reservationId],
+        );
+        if (earlier.length > 0) return { outcome: 'already reserved', levels: earlier.map(toLevel) };
+
+        const ids = items.map((item) => item.productId);
+        const known = await tx.query<{ product_id: string }>(
+          `SELECT product_id FROM ${this.schema}.stock WHERE product_id = ANY($1::text[])`,
+          [ids],
+        );
+        const knownIds = new Set(known.map((row) => row.product_id));
+        const unknown = ids.find((id) => !knownIds.has(id));
+        if (unknown !== undefined) throw new Refused({ outcome: 'unknown product', productId: unknown });
+
+        const taken = new Map<string, StockChange>();
+        const byId = [...items].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+        for (const { productId, quantity } of byId) {
+          const [row] = await tx.query<LevelRow>(
+            `UPDATE ${this.schema}.stock SET quantity = quantity - $2, updated_at = now()
+              WHERE product_id = $1 AND quantity >= $2
+              RETURNING ${LEVEL_COLUMNS}`,
+            [productId, quantity],
+          );
+          if (!row) {
+            const [current] = await tx.query<LevelRow>(
+              `SELECT ${LEVEL_COLUMNS} FROM ${this.schema}.stock WHERE product_id = $1`,
+              [productId],
+            );
+            if (!current) throw new Refused({ outcome: 'unknown product', productId });
+            throw new Refused({ outcome: 'not enough stock', level: toLevel(current), requested: quantity });
+          }
+          const level = toLevel(row);
+          taken.set(productId, {
+            level,
+            previousQuantity: level.quantity + quantity,
+            previousThreshold: level.lowStockThreshold,
+          });
+        }
+        await tx.query(
+          `INSERT INTO ${this.schema}.reservations (reservation_id, product_id, quantity)
+           SELECT $1, product_id, quantity FROM unnest($2::text[], $3::int[]) AS item (product_id, quantity)`,
+          [reservationId, ids, items.map((item) => item.quantity)],
+        );
+        return { outcome: 'reserved', changes: ids.flatMap((id) => taken.get(id) ?? []) };
+      });
+    } catch (error) {
+      if (error instanceof Refused) return error.reservation;
+      throw error;
+    }
+  }
+
+  /**
+   * Puts a reservation's items back and marks it released; returns the new levels, or
+   * undefined when there was nothing to release (unknown, or released before).
+   */
+  async release(reservationId: string): Promise<StockLevel[] | undefined> {
+    return this.db.transaction(async (tx) => {
+      await this.lockReservation(tx, reservationId);
+      const lines = await tx.query<{ product_id: string; quantity: number }>(
+        `UPDATE ${this.schema}.reservations SET released_at = now()
+          WHERE reservation_id = $1 AND released_at IS NULL
+          RETURNING product_id, quantity`,
+        [reservationId],
+      );
+      if (lines.length === 0) return undefined;
+      const levels: StockLevel[] = [];
+      for (const line of [...lines].sort((a, b) => (a.product_id < b.product_id ? -1 : 1))) {
+        const [row] = await tx.query<LevelRow>(
+          `UPDATE ${this.schema}.stock SET quantity = quantity + $2, updated_at = now()
+            WHERE product_id = $1
+            RETURNING ${LEVEL_COLUMNS}`,
+          [line.product_id, line.quantity],
+        );
+        if (row) levels.push(toLevel(row));
+      }
+      return levels;
+    });
+  }
+
+  /** Sets a product's level and threshold; undefined when there is no such product. */
+  async set(
+    productId: string,
+    quantity: number,
+    lowStockThreshold: number,
+  ): Promise<StockChange | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [before] = await tx.query<LevelRow>(
+        `SELECT ${LEVEL_COLUMNS} FROM ${this.schema}.stock WHERE product_id = $1 FOR UPDATE`,
+        [productId],
+      );
+      if (!before) return undefined;
+      const [row] = await tx.query<LevelRow>(
+        `UPDATE ${this.schema}.stock SET quantity = $2, low_stock_threshold = $3, updated_at = now()
+          WHERE product_id = $1
+          RETURNING ${LEVEL_COLUMNS}`,
+        [productId, quantity, lowStockThreshold],
+      );
+      if (!row) return undefined;
+      return {
+        level: toLevel(row),
+        previousQuantity: Number(before.quantity),
+        previousThreshold: Number(before.low_stock_threshold),
+      };
+    });
+  }
+
+  /** Serialises work on one reservation id (a retry racing the original) until the transaction ends. */
+  private async lockReservation(tx: Queryable, reservationId: string): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [this.schema, reservationId]);
+  }
+}
