@@ -34,6 +34,13 @@ export class Lifecycle {
     };
     process.once('SIGTERM', () => stop('SIGTERM', 0));
     process.once('SIGINT', () => stop('SIGINT', 0));
+    // A supervisor that dies closes our stdin (STOP_WITH_STDIN) and our stdout: stop, and do not
+    // let a write to the broken pipe turn into a crash loop.
+    process.stdout.on('error', () => undefined);
+    if (/^(1|true|yes|on)$/i.test(process.env.STOP_WITH_STDIN ?? '')) {
+      process.stdin.on('end', () => stop('stdin closed', 0)).on('error', () => stop('stdin closed', 0));
+      process.stdin.resume();
+    }
     process.on('uncaughtException', (error) => {
       this.logger.fatal({ err: error }, 'uncaught exception');
       stop('uncaughtException', 1);

@@ -21,9 +21,8 @@ export interface RunConfig {
   readonly loadgen: boolean;
   /** A Prometheus duration such as `15s` or `1m30s`. */
   readonly scrapeInterval: string;
-  /** An external Postgres; when absent the runner starts an embedded PGlite. */
+  /** An external Postgres; when absent each database-owning service keeps an embedded PGlite. */
   readonly databaseUrl: string | undefined;
-  readonly embeddedPgPort: number;
   /** Every service of the table, implemented or not, with its resolved addresses. */
   readonly services: readonly ServiceTarget[];
 }
@@ -46,7 +45,6 @@ export function readRunConfig(env: Environment, services: readonly ServiceSpec[]
     scrapeInterval,
     // Validated as a URL, passed on exactly as written.
     databaseUrl: read.url('DATABASE_URL') && read.optionalString('DATABASE_URL'),
-    embeddedPgPort: read.int('EMBEDDED_PG_PORT', 55432, { min: 1, max: 65535 }),
     services: Object.freeze(
       services.map((spec): ServiceTarget => {
         const address = read.address(addressVariable(spec.name), { host: LOOPBACK, port: spec.port });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { extname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ConfigError } from '@glasshouse/kit';
 import { readRunConfig } from './config.js';
@@ -12,7 +12,7 @@ import { launchPlan } from './plan.js';
 import type { ServiceLaunch } from './plan.js';
 import { portInUse } from './ports.js';
 import type { ScrapedService } from './prometheus-config.js';
-import { acceptsConnections, httpStatus } from './readiness.js';
+import { httpStatus } from './readiness.js';
 import { RUNNER, Stack, StartupError } from './stack.js';
 import { renderReadyTable } from './table.js';
 import type { ReadyRow, ReadySummary } from './table.js';
@@ -20,7 +20,6 @@ import type { ReadyRow, ReadySummary } from './table.js';
 /** Entry point of `npm start`: the whole shop on one machine, stopped by Ctrl-C. */
 
 const READY_TIMEOUT_MS = 30_000;
-const LOOPBACK = '127.0.0.1';
 
 interface Run {
   readonly config: RunConfig;
@@ -81,16 +80,16 @@ async function main(): Promise<void> {
   let exitCode = 0;
   try {
     const started = performance.now();
-    await preflight(run, launchPlan(config, process.env, config.databaseUrl));
-    // Prometheus and Alertmanager need nothing of the shop to start: they boot alongside Postgres.
+    const addresses = launchPlan(config, process.env, config.databaseUrl);
+    await preflight(run, addresses);
+    // Prometheus and Alertmanager need nothing of the shop to start: they boot alongside it.
     const observability = startObservability(
       { ...run, scrapeInterval: config.scrapeInterval, readyTimeoutMs: READY_TIMEOUT_MS },
-      launchPlan(config, process.env, config.databaseUrl).map(scrapedService),
+      addresses.map(scrapedService),
     );
     let plan: ServiceLaunch[] = [];
     try {
-      const databaseUrl = config.databaseUrl ?? (await startEmbeddedPostgres(run));
-      plan = launchPlan(config, process.env, databaseUrl);
+      plan = launchPlan(config, process.env, config.databaseUrl);
       await startServices(run, plan);
     } catch (error) {
       halt.abort(error);
@@ -129,41 +128,15 @@ async function preflight(run: Run, plan: readonly ServiceLaunch[]): Promise<void
       if (address.port !== 0) wanted.set(formatAddress(address), { ...address, who: launch.name });
     }
   }
-  if (!run.config.databaseUrl) {
-    const pg = { host: LOOPBACK, port: run.config.embeddedPgPort };
-    wanted.set(formatAddress(pg), { ...pg, who: 'embedded postgres (EMBEDDED_PG_PORT)' });
-  }
-  const taken = [];
-  for (const [address, { host, port, who }] of wanted)
+  const taken: string[] = [];
+  for (const [address, { host, port, who }] of wanted) {
     if (await portInUse(host, port)) taken.push(`${address} (${who})`);
+  }
   if (taken.length > 0) {
     throw new Error(
       `already in use: ${taken.join(', ')}. Is another run still going? Stop it, or move the ports with <SERVICE>_ADDR.`,
     );
   }
-}
-
-async function startEmbeddedPostgres(run: Run): Promise<string> {
-  const port = run.config.embeddedPgPort;
-  // The same file extension as this one: .js from dist, .ts under tsx.
-  const script = join(__dirname, `embedded-postgres${extname(__filename)}`);
-  run.stack.launch({
-    name: 'postgres',
-    command: process.execPath,
-    args: [...process.execArgv, script, '--supervised'],
-    env: {
-      ...process.env,
-      EMBEDDED_PG_PORT: String(port),
-      EMBEDDED_PG_HOST: LOOPBACK,
-      EMBEDDED_PG_DATA: join(run.root, 'var', 'pgdata'),
-    },
-    stdin: 'pipe',
-  });
-  await run.stack.waitReady('postgres', `TCP ${LOOPBACK}:${port}`, () => acceptsConnections(LOOPBACK, port), {
-    timeoutMs: READY_TIMEOUT_MS,
-    signal: run.halt,
-  });
-  return `postgres://postgres@${LOOPBACK}:${port}/postgres`;
 }
 
 /** Starts each service once everything it calls is ready; independent services start together. */
@@ -179,8 +152,10 @@ async function startServices(run: Run, plan: readonly ServiceLaunch[]): Promise<
         name: launch.name,
         command: process.execPath,
         args: [launch.script],
-        env: launch.env,
-        dependsOn: [...launch.dependsOn, 'postgres'],
+        // The service stops when this stdin closes: a runner killed with -9 takes its services along.
+        env: { ...launch.env, STOP_WITH_STDIN: 'true' },
+        stdin: 'pipe',
+        dependsOn: [...launch.dependsOn],
       });
       await run.stack.waitReady(
         launch.name,
@@ -215,8 +190,8 @@ function postgresRow(config: RunConfig): ReadyRow {
     return {
       name: 'postgres',
       protocol: 'postgres',
-      address: `${LOOPBACK}:${config.embeddedPgPort}`,
-      link: 'embedded PGlite, data in var/pgdata',
+      address: 'in-process',
+      link: 'embedded PGlite per service, data in var/pgdata/<service>',
     };
   }
   const url = new URL(config.databaseUrl);

@@ -25,7 +25,6 @@ describe('readRunConfig', () => {
     assert.equal(config.loadgen, true);
     assert.equal(config.scrapeInterval, '15s');
     assert.equal(config.databaseUrl, undefined);
-    assert.equal(config.embeddedPgPort, 55432);
     assert.equal(config.services.length, SERVICES.length);
   });
 
@@ -33,7 +32,6 @@ describe('readRunConfig', () => {
     const bad: [Record<string, string>, string][] = [
       [{ SCRAPE_INTERVAL: 'often' }, 'SCRAPE_INTERVAL'],
       [{ SCRAPE_INTERVAL: '0s' }, 'SCRAPE_INTERVAL'],
-      [{ EMBEDDED_PG_PORT: '70000' }, 'EMBEDDED_PG_PORT'],
       [{ FRONTEND_ADDR: 'localhost:http' }, 'FRONTEND_ADDR'],
       [{ CURRENCY_ADMIN_ADDR: '127.0.0.1:99999' }, 'CURRENCY_ADMIN_ADDR'],
       [{ RUN_LOG_LEVEL: 'loud' }, 'RUN_LOG_LEVEL'],

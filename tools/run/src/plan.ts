@@ -62,5 +62,7 @@ export function sharedEnvironment(
     if (!base[adminName]?.trim()) env[adminName] = formatAddress(target.adminAddress);
   }
   if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
+  // Without a server, each service opens its own PGlite under this folder (relative to the repo).
+  else if (!base.PGLITE_DATA_DIR?.trim()) env.PGLITE_DATA_DIR = 'var/pgdata';
   return env;
 }

@@ -1,5 +1,4 @@
 import { request } from 'node:http';
-import { createConnection } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** Raised when a condition is still false at its deadline. */
@@ -47,20 +46,6 @@ export function httpStatus(url: string, timeoutMs = 1000): Promise<number | unde
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(undefined));
     req.end();
-  });
-}
-
-/** Whether a TCP connection to host:port is accepted. */
-export function acceptsConnections(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port, timeout: timeoutMs });
-    const done = (result: boolean): void => {
-      socket.destroy();
-      resolve(result);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
   });
 }
 
