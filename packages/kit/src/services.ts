@@ -68,7 +68,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     adminPort: 17070,
     store: 'redis',
     calls: [],
-    implemented: false,
+    implemented: true,
     summary: 'shopping carts',
   }),
   service({
@@ -78,7 +78,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     adminPort: 60054,
     store: 'none',
     calls: ['productcatalog'],
-    implemented: false,
+    implemented: true,
     summary: 'products you may like',
   }),
   service({
@@ -88,7 +88,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     adminPort: 19555,
     store: 'none',
     calls: [],
-    implemented: false,
+    implemented: true,
     summary: 'contextual ads',
   }),
   service({
@@ -98,7 +98,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     adminPort: 60052,
     store: 'none',
     calls: [],
-    implemented: false,
+    implemented: true,
     summary: 'quotes and tracking ids',
   }),
   service({
@@ -108,7 +108,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     adminPort: 60051,
     store: 'none',
     calls: [],
-    implemented: false,
+    implemented: true,
     summary: 'card charges',
   }),
   service({
@@ -118,7 +118,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     adminPort: 60053,
     store: 'none',
     calls: [],
-    implemented: false,
+    implemented: true,
     summary: 'order confirmations',
   }),
   service({
@@ -128,7 +128,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     adminPort: 60055,
     store: 'postgres',
     calls: [],
-    implemented: false,
+    implemented: true,
     summary: 'order persistence',
   }),
   service({
@@ -138,7 +138,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     adminPort: 60056,
     store: 'postgres',
     calls: [],
-    implemented: false,
+    implemented: true,
     summary: 'stock and reservations',
   }),
   service({
@@ -158,7 +158,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     adminPort: 15050,
     store: 'none',
     calls: ['productcatalog', 'cart', 'currency', 'shipping', 'payment', 'email', 'orders', 'inventory'],
-    implemented: false,
+    implemented: true,
     summary: 'places orders',
   }),
   service({

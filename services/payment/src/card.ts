@@ -3,15 +3,7 @@ import { passesLuhn } from '@glasshouse/kit';
 
 /** A card network as it appears in payments_total{method}. */
 export type CardMethod =
-  | 'visa'
-  | 'mastercard'
-  | 'amex'
-  | 'discover'
-  | 'jcb'
-  | 'diners'
-  | 'unionpay'
-  | 'maestro'
-  | 'unknown';
+  'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'diners' | 'unionpay' | 'maestro' | 'unknown';
 
 /** What the shop makes of a card: its network, and why it is refused (undefined when accepted). */
 export interface CardVerdict {
@@ -147,15 +139,18 @@ export function examineCard(card: hipstershop.CreditCardInfo | undefined, today:
   if (!/^\d+$/.test(digits)) return refuse('unknown', 'credit_card_number: must contain only digits');
   const network = cardNetwork(digits);
   if (!network)
-    return refuse('unknown', 'credit_card_number: card type not recognised; VISA and MasterCard are accepted');
-  if (!network.accepted)
-    return refuse(network.method, `credit_card: ${network.name} cards are not accepted`);
+    return refuse(
+      'unknown',
+      'credit_card_number: card type not recognised; VISA and MasterCard are accepted',
+    );
+  if (!network.accepted) return refuse(network.method, `credit_card: ${network.name} cards are not accepted`);
   const lastFour = digits.slice(-4);
   if (!network.lengths.includes(digits.length)) {
     const problem = `credit_card_number: a ${network.name} number has ${lengthsText(network.lengths)} digits`;
     return refuse(network.method, problem, lastFour);
   }
-  if (!passesLuhn(digits)) return refuse(network.method, 'credit_card_number: failed the Luhn check', lastFour);
+  if (!passesLuhn(digits))
+    return refuse(network.method, 'credit_card_number: failed the Luhn check', lastFour);
   const problem = expiryProblem(card, today) ?? cvvProblem(card.creditCardCvv);
   return { method: network.method, problem, lastFour };
 }

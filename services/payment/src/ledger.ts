@@ -15,18 +15,30 @@ export type VoidOutcome = 'voided' | 'already voided' | 'unknown';
  */
 export class ChargeLedger {
   private readonly charges = new Map<string, Charge>();
+  private readonly byIdempotencyKey = new Map<string, string>();
 
   constructor(private readonly capacity = 100_000) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError('capacity must be a positive integer');
   }
 
-  record(transactionId: string, amount: Money): void {
+  record(transactionId: string, amount: Money, idempotencyKey?: string): void {
     this.charges.set(transactionId, { amount, voided: false });
+    if (idempotencyKey) this.byIdempotencyKey.set(idempotencyKey, transactionId);
     // Maps iterate in insertion order, so the first key is the oldest charge.
     for (const oldest of this.charges.keys()) {
       if (this.charges.size <= this.capacity) break;
       this.charges.delete(oldest);
     }
+    for (const key of this.byIdempotencyKey.keys()) {
+      if (this.byIdempotencyKey.size <= this.capacity) break;
+      this.byIdempotencyKey.delete(key);
+    }
+  }
+
+  /** The transaction already made under this idempotency key, if any. */
+  transactionFor(idempotencyKey: string): string | undefined {
+    return this.byIdempotencyKey.get(idempotencyKey);
   }
 
   find(transactionId: string): Readonly<Charge> | undefined {

@@ -16,6 +16,8 @@ type ChargeReversalService = typeof payment.ChargeReversalServiceService;
 const tracer = trace.getTracer('payment');
 const MAX_TRANSACTION_ID_LENGTH = 64;
 const MAX_REASON_LENGTH = 200;
+/** The metadata header under which a caller makes Charge safe to retry. */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
 export interface PaymentOptions {
   ledger: ChargeLedger;
@@ -64,10 +66,18 @@ export function paymentService(options: PaymentOptions): Implementation<PaymentS
           throw invalidArgument(problem ?? 'amount: is required');
         }
         const amount = request.amount;
+        // A retry of a charge (same idempotency key, e.g. checkout after a deadline) gets the
+        // first transaction back instead of charging the card again.
+        const key = call.metadata.get(IDEMPOTENCY_KEY_HEADER)[0]?.toString().slice(0, 200);
+        const previous = key ? ledger.transactionFor(key) : undefined;
+        if (previous) {
+          span.setAttribute('payment.idempotent_replay', true);
+          return { transactionId: previous };
+        }
         span.setAttribute('payment.amount', Number(toDecimalString(amount)));
         span.setAttribute('payment.currency', amount.currencyCode);
         const transactionId = newTransactionId();
-        ledger.record(transactionId, amount);
+        ledger.record(transactionId, amount, key);
         metrics.charged(card.method, amount);
         call.logger.info(
           {
