@@ -3,17 +3,18 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import Fastify, { LogController } from 'fastify';
 import { join } from 'node:path';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@glasshouse/kit';
 import { liveness, observeDuration, readiness } from '@glasshouse/kit';
 import type { Backends } from './backends.js';
-import { PageError, badRequest, fromServiceFailure, notFoundPage } from './errors.js';
-import { productCard } from './pricing.js';
-import { currentCurrency, sessionId, setCurrency } from './session.js';
-import type { Chrome } from './views/model.js';
-import { errorPage, homePage, productPage } from './views/pages.js';
+import { PageError } from './errors.js';
+import { registerBrowsing, sameHost } from './routes/browse.js';
+import { registerCart } from './routes/cart.js';
+import { registerOrders } from './routes/orders.js';
+import { Shop } from './shop.js';
+import { errorPage } from './views/pages.js';
 
 export interface FrontendOptions {
   backends: Backends;
@@ -31,15 +32,27 @@ declare module 'fastify' {
   }
 }
 
-const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const CURRENCY_CODE = /^[A-Z]{3}$/;
-const CURRENCY_LIST_TTL_MS = 60_000;
+const PROBES = new Set(['/metrics', '/_healthz', '/healthz', '/readyz']);
+
+function pageErrorOf(error: FastifyError | Error): PageError {
+  if (error instanceof PageError) return error;
+  const statusCode = (error as Partial<FastifyError>).statusCode;
+  // Fastify's own 4xx (malformed body, too large, bad content type) keep their status and message.
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
+    return new PageError(statusCode, 'That did not work', error.message);
+  }
+  return new PageError(
+    500,
+    'Something went wrong',
+    'An unexpected error happened. It has been logged.',
+    'internal',
+  );
+}
 
 /** The shop's HTTP app. Building it opens no port: main.ts listens, tests use inject(). */
 export function buildFrontend(options: FrontendOptions): FastifyInstance {
-  const { backends, logger, metrics } = options;
-  const defaultCurrency = options.defaultCurrency ?? 'USD';
-  const pageViews = metrics.counter('page_views_total', 'Pages rendered, by page.', ['page']);
+  const { logger, metrics } = options;
+  const shop = new Shop(options.backends, logger, metrics, options.defaultCurrency ?? 'USD');
   const baseLogger: FastifyBaseLogger = logger;
   const app = Fastify({
     loggerInstance: baseLogger,
@@ -68,9 +81,19 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     request.span = span;
   });
 
+  // CSRF: a state-changing form posted from another site is refused. Requests without Origin
+  // or Referer (scripts, Online Boutique's load generator) pass; SameSite cookies cover browsers.
+  app.addHook('preHandler', async (request) => {
+    if (request.method !== 'POST') return;
+    const source = request.headers.origin ?? request.headers.referer;
+    if (source && source !== 'null' && !sameHost(source, request.headers.host)) {
+      throw new PageError(403, 'Refused', 'This form was sent from another site.', 'csrf');
+    }
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    if (route === '/metrics' || route === '/_healthz' || route === '/healthz' || route === '/readyz') return;
+    if (PROBES.has(route) || route.startsWith('/static/')) return;
     const seconds = Number(process.hrtime.bigint() - request.startedAt) / 1e9;
     const labels = {
       http_request_method: request.method,
@@ -90,73 +113,9 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     );
   });
 
-  let currencies: { codes: string[]; expires: number } | undefined;
-  const supportedCurrencies = async (): Promise<string[]> => {
-    if (currencies && currencies.expires > Date.now()) return currencies.codes;
-    try {
-      const { currencyCodes } = await backends.currency.getSupportedCurrencies({});
-      currencies = { codes: currencyCodes, expires: Date.now() + CURRENCY_LIST_TTL_MS };
-      return currencyCodes;
-    } catch (error) {
-      throw fromServiceFailure(error, 'currency service');
-    }
-  };
-
-  const chrome = async (request: FastifyRequest, reply: FastifyReply): Promise<Chrome> => {
-    sessionId(request, reply);
-    const codes = await supportedCurrencies();
-    return {
-      currencies: codes,
-      currentCurrency: currentCurrency(request, codes, defaultCurrency),
-      cartSize: 0,
-      requestId: request.span?.spanContext().traceId,
-    };
-  };
-
-  const sendPage = (reply: FastifyReply, page: string, html: string) => {
-    pageViews.inc({ page });
-    return reply.type('text/html; charset=utf-8').send(html);
-  };
-
-  app.get('/', async (request, reply) => {
-    const view = await chrome(request, reply);
-    const products = await backends.catalog.listProducts({}).catch((error: unknown) => {
-      throw fromServiceFailure(error, 'product catalog');
-    });
-    const cards = await Promise.all(
-      products.products.map((p) => productCard(backends, p, view.currentCurrency)),
-    ).catch((error: unknown) => {
-      throw fromServiceFailure(error, 'currency service');
-    });
-    return sendPage(reply, 'home', homePage(view, cards));
-  });
-
-  app.get<{ Params: { id: string } }>('/product/:id', async (request, reply) => {
-    const view = await chrome(request, reply);
-    const { id } = request.params;
-    if (!PRODUCT_ID.test(id)) throw notFoundPage(`There is no product with id "${id.slice(0, 64)}".`);
-    const product = await backends.catalog.getProduct({ id }).catch((error: unknown) => {
-      throw fromServiceFailure(error, 'product catalog');
-    });
-    const card = await productCard(backends, product, view.currentCurrency).catch((error: unknown) => {
-      throw fromServiceFailure(error, 'currency service');
-    });
-    return sendPage(reply, 'product', productPage(view, card, []));
-  });
-
-  app.post<{ Body: Record<string, string | undefined> | undefined }>(
-    '/setCurrency',
-    async (request, reply) => {
-      const code = request.body?.currency_code?.trim() ?? '';
-      if (!CURRENCY_CODE.test(code))
-        throw badRequest('currency_code must be a three-letter currency code such as EUR.');
-      const codes = await supportedCurrencies();
-      if (!codes.includes(code)) throw badRequest(`The currency ${code} is not supported.`);
-      setCurrency(reply, code);
-      const back = request.headers.referer;
-      return reply.redirect(back && sameOrigin(back, request) ? back : '/', 302);
-    },
-  );
+  registerBrowsing(app, shop);
+  registerCart(app, shop);
+  registerOrders(app, shop);
 
   app.get('/_healthz', async (_request, reply) => reply.type('text/plain').send('ok'));
   app.get('/healthz', async () => liveness().body);
@@ -176,23 +135,8 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
       .send(errorPage(undefined, 404, 'Not found', `Nothing lives at ${request.url.slice(0, 100)}.`)),
   );
 
-  app.setErrorHandler(async (error, request, reply) => {
-    const page =
-      error instanceof PageError
-        ? error
-        : typeof (error as { statusCode?: number }).statusCode === 'number' &&
-            (error as { statusCode: number }).statusCode < 500
-          ? new PageError(
-              (error as { statusCode: number }).statusCode,
-              'That did not work',
-              (error as Error).message,
-            )
-          : new PageError(
-              500,
-              'Something went wrong',
-              'An unexpected error happened. It has been logged.',
-              'internal',
-            );
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const page = pageErrorOf(error);
     request.span?.setAttribute('error.type', page.errorType);
     if (page.statusCode >= 500)
       request.log.error({ err: error, 'error.type': page.errorType }, 'page failed');
@@ -207,12 +151,4 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     draining = true;
   });
   return app;
-}
-
-function sameOrigin(url: string, request: FastifyRequest): boolean {
-  try {
-    return new URL(url).host === request.headers.host;
-  } catch {
-    return false;
-  }
 }

@@ -1,30 +1,43 @@
 import '@glasshouse/kit/register';
-import { hipstershop } from '@glasshouse/contracts';
+import { hipstershop, orders } from '@glasshouse/contracts';
 import { addressVariable, createServiceContext, exitOnStartupFailure, serviceSpec } from '@glasshouse/kit';
 import { buildFrontend } from './app.js';
 
 async function main(): Promise<void> {
   const context = createServiceContext('frontend');
-  const { env, logger, metrics, lifecycle } = context;
-  context.lifecycle.installSignalHandlers();
+  const { client, env, logger, metrics, lifecycle } = context;
+  lifecycle.installSignalHandlers();
+  const reads = { idempotent: true };
   const app = buildFrontend({
     backends: {
-      catalog: context.client(
+      catalog: client(
         hipstershop.ProductCatalogServiceClient,
         hipstershop.ProductCatalogServiceService,
         'productcatalog',
-        {
-          idempotent: true,
-        },
+        reads,
       ),
-      currency: context.client(
+      currency: client(
         hipstershop.CurrencyServiceClient,
         hipstershop.CurrencyServiceService,
         'currency',
-        {
-          idempotent: true,
-        },
+        reads,
       ),
+      cart: client(hipstershop.CartServiceClient, hipstershop.CartServiceService, 'cart'),
+      shipping: client(
+        hipstershop.ShippingServiceClient,
+        hipstershop.ShippingServiceService,
+        'shipping',
+        reads,
+      ),
+      checkout: client(hipstershop.CheckoutServiceClient, hipstershop.CheckoutServiceService, 'checkout'),
+      orders: client(orders.OrderServiceClient, orders.OrderServiceService, 'orders', reads),
+      recommendation: client(
+        hipstershop.RecommendationServiceClient,
+        hipstershop.RecommendationServiceService,
+        'recommendation',
+        reads,
+      ),
+      ad: client(hipstershop.AdServiceClient, hipstershop.AdServiceService, 'ad', reads),
     },
     logger,
     metrics,

@@ -1,6 +1,10 @@
 import { html, safeUrl, type SafeHtml } from './html.js';
 import { bareLayout, layout } from './layout.js';
 import type { Chrome, ProductCard, ProductDetail } from './model.js';
+import { productCard, recommendationStrip } from './product-card.js';
+
+export { cartPage } from './cart-pages.js';
+export { orderConfirmationPage, ordersPage } from './order-pages.js';
 
 const QUANTITIES = Array.from({ length: 10 }, (_, i) => i + 1);
 /** Cards above the fold on a typical screen load eagerly; the rest wait until scrolled near. */
@@ -53,19 +57,7 @@ export function productPage(
         </form>
       </div>
     </article>
-    ${
-      recommendations.length > 0 &&
-      html`<section
-        class="recommendations"
-        data-testid="recommendations"
-        aria-labelledby="recommendations-title"
-      >
-        <h2 id="recommendations-title">You may also like</h2>
-        <ul class="product-strip">
-          ${recommendations.map((card) => productCard(card, false))}
-        </ul>
-      </section>`
-    }`;
+    ${recommendationStrip(recommendations)}`;
   return layout(chrome, product.name, body);
 }
 
@@ -86,25 +78,6 @@ export function errorPage(
     <a class="button" href="/">Back to the shop</a>
   </section>`;
   return chrome ? layout(chrome, title, body) : bareLayout(title, body);
-}
-
-function productCard(product: ProductCard, eager: boolean): SafeHtml {
-  return html`<li class="product-card" data-testid="product-card">
-    <a href="/product/${encodeURIComponent(product.id)}">
-      <img
-        src="${safeUrl(product.picture)}"
-        alt=""
-        width="400"
-        height="400"
-        loading="${eager ? 'eager' : 'lazy'}"
-        decoding="async"
-      />
-      <span class="product-card-body">
-        <span class="product-card-name" data-testid="product-name">${product.name}</span>
-        <span class="product-card-price" data-testid="product-price">${product.price.text}</span>
-      </span>
-    </a>
-  </li>`;
 }
 
 function categoryTags(categories: readonly string[]): SafeHtml | false {

@@ -1,0 +1,82 @@
+import type { hipstershop } from '@glasshouse/contracts';
+import { badRequest } from './errors.js';
+import type { CheckoutFormValues } from './views/model.js';
+
+type Form = Record<string, string | undefined> | undefined;
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
+const MAX_FIELD = 200;
+
+export interface CheckoutForm {
+  values: CheckoutFormValues;
+  idempotencyKey: string | undefined;
+  address: hipstershop.Address;
+  email: string;
+  card: hipstershop.CreditCardInfo;
+}
+
+/** The address and contact fields, to show again after a refusal (never the card or CVV). */
+export function formValues(form: Form): CheckoutFormValues {
+  const field = (name: string) => (form?.[name] ?? '').trim().slice(0, MAX_FIELD);
+  return {
+    email: field('email'),
+    streetAddress: field('street_address'),
+    zipCode: field('zip_code'),
+    city: field('city'),
+    state: field('state'),
+    country: field('country'),
+  };
+}
+
+/** Reads the checkout form (Online Boutique's field names); a bad field is a 400 naming it. */
+export function readCheckoutForm(form: Form): CheckoutForm {
+  const values = formValues(form);
+  const raw = (name: string) => (form?.[name] ?? '').trim();
+  if (!EMAIL.test(values.email)) throw badRequest('Please enter a valid email address.');
+  if (!values.streetAddress) throw badRequest('Please enter a street address.');
+  if (!values.city) throw badRequest('Please enter a city.');
+  if (!values.country) throw badRequest('Please enter a country.');
+  if (!/^\d{1,10}$/.test(values.zipCode) || Number(values.zipCode) > 2_147_483_647) {
+    throw badRequest('The zip code must be a number of up to 10 digits.');
+  }
+  const number = raw('credit_card_number').replace(/[\s-]/g, '');
+  if (!/^\d{12,19}$/.test(number)) throw badRequest('The card number must have 12 to 19 digits.');
+  const month = raw('credit_card_expiration_month');
+  if (!/^\d{1,2}$/.test(month) || Number(month) < 1 || Number(month) > 12) {
+    throw badRequest('The expiration month must be between 1 and 12.');
+  }
+  const year = raw('credit_card_expiration_year');
+  if (!/^\d{4}$/.test(year)) throw badRequest('The expiration year must have four digits.');
+  const cvv = raw('credit_card_cvv');
+  if (!/^\d{3,4}$/.test(cvv)) throw badRequest('The CVV must have 3 or 4 digits.');
+  const key = raw('idempotency_key');
+  return {
+    values,
+    idempotencyKey: /^[A-Za-z0-9-]{8,64}$/.test(key) ? key : undefined,
+    email: values.email,
+    address: {
+      streetAddress: values.streetAddress,
+      city: values.city,
+      state: values.state,
+      country: values.country,
+      zipCode: Number(values.zipCode),
+    },
+    card: {
+      creditCardNumber: number,
+      creditCardCvv: Number(cvv),
+      creditCardExpirationMonth: Number(month),
+      creditCardExpirationYear: Number(year),
+    },
+  };
+}
+
+/** product_id and quantity of POST /cart. */
+export function readCartForm(form: Form, productIdPattern: RegExp): { productId: string; quantity: number } {
+  const productId = (form?.product_id ?? '').trim();
+  if (!productIdPattern.test(productId)) throw badRequest('product_id is missing or is not a product id.');
+  const quantity = (form?.quantity ?? '1').trim();
+  if (!/^\d{1,3}$/.test(quantity) || Number(quantity) < 1 || Number(quantity) > 99) {
+    throw badRequest('quantity must be a whole number from 1 to 99.');
+  }
+  return { productId, quantity: Number(quantity) };
+}

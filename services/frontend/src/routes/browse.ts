@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import { badRequest, fromServiceFailure, notFoundPage } from '../errors.js';
+import { productCard } from '../pricing.js';
+import type { Shop } from '../shop.js';
+import { clearSession, sessionId, setCurrency } from '../session.js';
+import { homePage, productPage } from '../views/pages.js';
+
+export const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+type Form = Record<string, string | undefined> | undefined;
+
+/** Home, product pages, the currency picker and logout. */
+export function registerBrowsing(app: FastifyInstance, shop: Shop): void {
+  const { backends } = shop;
+
+  app.get('/', async (request, reply) => {
+    const chrome = await shop.chrome(request, reply);
+    const { products } = await backends.catalog.listProducts({}).catch((error: unknown) => {
+      throw fromServiceFailure(error, 'product catalog');
+    });
+    return shop.send(reply, 'home', homePage(chrome, await shop.cards(products, chrome.currentCurrency)));
+  });
+
+  app.get<{ Params: { id: string } }>('/product/:id', async (request, reply) => {
+    const { id } = request.params;
+    if (!PRODUCT_ID.test(id)) throw notFoundPage(`There is no product with id "${id.slice(0, 64)}".`);
+    const product = await backends.catalog.getProduct({ id }).catch((error: unknown) => {
+      throw fromServiceFailure(error, 'product catalog');
+    });
+    const chrome = await shop.chrome(request, reply, product.categories);
+    const [card, recommended] = await Promise.all([
+      productCard(backends, product, chrome.currentCurrency).catch((error: unknown) => {
+        throw fromServiceFailure(error, 'currency service');
+      }),
+      shop.recommendations(sessionId(request, reply), [id], chrome.currentCurrency),
+    ]);
+    const view = recommended ? chrome : { ...chrome, notice: 'Recommendations are unavailable right now.' };
+    return shop.send(reply, 'product', productPage(view, card, recommended ?? []));
+  });
+
+  app.post<{ Body: Form }>('/setCurrency', async (request, reply) => {
+    const code = request.body?.currency_code?.trim() ?? '';
+    if (!CURRENCY_CODE.test(code))
+      throw badRequest('currency_code must be a three-letter currency code such as EUR.');
+    const codes = await shop.supportedCurrencies();
+    if (!codes.includes(code)) throw badRequest(`The currency ${code} is not supported.`);
+    setCurrency(reply, code);
+    const back = request.headers.referer;
+    return reply.redirect(back && sameHost(back, request.headers.host) ? back : '/', 302);
+  });
+
+  app.get('/logout', async (_request, reply) => {
+    clearSession(reply);
+    return reply.redirect('/', 302);
+  });
+}
+
+export function sameHost(url: string, host: string | undefined): boolean {
+  try {
+    return new URL(url).host === host;
+  } catch {
+    return false;
+  }
+}
