@@ -26,7 +26,13 @@ describe('the first slice, observed end to end', () => {
 
   before(async () => {
     const endpoint = await receiver.start();
-    const ports = { catalog: await freePort(), catalogAdmin: await freePort(), currency: await freePort(), currencyAdmin: await freePort(), frontend: await freePort() };
+    const ports = {
+      catalog: await freePort(),
+      catalogAdmin: await freePort(),
+      currency: await freePort(),
+      currencyAdmin: await freePort(),
+      frontend: await freePort(),
+    };
     const env = {
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       OTEL_BSP_SCHEDULE_DELAY: '100',
@@ -95,14 +101,21 @@ describe('the first slice, observed end to end', () => {
   ] as const) {
     it(`links frontend → ${service} through a client span and its server span`, () => {
       const root = spans.find((s) => s.serviceName === 'frontend' && s.kind === SERVER);
-      const client = spans.find((s) => s.serviceName === 'frontend' && s.kind === CLIENT && s.name === `grpc.${method}`);
+      const client = spans.find(
+        (s) => s.serviceName === 'frontend' && s.kind === CLIENT && s.name === `grpc.${method}`,
+      );
       assert.ok(client, `a frontend client span for ${method}`);
       assert.equal(client.parentSpanId, root?.spanId);
       assert.equal(client.attributes['rpc.system'], 'grpc');
-      const server = spans.find((s) => s.serviceName === service && s.kind === SERVER && s.parentSpanId === client.spanId);
+      const server = spans.find(
+        (s) => s.serviceName === service && s.kind === SERVER && s.parentSpanId === client.spanId,
+      );
       assert.ok(server, `a ${service} server span whose parent is the client span`);
       assert.equal(server.attributes['rpc.system'], 'grpc');
-      assert.equal(`${String(server.attributes['rpc.service'])}/${String(server.attributes['rpc.method'])}`, method);
+      assert.equal(
+        `${String(server.attributes['rpc.service'])}/${String(server.attributes['rpc.method'])}`,
+        method,
+      );
       assert.equal(server.attributes['rpc.grpc.status_code'], 0);
     });
   }
@@ -124,13 +137,23 @@ describe('the first slice, observed end to end', () => {
     const http = parseExemplars(frontendMetrics).filter(
       (e) => e.metric === 'http_server_request_duration_seconds_bucket' && e.labels.http_route === '/',
     );
-    assert.ok(http.some((e) => e.exemplar.trace_id === traceId), 'an http exemplar with the trace id');
-    const client = parseExemplars(frontendMetrics).filter((e) => e.metric === 'rpc_client_call_duration_seconds_bucket');
-    assert.ok(client.some((e) => e.exemplar.trace_id === traceId), 'an rpc client exemplar with the trace id');
+    assert.ok(
+      http.some((e) => e.exemplar.trace_id === traceId),
+      'an http exemplar with the trace id',
+    );
+    const client = parseExemplars(frontendMetrics).filter(
+      (e) => e.metric === 'rpc_client_call_duration_seconds_bucket',
+    );
+    assert.ok(
+      client.some((e) => e.exemplar.trace_id === traceId),
+      'an rpc client exemplar with the trace id',
+    );
 
     const catalogMetrics = await (await fetch(`${admin.productcatalog}/metrics`)).text();
     const served = parseExemplars(catalogMetrics).filter(
-      (e) => e.metric === 'rpc_server_call_duration_seconds_bucket' && e.labels.rpc_method === 'hipstershop.ProductCatalogService/ListProducts',
+      (e) =>
+        e.metric === 'rpc_server_call_duration_seconds_bucket' &&
+        e.labels.rpc_method === 'hipstershop.ProductCatalogService/ListProducts',
     );
     const serverSpan = spans.find((s) => s.serviceName === 'productcatalog' && s.kind === SERVER);
     assert.ok(
@@ -151,6 +174,34 @@ describe('the first slice, observed end to end', () => {
         assert.equal(typeof line.level, 'string');
       }
     }
+  });
+
+  it('carries synthetic_request baggage into the spans and logs of every service', async () => {
+    const response = await fetch(`${shop}/product/OLJCESPC7Z`, {
+      headers: { baggage: 'synthetic_request=true', cookie: 'shop_currency=EUR' },
+    });
+    assert.equal(response.status, 200);
+    const frontend = services.find((s) => s.name === 'frontend');
+    const line = await waitFor(
+      () =>
+        frontend?.logs().find((l) => l.message === 'request completed' && l['http.route'] === '/product/:id'),
+      { what: 'the log line of the product page request' },
+    );
+    assert.equal(line['app.synthetic_request'], true);
+    const marked = await waitFor(
+      () => {
+        const found = receiver.trace(String(line.trace_id)).filter((s) => s.kind === SERVER);
+        return found.length >= 3 && found;
+      },
+      { what: 'server spans of the synthetic request' },
+    );
+    for (const span of marked)
+      assert.equal(span.attributes['app.synthetic_request'], true, `${span.serviceName} span`);
+    assert.equal(spans.find((s) => s.kind === SERVER)?.attributes['app.synthetic_request'], undefined);
+    const catalog = services.find((s) => s.name === 'productcatalog');
+    assert.ok(
+      catalog?.logs().some((l) => l.trace_id === line.trace_id && l['app.synthetic_request'] === true),
+    );
   });
 
   it('stops every process cleanly on SIGTERM', async () => {

@@ -38,3 +38,9 @@ export { SERVICES, addressVariable, adminAddressVariable, serviceSpec, startOrde
 export type { Tracing, TracingOptions } from './telemetry/tracing.js';
 export { SERVICE_NAMESPACE, processTracing, resourceAttributes, startTracing } from './telemetry/tracing.js';
 export { defaultInstrumentations } from './telemetry/instrumentations.js';
+export {
+  SYNTHETIC_ATTRIBUTE,
+  SYNTHETIC_BAGGAGE_KEY,
+  SyntheticTrafficSpanProcessor,
+  isSynthetic,
+} from './telemetry/baggage.js';

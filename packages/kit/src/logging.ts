@@ -1,6 +1,9 @@
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import pino from 'pino';
 import { REDACTED, SECRET_KEYS, maskEmail, scrubText } from './redaction.js';
+import { SYNTHETIC_ATTRIBUTE, isSynthetic } from './telemetry/baggage.js';
+
+const SYNTHETIC_LOG_FIELDS = Object.freeze({ [SYNTHETIC_ATTRIBUTE]: true });
 
 export type { Logger } from 'pino';
 
@@ -24,6 +27,8 @@ export function createLogger(config: LoggerConfig): Logger {
     level: config.level ?? process.env.LOG_LEVEL?.trim() ?? 'info',
     messageKey: 'message',
     base: { 'service.name': config.serviceName },
+    // Synthetic traffic (load generator baggage) is marked on every log line it causes.
+    mixin: () => (isSynthetic() ? SYNTHETIC_LOG_FIELDS : {}),
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: {

@@ -10,6 +10,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { randomUUID } from 'node:crypto';
 import type { Environment } from '../config.js';
 import { envReader } from '../config.js';
+import { SyntheticTrafficSpanProcessor } from './baggage.js';
 
 export const SERVICE_NAMESPACE = 'glasshouse';
 
@@ -58,7 +59,10 @@ export function startTracing(options: TracingOptions): Tracing {
   const endpoint =
     read.optionalString('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ??
     read.optionalString('OTEL_EXPORTER_OTLP_ENDPOINT');
-  const processors: SpanProcessor[] = (options.exporters ?? []).map((e) => new SimpleSpanProcessor(e));
+  const processors: SpanProcessor[] = [
+    new SyntheticTrafficSpanProcessor(),
+    ...(options.exporters ?? []).map((e) => new SimpleSpanProcessor(e)),
+  ];
   if (endpoint) {
     // The exporter itself reads the endpoint, headers and timeout variables.
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
@@ -81,7 +85,7 @@ export function startTracing(options: TracingOptions): Tracing {
   let stopped: Promise<void> | undefined;
   return {
     serviceName: options.serviceName,
-    exporting: processors.length > 0,
+    exporting: Boolean(endpoint) || (options.exporters ?? []).length > 0,
     forceFlush: () => provider.forceFlush(),
     shutdown() {
       stopped ??= (async () => {
