@@ -40,9 +40,10 @@ const tracer = trace.getTracer('@glasshouse/kit/database');
 /** `SELECT … FROM catalog.products` → operation SELECT, collection catalog.products. */
 export function describeQuery(text: string): { operation: string; collection?: string } {
   const operation = (/^\s*(\w+)/.exec(text)?.[1] ?? 'QUERY').toUpperCase();
-  const collection = /\b(?:from|into|update|join|table)\s+((?:"[^"]+"|\w+)(?:\.(?:"[^"]+"|\w+))?)/i
-    .exec(text)?.[1]
-    ?.replaceAll('"', '');
+  const collection =
+    /\b(?:from|into|update|join|table)\s+(?:if\s+(?:not\s+)?exists\s+)?((?:"[^"]+"|\w+)(?:\.(?:"[^"]+"|\w+))?)/i
+      .exec(text)?.[1]
+      ?.replaceAll('"', '');
   return collection ? { operation, collection } : { operation };
 }
 

@@ -44,7 +44,7 @@ export function passesLuhn(digits: string): boolean {
 }
 
 // Not inside a decimal number: 0.0012345678901234 is a duration, not a card.
-const CARD_LIKE = /(?<![\d.])(?:\d[ -]?){12,18}\d(?![\d.])/g;
+const CARD_LIKE = /(?<![\w.])(?:\d[ -]?){12,18}\d(?!\w|\.\d)/g;
 const EMAIL_LIKE = /\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/g;
 
 /** Masks card numbers (Luhn-valid 13–19 digit runs) and emails inside free text. */

@@ -32,12 +32,12 @@ export interface ServiceContext {
   readonly addReadinessCheck: (check: ReadinessCheck) => void;
   readonly readinessChecks: readonly ReadinessCheck[];
   /** A client of another service, at <SERVICE>_ADDR, with the default deadline (RPC_DEADLINE_MS). */
-  client<S extends ServiceDefinition>(
+  readonly client: <S extends ServiceDefinition>(
     Constructor: GeneratedClientConstructor,
     definition: S,
     target: ServiceName,
     options?: { idempotent?: boolean; deadlineMs?: number },
-  ): PromiseClient<S>;
+  ) => PromiseClient<S>;
 }
 
 /** Where another service is reached: <NAME>_ADDR, or localhost on its default port. */

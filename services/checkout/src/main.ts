@@ -4,7 +4,8 @@ import { runGrpcService } from '@glasshouse/kit';
 import { checkoutService } from './server.js';
 
 void runGrpcService('checkout', (context, server) => {
-  const { client, env, logger, metrics } = context;
+  const { env, logger, metrics } = context;
+  const client = context.client;
   const reads = { idempotent: true };
   const dependencies = {
     cart: client(hipstershop.CartServiceClient, hipstershop.CartServiceService, 'cart'),

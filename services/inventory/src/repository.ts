@@ -90,11 +90,18 @@ export class StockRepository {
         await this.lockReservation(tx, reservationId);
         const earlier = await tx.query<LevelRow>(
           `SELECT ${LEVEL_COLUMNS} FROM ${this.schema}.stock
-            WHERE product_id IN (SELECT product_id FROM ${this.schema}.reservations WHERE reservation_id = $1)
+            WHERE product_id IN (SELECT product_id FROM ${this.schema}.reservations
+                                  WHERE reservation_id = $1 AND released_at IS NULL)
             ORDER BY product_id`,
           [reservationId],
         );
         if (earlier.length > 0) return { outcome: 'already reserved', levels: earlier.map(toLevel) };
+        // A released reservation reserved again is a new attempt (checkout retrying an order
+        // after a declined card): it takes the stock afresh.
+        await tx.query(
+          `DELETE FROM ${this.schema}.reservations WHERE reservation_id = $1 AND released_at IS NOT NULL`,
+          [reservationId],
+        );
 
         const ids = items.map((item) => item.productId);
         const known = await tx.query<{ product_id: string }>(

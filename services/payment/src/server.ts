@@ -70,7 +70,8 @@ export function paymentService(options: PaymentOptions): Implementation<PaymentS
         // first transaction back instead of charging the card again.
         const key = call.metadata.get(IDEMPOTENCY_KEY_HEADER)[0]?.toString().slice(0, 200);
         const previous = key ? ledger.transactionFor(key) : undefined;
-        if (previous) {
+        // A voided charge is no payment: a retry after compensation charges afresh.
+        if (previous && !ledger.find(previous)?.voided) {
           span.setAttribute('payment.idempotent_replay', true);
           return { transactionId: previous };
         }

@@ -1,0 +1,1568 @@
+/**
+ * The telemetry registry: every metric, span and log event Glasshouse emits, and the span and
+ * log attributes of its own, each with its meaning. registry.spec.ts checks the code against
+ * it both ways, and docs/telemetry.md is rendered from it (`npm run telemetry:doc`).
+ *
+ * Entries are grouped by signal, then by the code that emits them: `kit` (shared by every
+ * service), `runtime` (prom-client's Node.js metrics) and one group per service.
+ */
+import type { ServiceName } from '../services.js';
+import { SYNTHETIC_ATTRIBUTE } from './baggage.js';
+
+/** Whose /metrics, traces or logs carry an entry. */
+export type Emitters = readonly ServiceName[] | 'every service' | 'every gRPC service';
+
+/** The code a group of entries lives in. */
+export type TelemetryGroup = 'kit' | 'runtime' | ServiceName;
+
+/**
+ * For a name that is not a string literal in our code (made by an instrumentation, a library or
+ * a template): a piece of text that must still be in that file for the entry to be current.
+ */
+export interface Evidence {
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface MetricEntry {
+  /** As exposed on /metrics: counters end in `_total` whatever the code registers. */
+  readonly name: string;
+  readonly type: 'counter' | 'histogram' | 'gauge';
+  readonly unit: string;
+  /** Label names, each with the values it takes. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Defaults to the group's service. */
+  readonly emittedBy?: Emitters;
+  readonly meaning: string;
+  readonly evidence?: Evidence;
+}
+
+export interface SpanEntry {
+  /** Exact, or a pattern with `<placeholders>` for names made by instrumentations. */
+  readonly name: string;
+  readonly kind: 'internal' | 'client' | 'server';
+  readonly attributes: readonly string[];
+  readonly emittedBy?: Emitters;
+  readonly meaning: string;
+  readonly evidence?: Evidence;
+}
+
+export interface LogEventEntry {
+  /** The `message` field exactly as logged (`<placeholders>` where a library or template varies it). */
+  readonly message: string;
+  readonly level: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  /** Fields of the event, besides those every line carries. */
+  readonly fields: readonly string[];
+  readonly emittedBy?: Emitters;
+  readonly meaning: string;
+  readonly evidence?: Evidence;
+}
+
+export interface AttributeEntry {
+  readonly name: string;
+  readonly type: 'string' | 'int' | 'double' | 'boolean';
+  readonly on: 'spans' | 'logs' | 'spans and logs';
+  readonly emittedBy: Emitters;
+  readonly meaning: string;
+}
+
+type Registry<E> = Readonly<Partial<Record<TelemetryGroup, readonly E[]>>>;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const SECONDS = 'seconds';
+const OK_OR_STATUS = 'ok, or the gRPC status name in lower case (invalid_argument, unavailable, …)';
+
+/** A prom-client default metric, read at scrape time in every process. */
+const runtime = (
+  name: string,
+  type: MetricEntry['type'],
+  unit: string,
+  meaning: string,
+  labels: Readonly<Record<string, string>> = {},
+): MetricEntry => ({
+  name,
+  type,
+  unit,
+  labels,
+  emittedBy: 'every service',
+  meaning,
+  evidence: { file: 'packages/kit/src/metrics.ts', text: 'collectDefaultMetrics(' },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Metrics
+// ---------------------------------------------------------------------------------------------
+
+export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>({
+  kit: [
+    {
+      name: 'http_server_request_duration_seconds',
+      type: 'histogram',
+      unit: SECONDS,
+      labels: {
+        http_request_method: 'GET, POST, …',
+        http_route: 'the route template (/product/:id), or unmatched',
+        http_response_status_code: '200, 303, 400, 404, 500, …',
+        error_type: 'the status code when it is 5xx, else absent',
+      },
+      emittedBy: ['frontend'],
+      meaning:
+        'Page requests served (http.server.request.duration), with a trace exemplar. Probes, /metrics ' +
+        'and /static/ are not counted. The RED metric of the shop.',
+    },
+    {
+      name: 'rpc_server_call_duration_seconds',
+      type: 'histogram',
+      unit: SECONDS,
+      labels: {
+        rpc_system: 'grpc',
+        rpc_method: 'the full method (hipstershop.CartService/GetCart)',
+        rpc_grpc_status_code: 'the status name (OK, INVALID_ARGUMENT, UNAVAILABLE, …)',
+        error_type: 'the error type of a failed call: a status name or a business reason (out_of_stock)',
+      },
+      emittedBy: 'every gRPC service',
+      meaning:
+        'gRPC calls served (rpc.server.call.duration), with a trace exemplar. Health checks and ' +
+        'reflection are not counted.',
+    },
+    {
+      name: 'rpc_client_call_duration_seconds',
+      type: 'histogram',
+      unit: SECONDS,
+      labels: {
+        rpc_system: 'grpc',
+        rpc_method: 'the full method called',
+        rpc_grpc_status_code: 'the status name the caller saw (DEADLINE_EXCEEDED included)',
+        error_type: 'the status name of a failed call',
+      },
+      emittedBy: ['frontend', 'checkout', 'recommendation'],
+      meaning: 'gRPC calls made to other services (rpc.client.call.duration), retries included.',
+    },
+    {
+      name: 'db_client_operation_duration_seconds',
+      type: 'histogram',
+      unit: SECONDS,
+      labels: {
+        db_system_name: 'postgresql (PostgreSQL and the embedded PGlite alike)',
+        db_operation_name: 'SELECT, INSERT, UPDATE, BEGIN, …',
+        db_collection_name: 'the schema-qualified table (orders.orders), or empty',
+        error_type: 'the SQLSTATE or error name of a failed statement',
+      },
+      emittedBy: ['productcatalog', 'orders', 'inventory'],
+      meaning: 'SQL statements run (db.client.operation.duration), with a trace exemplar.',
+    },
+  ],
+
+  runtime: [
+    runtime('process_cpu_user_seconds_total', 'counter', SECONDS, 'User CPU time of the process.'),
+    runtime('process_cpu_system_seconds_total', 'counter', SECONDS, 'System CPU time of the process.'),
+    runtime('process_cpu_seconds_total', 'counter', SECONDS, 'User and system CPU time of the process.'),
+    runtime('process_start_time_seconds', 'gauge', SECONDS, 'When the process started (Unix time).'),
+    runtime('process_resident_memory_bytes', 'gauge', 'bytes', 'Resident set size (RSS).'),
+    runtime('process_virtual_memory_bytes', 'gauge', 'bytes', 'Virtual memory size (Linux).'),
+    runtime('process_heap_bytes', 'gauge', 'bytes', 'Process heap size (Linux).'),
+    runtime('process_open_fds', 'gauge', 'file descriptors', 'Open file descriptors (Linux).'),
+    runtime('process_max_fds', 'gauge', 'file descriptors', 'The file descriptor limit (Linux).'),
+    runtime('nodejs_eventloop_lag_seconds', 'gauge', SECONDS, 'Event loop lag, measured at scrape.'),
+    runtime('nodejs_eventloop_lag_min_seconds', 'gauge', SECONDS, 'Smallest event loop delay seen.'),
+    runtime('nodejs_eventloop_lag_max_seconds', 'gauge', SECONDS, 'Largest event loop delay seen.'),
+    runtime('nodejs_eventloop_lag_mean_seconds', 'gauge', SECONDS, 'Mean event loop delay.'),
+    runtime('nodejs_eventloop_lag_stddev_seconds', 'gauge', SECONDS, 'Spread of the event loop delay.'),
+    runtime('nodejs_eventloop_lag_p50_seconds', 'gauge', SECONDS, 'Median event loop delay.'),
+    runtime('nodejs_eventloop_lag_p90_seconds', 'gauge', SECONDS, '90th percentile event loop delay.'),
+    runtime('nodejs_eventloop_lag_p99_seconds', 'gauge', SECONDS, '99th percentile event loop delay.'),
+    runtime('nodejs_active_resources', 'gauge', 'resources', 'Resources keeping the event loop alive.', {
+      type: 'the async resource type',
+    }),
+    runtime('nodejs_active_resources_total', 'gauge', 'resources', 'All resources keeping the loop alive.'),
+    runtime('nodejs_active_handles', 'gauge', 'handles', 'Active libuv handles.', {
+      type: 'the handle class',
+    }),
+    runtime('nodejs_active_handles_total', 'gauge', 'handles', 'All active libuv handles.'),
+    runtime('nodejs_active_requests', 'gauge', 'requests', 'Active libuv requests.', {
+      type: 'the request class',
+    }),
+    runtime('nodejs_active_requests_total', 'gauge', 'requests', 'All active libuv requests.'),
+    runtime('nodejs_heap_size_total_bytes', 'gauge', 'bytes', 'V8 heap size.'),
+    runtime('nodejs_heap_size_used_bytes', 'gauge', 'bytes', 'V8 heap in use.'),
+    runtime('nodejs_external_memory_bytes', 'gauge', 'bytes', 'Memory of C++ objects bound to JavaScript.'),
+    runtime('nodejs_heap_space_size_total_bytes', 'gauge', 'bytes', 'V8 heap space size.', {
+      space: 'new, old, code, large_object, …',
+    }),
+    runtime('nodejs_heap_space_size_used_bytes', 'gauge', 'bytes', 'V8 heap space in use.', {
+      space: 'new, old, code, large_object, …',
+    }),
+    runtime('nodejs_heap_space_size_available_bytes', 'gauge', 'bytes', 'V8 heap space available.', {
+      space: 'new, old, code, large_object, …',
+    }),
+    runtime('nodejs_version_info', 'gauge', '1', 'Always 1; the labels name the Node.js version.', {
+      version: 'v20.x.y',
+      major: 'major',
+      minor: 'minor',
+      patch: 'patch',
+    }),
+    runtime('nodejs_gc_duration_seconds', 'histogram', SECONDS, 'Garbage collection pauses.', {
+      kind: 'major, minor, incremental, weakcb',
+    }),
+  ],
+
+  ad: [
+    {
+      name: 'ads_served_total',
+      type: 'counter',
+      unit: 'ads',
+      labels: { match: 'contextual (matched the context keys), random (none did)' },
+      meaning: 'Ads returned by GetAds.',
+    },
+  ],
+
+  cart: [
+    {
+      name: 'cart_operations_total',
+      type: 'counter',
+      unit: 'calls',
+      labels: { operation: 'add_item, get_cart, empty_cart', result: OK_OR_STATUS },
+      meaning: 'CartService calls by outcome; unavailable means the store (Redis) failed.',
+    },
+    {
+      name: 'cache_requests_total',
+      type: 'counter',
+      unit: 'lookups',
+      labels: { cache: 'cart', result: 'hit (the cart had items), miss (empty or unknown cart)' },
+      meaning: 'GetCart reads of the cart store. Not a cache: hit means the shopper already had a cart.',
+    },
+  ],
+
+  checkout: [
+    {
+      name: 'orders_total',
+      type: 'counter',
+      unit: 'orders',
+      labels: { status: 'placed, duplicate, invalid, out_of_stock, payment_declined, failed' },
+      meaning:
+        'PlaceOrder calls by outcome (seed 002). duplicate: a retry of an order already stored, ' +
+        'answered without charging again.',
+    },
+    {
+      name: 'checkout_compensations_total',
+      type: 'counter',
+      unit: 'actions',
+      labels: { action: 'release_stock, void_charge', result: 'ok, failed' },
+      meaning:
+        'Undo steps after a failure late in checkout. A failed one leaves stock held or a charge standing.',
+    },
+  ],
+
+  email: [
+    {
+      name: 'emails_sent_total',
+      type: 'counter',
+      unit: 'emails',
+      labels: { result: 'sent, failed (transport refused), rejected (bad request)', transport: 'smtp, log' },
+      meaning: 'Order confirmations handled by SendOrderConfirmation.',
+    },
+  ],
+
+  frontend: [
+    {
+      name: 'page_views_total',
+      type: 'counter',
+      unit: 'pages',
+      labels: { page: 'home, product, cart, order-confirmation, orders' },
+      meaning:
+        'Pages rendered (seed 002), the cart re-shown with a form error included; error pages are not.',
+    },
+  ],
+
+  inventory: [
+    {
+      name: 'inventory_stock_level',
+      type: 'gauge',
+      unit: 'units',
+      labels: { product_id: 'the product id (bounded catalogue)', product_name: 'its name' },
+      meaning: 'Units in stock per product (seed 002); set on every change and refreshed periodically.',
+    },
+    {
+      name: 'inventory_low_stock_products',
+      type: 'gauge',
+      unit: 'products',
+      labels: {},
+      meaning: 'Products at or below their low-stock threshold (seed 002).',
+    },
+  ],
+
+  loadgen: [
+    {
+      name: 'loadgen_requests_total',
+      type: 'counter',
+      unit: 'requests',
+      labels: {
+        journey: 'the journey (index, browseProduct, checkout, …)',
+        step: 'the step (home, viewProduct, placeOrder, …)',
+        status: 'the HTTP status the shop gave, or unexpected when it was not the planned one',
+      },
+      meaning: 'Requests the simulated shoppers sent; unexpected counts the shop misbehaving.',
+    },
+    {
+      name: 'loadgen_request_duration_seconds',
+      type: 'histogram',
+      unit: SECONDS,
+      labels: { journey: 'the journey', step: 'the step' },
+      meaning: 'Duration of a step as the shopper saw it, redirects included, with a trace exemplar.',
+    },
+    {
+      name: 'loadgen_checkouts_total',
+      type: 'counter',
+      unit: 'orders',
+      labels: { result: 'placed, declined (bad card or address, as planned), out_of_stock, failed' },
+      meaning: 'Orders the shoppers tried to place.',
+    },
+    {
+      name: 'loadgen_journeys_total',
+      type: 'counter',
+      unit: 'journeys',
+      labels: { journey: 'the journey' },
+      meaning: 'Journeys finished.',
+    },
+    {
+      name: 'loadgen_dropped_journeys_total',
+      type: 'counter',
+      unit: 'journeys',
+      labels: {},
+      meaning: 'Journeys not started at a fixed rate because every shopper was busy.',
+    },
+    {
+      name: 'loadgen_shoppers',
+      type: 'gauge',
+      unit: 'shoppers',
+      labels: {},
+      meaning: 'Shoppers on a journey or thinking.',
+    },
+  ],
+
+  orders: [
+    {
+      name: 'orders_persisted_total',
+      type: 'counter',
+      unit: 'calls',
+      labels: { result: 'created, existing (idempotent repeat), conflict, invalid, error' },
+      meaning: 'CreateOrder calls by result. Registered as orders_persisted; OpenMetrics adds _total.',
+    },
+  ],
+
+  payment: [
+    {
+      name: 'payments_total',
+      type: 'counter',
+      unit: 'charges',
+      labels: {
+        status: 'success, failed (card or amount refused)',
+        method: 'visa, mastercard, amex, discover, jcb, diners, unionpay, maestro, unknown',
+      },
+      meaning: 'Charge calls by outcome and card network (seed 002). An idempotent replay is not counted.',
+    },
+    {
+      name: 'payment_amount_total',
+      type: 'counter',
+      unit: 'currency units',
+      labels: { currency: 'the ISO 4217 code charged' },
+      meaning: 'Money charged, in whole currency units (dollars, not cents) (seed 002).',
+    },
+    {
+      name: 'payment_voids_total',
+      type: 'counter',
+      unit: 'calls',
+      labels: { result: 'voided, already_voided, unknown' },
+      meaning: 'VoidCharge calls by outcome; checkout voids a charge when a later step fails.',
+    },
+  ],
+
+  productcatalog: [
+    {
+      name: 'cache_requests_total',
+      type: 'counter',
+      unit: 'lookups',
+      labels: { cache: 'products', result: 'hit, miss' },
+      meaning: 'Lookups of the in-memory product list (ListProducts and empty searches).',
+    },
+  ],
+
+  recommendation: [
+    {
+      name: 'cache_requests_total',
+      type: 'counter',
+      unit: 'lookups',
+      labels: {
+        cache: 'catalog',
+        result: 'hit, miss, stale (an expired copy served while the catalog failed)',
+      },
+      meaning: "Lookups of the recommender's copy of the product catalog.",
+    },
+    {
+      name: 'recommendations_served_total',
+      type: 'counter',
+      unit: 'products',
+      labels: {},
+      meaning: 'Product ids returned by ListRecommendations.',
+    },
+  ],
+
+  shipping: [
+    {
+      name: 'shipments_total',
+      type: 'counter',
+      unit: 'calls',
+      labels: { result: 'shipped, rejected' },
+      meaning: 'ShipOrder calls by outcome.',
+    },
+  ],
+});
+
+// ---------------------------------------------------------------------------------------------
+// Spans
+// ---------------------------------------------------------------------------------------------
+
+const INSTRUMENTATIONS = 'packages/kit/src/telemetry/instrumentations.ts';
+
+export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
+  kit: [
+    {
+      name: 'grpc.<package.Service>/<Method>',
+      kind: 'server',
+      attributes: ['rpc.system', 'rpc.service', 'rpc.method', 'rpc.grpc.status_code', 'error.type'],
+      emittedBy: 'every gRPC service',
+      meaning:
+        'A gRPC call served (gRPC instrumentation), e.g. grpc.hipstershop.CartService/GetCart. Health ' +
+        'Check/Watch and reflection are not traced.',
+      evidence: { file: INSTRUMENTATIONS, text: 'new GrpcInstrumentation(' },
+    },
+    {
+      name: 'grpc.<package.Service>/<Method>',
+      kind: 'client',
+      attributes: ['rpc.system', 'rpc.service', 'rpc.method', 'rpc.grpc.status_code', 'server.address'],
+      emittedBy: ['frontend', 'checkout', 'recommendation'],
+      meaning: 'A gRPC call made to another service (gRPC instrumentation); its server span is its child.',
+      evidence: { file: INSTRUMENTATIONS, text: 'new GrpcInstrumentation(' },
+    },
+    {
+      name: '<OPERATION> <schema.table>',
+      kind: 'client',
+      attributes: [
+        'db.system.name',
+        'db.namespace',
+        'db.operation.name',
+        'db.collection.name',
+        'db.query.text',
+        'error.type',
+      ],
+      emittedBy: ['productcatalog', 'orders', 'inventory'],
+      meaning:
+        "One SQL statement through the kit's Database, on PostgreSQL or PGlite alike, e.g. SELECT " +
+        'catalog.products; only the operation (BEGIN, COMMIT) when the statement names no table.',
+      evidence: { file: 'packages/kit/src/database.ts', text: 'startActiveSpan(spanName' },
+    },
+    {
+      name: '<METHOD>',
+      kind: 'server',
+      attributes: ['http.request.method', 'url.path', 'http.response.status_code'],
+      emittedBy: 'every service',
+      meaning:
+        'An HTTP request no route matched: a frontend 404, or an admin or control port path other ' +
+        'than /metrics, /healthz and /readyz (which are not traced).',
+      evidence: { file: INSTRUMENTATIONS, text: 'new HttpInstrumentation(' },
+    },
+    {
+      name: '<METHOD>',
+      kind: 'client',
+      attributes: ['http.request.method', 'url.full', 'http.response.status_code', 'server.address'],
+      emittedBy: ['loadgen'],
+      meaning: "An HTTP request sent with fetch (undici instrumentation): the load generator's requests.",
+      evidence: { file: INSTRUMENTATIONS, text: 'new UndiciInstrumentation(' },
+    },
+  ],
+
+  cart: [
+    {
+      name: 'save cart item',
+      kind: 'internal',
+      attributes: ['app.product.id', 'app.product.quantity', 'error.type'],
+      meaning: "AddItem's write to the cart store (one Redis script, or memory).",
+    },
+    {
+      name: 'load cart',
+      kind: 'internal',
+      attributes: ['cache.hit', 'app.cart.items.count', 'error.type'],
+      meaning: "GetCart's read of the cart store; cache.hit is true when the cart has items.",
+    },
+    {
+      name: 'empty cart',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: "EmptyCart's delete in the cart store.",
+    },
+    {
+      name: '<redis command>',
+      kind: 'client',
+      attributes: ['db.system.name', 'db.operation.name', 'db.query.text', 'server.address', 'server.port'],
+      meaning:
+        'One Redis command under a traced call (ioredis instrumentation): evalsha (add item), hgetall, ' +
+        'del. Only with REDIS_URL set.',
+      evidence: { file: INSTRUMENTATIONS, text: 'new IORedisInstrumentation(' },
+    },
+  ],
+
+  checkout: [
+    {
+      name: 'find existing order',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'Asks the order service whether this order id is already stored (a retried checkout).',
+    },
+    {
+      name: 'get cart',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: "Reads the shopper's cart from the cart service.",
+    },
+    {
+      name: 'price items',
+      kind: 'internal',
+      attributes: ['app.cart.items', 'error.type'],
+      meaning: "Looks up every product and converts its price to the shopper's currency.",
+    },
+    {
+      name: 'quote shipping',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: "Gets a shipping quote and converts it to the shopper's currency.",
+    },
+    {
+      name: 'reserve stock',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'Reserves every item with the inventory service; error.type out_of_stock when it cannot.',
+    },
+    {
+      name: 'charge card',
+      kind: 'internal',
+      attributes: ['app.payment.amount', 'app.payment.currency', 'error.type'],
+      meaning:
+        'Charges the total with the payment service under the order id as idempotency key; ' +
+        'error.type payment_declined when refused.',
+    },
+    {
+      name: 'release stock',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'Compensation: gives reserved stock back after a later step failed.',
+    },
+    {
+      name: 'void charge',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'Compensation: voids the charge after shipping or persisting the order failed.',
+    },
+    {
+      name: 'ship order',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'Asks the shipping service for a tracking id.',
+    },
+    {
+      name: 'persist order',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'Stores the order with the order service, in up to 3 attempts on UNAVAILABLE or a deadline.',
+    },
+    {
+      name: 'empty cart',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: "Empties the shopper's cart after the order; a failure is logged, not fatal.",
+    },
+    {
+      name: 'send confirmation',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'Asks the email service to send the confirmation; a failure is logged, not fatal.',
+    },
+  ],
+
+  email: [
+    {
+      name: 'send confirmation',
+      kind: 'internal',
+      attributes: ['email.transport', 'order.item_count', 'error.type'],
+      meaning: 'Renders the confirmation and hands it to the transport (SMTP, or the log).',
+    },
+  ],
+
+  frontend: [
+    {
+      name: '<METHOD> <route>',
+      kind: 'server',
+      attributes: [
+        'http.request.method',
+        'http.route',
+        'url.path',
+        'http.response.status_code',
+        'error.type',
+      ],
+      meaning:
+        "A page request: the HTTP instrumentation's span, renamed to the route template (GET " +
+        '/product/:id, POST /cart/checkout). The root of a shopper trace, or the child of a load ' +
+        "generator's request.",
+      evidence: { file: 'services/frontend/src/app.ts', text: 'span.updateName(' },
+    },
+  ],
+
+  inventory: [
+    {
+      name: 'reserve stock',
+      kind: 'internal',
+      attributes: [
+        'app.reservation.id',
+        'app.inventory.items.count',
+        'app.inventory.reservation.outcome',
+        'error.type',
+      ],
+      meaning: 'Takes every item of a reservation from stock in one transaction, or none of them.',
+    },
+    {
+      name: 'release stock',
+      kind: 'internal',
+      attributes: ['app.reservation.id', 'app.inventory.released', 'error.type'],
+      meaning: 'Puts the items of a reservation back in stock.',
+    },
+  ],
+
+  loadgen: [
+    {
+      name: 'journey <journey>',
+      kind: 'internal',
+      attributes: ['app.loadgen.journey'],
+      meaning: "One simulated shopper's journey (journey checkout); its steps are its children.",
+      evidence: { file: 'services/loadgen/src/shopper.ts', text: 'startActiveSpan(`journey ${' },
+    },
+    {
+      name: 'step <step>',
+      kind: 'internal',
+      attributes: ['app.loadgen.step', 'url.template', 'http.response.status_code', 'error.type'],
+      meaning:
+        'One step of a journey (step placeOrder), redirects included; ERROR when the shop answered ' +
+        'other than planned.',
+      evidence: { file: 'services/loadgen/src/shopper.ts', text: 'startActiveSpan(`step ${' },
+    },
+  ],
+
+  orders: [
+    {
+      name: 'persist order',
+      kind: 'internal',
+      attributes: ['app.order.id', 'app.order.items.count', 'app.order.created', 'error.type'],
+      meaning: 'Inserts the order and its items, or finds the one already stored under its id.',
+    },
+  ],
+
+  payment: [
+    {
+      name: 'charge card',
+      kind: 'internal',
+      attributes: [
+        'payment.method',
+        'payment.amount',
+        'payment.currency',
+        'payment.idempotent_replay',
+        'error.type',
+      ],
+      meaning: 'Checks the card and records the charge; a repeated idempotency key returns the first one.',
+    },
+    {
+      name: 'void charge',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'Voids a recorded charge.',
+    },
+  ],
+
+  productcatalog: [
+    {
+      name: 'cache lookup',
+      kind: 'internal',
+      attributes: ['cache.name', 'cache.hit'],
+      meaning: 'Serves the product list from memory, or reads it from the database on a miss.',
+    },
+  ],
+
+  recommendation: [
+    {
+      name: 'cache lookup',
+      kind: 'internal',
+      attributes: ['cache.name', 'cache.hit', 'cache.stale', 'error.type'],
+      meaning: 'Serves the catalog copy from memory, or reloads it from the catalog service on a miss.',
+    },
+  ],
+
+  shipping: [
+    {
+      name: 'ship order',
+      kind: 'internal',
+      attributes: ['shipping.item_count', 'shipping.country', 'error.type'],
+      meaning: 'Validates the address and items and makes up a tracking id.',
+    },
+  ],
+});
+
+// ---------------------------------------------------------------------------------------------
+// Log events
+// ---------------------------------------------------------------------------------------------
+
+export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventEntry>>({
+  kit: [
+    {
+      message: 'serving',
+      level: 'info',
+      fields: ['server.port', 'rpc.system'],
+      emittedBy: 'every gRPC service',
+      meaning: 'The gRPC port is open and the service is ready to be called.',
+    },
+    {
+      message: 'admin endpoint listening',
+      level: 'info',
+      fields: ['server.port'],
+      emittedBy: 'every gRPC service',
+      meaning: 'The admin port (/metrics, /healthz, /readyz) is open.',
+    },
+    {
+      message: 'call served',
+      level: 'debug',
+      fields: ['rpc.method', 'rpc.grpc.status_code', 'duration_s'],
+      emittedBy: 'every gRPC service',
+      meaning: 'One gRPC call answered (LOG_LEVEL=debug only).',
+    },
+    {
+      message: 'call failed',
+      level: 'error',
+      fields: ['err', 'rpc.method'],
+      emittedBy: 'every gRPC service',
+      meaning: 'A handler threw something unexpected; the caller got INTERNAL without the details.',
+    },
+    {
+      message: 'shutting down',
+      level: 'info',
+      fields: ['signal'],
+      emittedBy: 'every service',
+      meaning: 'SIGTERM, SIGINT, a closed stdin or an uncaught exception started graceful shutdown.',
+    },
+    {
+      message: 'shutdown step timed out',
+      level: 'warn',
+      fields: ['step'],
+      emittedBy: 'every service',
+      meaning: 'A shutdown step (server, client, store) took too long and was left behind.',
+    },
+    {
+      message: 'shutdown step failed',
+      level: 'error',
+      fields: ['err', 'step'],
+      emittedBy: 'every service',
+      meaning: 'A shutdown step threw; the others still run.',
+    },
+    {
+      message: 'stopped',
+      level: 'info',
+      fields: [],
+      emittedBy: 'every service',
+      meaning: 'Every shutdown step ran; telemetry is flushed next and the process exits.',
+    },
+    {
+      message: 'uncaught exception',
+      level: 'fatal',
+      fields: ['err'],
+      emittedBy: 'every service',
+      meaning: 'A bug escaped every handler; the service shuts down with exit code 1.',
+    },
+    {
+      message: 'unhandled promise rejection',
+      level: 'error',
+      fields: ['err'],
+      emittedBy: 'every service',
+      meaning: 'A promise failed with nobody waiting for it; a bug, but the service keeps serving.',
+    },
+    {
+      message: 'startup failed: <reason>',
+      level: 'fatal',
+      fields: [],
+      emittedBy: 'every service',
+      meaning:
+        'Written to stderr as one JSON line before exiting: 2 for a configuration error (the reason ' +
+        'names the variable), 1 otherwise.',
+      evidence: { file: 'packages/kit/src/service.ts', text: 'startup failed: ${message}' },
+    },
+  ],
+
+  cart: [
+    {
+      message: 'cart store ready',
+      level: 'info',
+      fields: ['cart.store'],
+      meaning: 'The cart store is open: redis, or memory when REDIS_URL is not set.',
+    },
+    {
+      message: 'redis connection problem',
+      level: 'warn',
+      fields: ['err', 'db.system.name'],
+      meaning: 'The Redis client lost or could not open its connection; it reconnects by itself.',
+    },
+    {
+      message: 'cart storage failed',
+      level: 'error',
+      fields: ['err', 'error.type', 'cart.store'],
+      meaning: 'A cart store call failed; the caller got UNAVAILABLE.',
+    },
+  ],
+
+  checkout: [
+    {
+      message: 'order placed',
+      level: 'info',
+      fields: ['app.order.id', 'app.order.items', 'outcome'],
+      meaning: 'PlaceOrder succeeded; outcome is placed, or duplicate for a retry of a stored order.',
+    },
+    {
+      message: 'order not placed',
+      level: 'warn',
+      fields: ['app.order.id', 'outcome', 'reason'],
+      meaning: 'PlaceOrder failed; outcome is the orders_total status and reason what the shopper was told.',
+    },
+    {
+      message: 'stock reservation could not be released',
+      level: 'error',
+      fields: ['err', 'app.order.id'],
+      meaning: 'A compensation failed: stock stays reserved for an order that was not placed.',
+    },
+    {
+      message: 'charge could not be voided',
+      level: 'error',
+      fields: ['err', 'app.order.id', 'app.payment.transaction_id'],
+      meaning: 'A compensation failed: the shopper was charged for an order that was not placed.',
+    },
+    {
+      message: 'order could not be persisted',
+      level: 'error',
+      fields: ['err', 'app.order.id'],
+      meaning: 'The order service refused or never answered after retries; the charge is voided next.',
+    },
+    {
+      message: 'cart could not be emptied after the order',
+      level: 'warn',
+      fields: ['err', 'app.order.id'],
+      meaning: 'The order is placed but the cart still holds its items.',
+    },
+    {
+      message: 'order confirmation could not be sent',
+      level: 'warn',
+      fields: ['err', 'app.order.id'],
+      meaning: 'The order is placed but no confirmation went out.',
+    },
+  ],
+
+  currency: [
+    {
+      message: 'rates loaded',
+      level: 'info',
+      fields: ['currencies', 'file'],
+      meaning: 'The exchange rates file was read at startup.',
+    },
+  ],
+
+  email: [
+    {
+      message: 'mail transport ready',
+      level: 'info',
+      fields: ['email.transport', 'server.address'],
+      meaning: 'Confirmations go to SMTP (server.address is the host only) or to the log.',
+    },
+    {
+      message: 'confirmation rendered',
+      level: 'info',
+      fields: ['email', 'order.id', 'order.item_count', 'email.html_bytes'],
+      meaning: 'The log transport: a confirmation rendered instead of sent (email masked).',
+    },
+    {
+      message: 'confirmation sent',
+      level: 'info',
+      fields: ['email', 'order.id', 'order.item_count', 'email.message_id'],
+      meaning: 'The SMTP server accepted a confirmation (email masked).',
+    },
+    {
+      message: 'confirmation not delivered',
+      level: 'warn',
+      fields: ['order.id', 'error.type', 'smtp.response_code'],
+      meaning: 'The SMTP server refused or timed out; the caller got UNAVAILABLE.',
+    },
+  ],
+
+  frontend: [
+    {
+      message: 'serving the shop',
+      level: 'info',
+      fields: ['server.port'],
+      meaning: 'The HTTP port is open.',
+    },
+    {
+      message: 'Server listening at <address>',
+      level: 'info',
+      fields: [],
+      meaning: "Fastify's own line, one per address it listens on.",
+      evidence: { file: 'services/frontend/src/main.ts', text: 'app.listen(' },
+    },
+    {
+      message: 'request completed',
+      level: 'info',
+      fields: ['http.request.method', 'http.route', 'http.response.status_code', 'duration_s'],
+      meaning: 'One page request answered (probes and /static/ excepted); carries fastify reqId.',
+    },
+    {
+      message: 'request refused',
+      level: 'warn',
+      fields: ['error.type', 'reason'],
+      meaning: 'A 4xx answer: a bad form, a CSRF refusal, an unknown product, …',
+    },
+    {
+      message: 'page failed',
+      level: 'error',
+      fields: ['err', 'error.type'],
+      meaning: 'A 5xx answer: a backend failed or a bug; the shopper saw an error page.',
+    },
+    {
+      message: 'recommendations unavailable; rendering without them',
+      level: 'warn',
+      fields: ['err'],
+      meaning: 'The product page degraded: no recommendations.',
+    },
+    {
+      message: 'cart size unavailable',
+      level: 'warn',
+      fields: ['err'],
+      meaning: 'The header degraded: the cart size shows 0.',
+    },
+    {
+      message: 'ad unavailable; rendering without it',
+      level: 'warn',
+      fields: ['err'],
+      meaning: 'The page degraded: no ad.',
+    },
+  ],
+
+  inventory: [
+    {
+      message: 'inventory database ready',
+      level: 'info',
+      fields: ['db.kind', 'applied'],
+      meaning: 'The database is open and migrated; applied lists the migrations run now.',
+    },
+    {
+      message: 'stock reserved',
+      level: 'info',
+      fields: ['app.reservation.id', 'app.inventory.items.count'],
+      meaning: 'A reservation took its items from stock.',
+    },
+    {
+      message: 'stock released',
+      level: 'info',
+      fields: ['app.reservation.id', 'app.inventory.items.count'],
+      meaning: 'A reservation gave its items back.',
+    },
+    {
+      message: 'stock set',
+      level: 'info',
+      fields: ['product_id', 'quantity', 'threshold', 'previous_quantity'],
+      meaning: 'SetStock changed a level by hand (restocking).',
+    },
+    {
+      message: 'product below low-stock threshold',
+      level: 'warn',
+      fields: ['product_id', 'product_name', 'quantity', 'threshold'],
+      meaning: 'A change took a product from above its threshold to at or below it.',
+    },
+    {
+      message: 'stock gauge refresh failed',
+      level: 'warn',
+      fields: ['err'],
+      meaning: 'The periodic refresh of inventory_stock_level could not read the database.',
+    },
+  ],
+
+  loadgen: [
+    {
+      message: 'control endpoint listening',
+      level: 'info',
+      fields: ['server.port', 'url.full', 'journeys'],
+      meaning:
+        'The control port (/status, /pause, /resume, /config, /metrics) is open; url.full is the shop.',
+    },
+    {
+      message: 'shoppers on their way',
+      level: 'info',
+      fields: ['shoppers', 'rate', 'thinkMs', 'invalidRate', 'durationS', 'iterations', 'rampS'],
+      meaning: 'The shop answered and traffic started, with these settings and limits.',
+    },
+    {
+      message: 'unexpected answer from the shop',
+      level: 'warn',
+      fields: [
+        'app.loadgen.journey',
+        'app.loadgen.step',
+        'http.request.method',
+        'url.template',
+        'http.response.status_code',
+        'expected',
+        'error.message',
+      ],
+      meaning: 'A step got a status it did not plan for (or no answer); the journey stops there.',
+    },
+    {
+      message: 'a journey stopped on an error',
+      level: 'error',
+      fields: ['err'],
+      meaning:
+        'An open-loop (fixed rate) journey threw: a bug in the load generator, not an answer of the shop.',
+    },
+    {
+      message: 'a shopper stopped on an error',
+      level: 'error',
+      fields: ['err'],
+      meaning:
+        'A closed-loop shopper threw and stopped: a bug in the load generator, not an answer of the shop.',
+    },
+    {
+      message: 'traffic run ended',
+      level: 'info',
+      fields: ['counts', 'state'],
+      meaning: 'The run reached its duration or iterations, or was stopped; counts are its totals.',
+    },
+  ],
+
+  orders: [
+    {
+      message: 'orders database ready',
+      level: 'info',
+      fields: ['db.kind', 'applied'],
+      meaning: 'The database is open and migrated; applied lists the migrations run now.',
+    },
+    {
+      message: 'order persisted',
+      level: 'info',
+      fields: ['app.order.id', 'app.order.items.count', 'created'],
+      meaning: 'CreateOrder stored a new order.',
+    },
+    {
+      message: 'order already persisted',
+      level: 'info',
+      fields: ['app.order.id', 'app.order.items.count', 'created'],
+      meaning: 'CreateOrder was repeated for an order already stored (an idempotent retry).',
+    },
+  ],
+
+  payment: [
+    {
+      message: 'card charged',
+      level: 'info',
+      fields: [
+        'payment.transaction_id',
+        'payment.method',
+        'payment.card_last_four',
+        'payment.amount',
+        'payment.currency',
+      ],
+      meaning: 'A charge was recorded; only the last four digits of the card are logged.',
+    },
+    {
+      message: 'charge voided',
+      level: 'info',
+      fields: ['payment.transaction_id', 'payment.amount', 'payment.currency', 'reason'],
+      meaning: 'A charge was voided; reason is what checkout gave (shipping failed, …).',
+    },
+  ],
+
+  productcatalog: [
+    {
+      message: 'catalog database ready',
+      level: 'info',
+      fields: ['db.kind', 'applied'],
+      meaning: 'The database is open and migrated; applied lists the migrations run now.',
+    },
+  ],
+
+  recommendation: [
+    {
+      message: 'recommendations ready',
+      level: 'info',
+      fields: ['recommendation.count'],
+      meaning: 'The service is set up; recommendation.count is the most ids one answer holds.',
+    },
+    {
+      message: 'product list loaded',
+      level: 'debug',
+      fields: ['cache.name', 'products'],
+      meaning: 'A fresh copy of the catalog was loaded into the cache.',
+    },
+    {
+      message: 'product catalog unavailable, serving a stale product list',
+      level: 'warn',
+      fields: ['err', 'cache.name', 'cache.age_ms'],
+      meaning: 'The catalog failed; recommendations come from an expired copy.',
+    },
+    {
+      message: 'product catalog unavailable and nothing cached',
+      level: 'error',
+      fields: ['err', 'cache.name'],
+      meaning: 'The catalog failed before any copy was held; the call got UNAVAILABLE.',
+    },
+  ],
+
+  shipping: [
+    {
+      message: 'order shipped',
+      level: 'info',
+      fields: ['shipping.tracking_id', 'shipping.item_count', 'shipping.country'],
+      meaning: 'ShipOrder made up a tracking id.',
+    },
+  ],
+});
+
+// ---------------------------------------------------------------------------------------------
+// Attributes of our own
+// ---------------------------------------------------------------------------------------------
+
+/** Span attributes and log fields Glasshouse defines (not from the semantic conventions). */
+export const ATTRIBUTES: readonly AttributeEntry[] = deepFreeze([
+  {
+    name: SYNTHETIC_ATTRIBUTE,
+    type: 'boolean',
+    on: 'spans and logs',
+    emittedBy: 'every service',
+    meaning:
+      'true on every span and log line caused by a request carrying synthetic_request=true baggage ' +
+      '(the load generator), so simulated shoppers can be told from real ones.',
+  },
+  {
+    name: 'app.cart.items',
+    type: 'int',
+    on: 'spans',
+    emittedBy: ['checkout'],
+    meaning: "Lines in the cart being priced ('price items').",
+  },
+  {
+    name: 'app.cart.items.count',
+    type: 'int',
+    on: 'spans',
+    emittedBy: ['cart'],
+    meaning: "Lines in the cart read ('load cart').",
+  },
+  {
+    name: 'app.inventory.items.count',
+    type: 'int',
+    on: 'spans and logs',
+    emittedBy: ['inventory'],
+    meaning: 'Items in a reservation.',
+  },
+  {
+    name: 'app.inventory.released',
+    type: 'boolean',
+    on: 'spans',
+    emittedBy: ['inventory'],
+    meaning: 'Whether ReleaseStock found a reservation to release.',
+  },
+  {
+    name: 'app.inventory.reservation.outcome',
+    type: 'string',
+    on: 'spans',
+    emittedBy: ['inventory'],
+    meaning: 'reserved, already reserved, unknown product, not enough stock.',
+  },
+  {
+    name: 'app.loadgen.journey',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['loadgen'],
+    meaning: 'The journey a simulated shopper is on (index, checkout, …).',
+  },
+  {
+    name: 'app.loadgen.step',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['loadgen'],
+    meaning: 'The step of the journey (home, placeOrder, …).',
+  },
+  {
+    name: 'app.order.created',
+    type: 'boolean',
+    on: 'spans',
+    emittedBy: ['orders'],
+    meaning: 'Whether CreateOrder stored a new row (false: the order was already stored).',
+  },
+  {
+    name: 'app.order.id',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['checkout', 'orders'],
+    meaning: 'The order id (derived from the idempotency key); never a metric label.',
+  },
+  {
+    name: 'app.order.items',
+    type: 'int',
+    on: 'logs',
+    emittedBy: ['checkout'],
+    meaning: 'Lines in a placed order.',
+  },
+  {
+    name: 'app.order.items.count',
+    type: 'int',
+    on: 'spans and logs',
+    emittedBy: ['orders'],
+    meaning: 'Lines in an order being stored.',
+  },
+  {
+    name: 'app.payment.amount',
+    type: 'double',
+    on: 'spans',
+    emittedBy: ['checkout'],
+    meaning: 'The order total being charged, in currency units.',
+  },
+  {
+    name: 'app.payment.currency',
+    type: 'string',
+    on: 'spans',
+    emittedBy: ['checkout'],
+    meaning: 'The ISO 4217 code of the total.',
+  },
+  {
+    name: 'app.payment.transaction_id',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['checkout'],
+    meaning: 'The charge a failed void was about.',
+  },
+  {
+    name: 'app.product.id',
+    type: 'string',
+    on: 'spans',
+    emittedBy: ['cart'],
+    meaning: 'The product added to a cart.',
+  },
+  {
+    name: 'app.product.quantity',
+    type: 'int',
+    on: 'spans',
+    emittedBy: ['cart'],
+    meaning: 'Units added to a cart.',
+  },
+  {
+    name: 'app.reservation.id',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['inventory'],
+    meaning: 'The stock reservation (checkout uses the order id).',
+  },
+  {
+    name: 'cache.age_ms',
+    type: 'int',
+    on: 'logs',
+    emittedBy: ['recommendation'],
+    meaning: 'Age of the stale copy served.',
+  },
+  {
+    name: 'cache.hit',
+    type: 'boolean',
+    on: 'spans',
+    emittedBy: ['cart', 'productcatalog', 'recommendation'],
+    meaning: 'Whether the lookup was answered from memory (cart: whether the cart had items).',
+  },
+  {
+    name: 'cache.name',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['productcatalog', 'recommendation'],
+    meaning: 'products (catalog service), catalog (recommendation service).',
+  },
+  {
+    name: 'cache.stale',
+    type: 'boolean',
+    on: 'spans',
+    emittedBy: ['recommendation'],
+    meaning: 'true when an expired copy was served because the catalog failed.',
+  },
+  {
+    name: 'cart.store',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['cart'],
+    meaning: 'redis or memory.',
+  },
+  {
+    name: 'db.kind',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['productcatalog', 'orders', 'inventory'],
+    meaning: 'postgres (a server) or pglite (embedded).',
+  },
+  {
+    name: 'email.html_bytes',
+    type: 'int',
+    on: 'logs',
+    emittedBy: ['email'],
+    meaning: 'Size of the rendered confirmation.',
+  },
+  {
+    name: 'email.message_id',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['email'],
+    meaning: "The SMTP server's message id.",
+  },
+  {
+    name: 'email.transport',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['email'],
+    meaning: 'smtp or log.',
+  },
+  {
+    name: 'order.id',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['email'],
+    meaning: 'The order a confirmation is about.',
+  },
+  {
+    name: 'order.item_count',
+    type: 'int',
+    on: 'spans and logs',
+    emittedBy: ['email'],
+    meaning: 'Lines in the confirmed order.',
+  },
+  {
+    name: 'payment.amount',
+    type: 'double',
+    on: 'spans and logs',
+    emittedBy: ['payment'],
+    meaning: 'Amount charged or voided, in currency units (a decimal string in logs).',
+  },
+  {
+    name: 'payment.card_last_four',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['payment'],
+    meaning: 'The last four digits of the card; the number itself never leaves the service.',
+  },
+  {
+    name: 'payment.currency',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['payment'],
+    meaning: 'The ISO 4217 code charged.',
+  },
+  {
+    name: 'payment.idempotent_replay',
+    type: 'boolean',
+    on: 'spans',
+    emittedBy: ['payment'],
+    meaning: 'true when a repeated idempotency key returned the first transaction.',
+  },
+  {
+    name: 'payment.method',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['payment'],
+    meaning: 'The card network (visa, mastercard, …).',
+  },
+  {
+    name: 'payment.transaction_id',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['payment'],
+    meaning: 'The charge recorded or voided.',
+  },
+  {
+    name: 'recommendation.count',
+    type: 'int',
+    on: 'logs',
+    emittedBy: ['recommendation'],
+    meaning: 'RECOMMENDATION_COUNT: the most ids one answer holds.',
+  },
+  {
+    name: 'shipping.country',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['shipping'],
+    meaning: 'The destination country.',
+  },
+  {
+    name: 'shipping.item_count',
+    type: 'int',
+    on: 'spans and logs',
+    emittedBy: ['shipping'],
+    meaning: 'Units shipped.',
+  },
+  {
+    name: 'shipping.tracking_id',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['shipping'],
+    meaning: 'The tracking id made up for a shipment.',
+  },
+  {
+    name: 'smtp.response_code',
+    type: 'int',
+    on: 'logs',
+    emittedBy: ['email'],
+    meaning: "The SMTP server's reply code when it refused a confirmation.",
+  },
+]);
+
+/** Semantic-convention attributes our code sets by hand; the conventions define their meaning. */
+export const CONVENTION_ATTRIBUTES: readonly string[] = deepFreeze([
+  'db.collection.name',
+  'db.namespace',
+  'db.operation.name',
+  'db.query.text',
+  'db.system.name',
+  'deployment.environment.name',
+  'error.message',
+  'error.type',
+  'http.request.method',
+  'http.response.status_code',
+  'http.route',
+  'rpc.grpc.status_code',
+  'rpc.method',
+  'rpc.system',
+  'server.address',
+  'server.port',
+  'service.instance.id',
+  'service.name',
+  'service.namespace',
+  'service.version',
+  'url.full',
+  'url.template',
+]);
+
+// ---------------------------------------------------------------------------------------------
+// docs/telemetry.md
+// ---------------------------------------------------------------------------------------------
+
+const GROUP_TITLES: Readonly<Partial<Record<TelemetryGroup, string>>> = {
+  kit: 'Every service (the kit)',
+  runtime: 'Every service (Node.js runtime, prom-client defaults)',
+};
+
+const code = (text: string): string => `\`${text}\``;
+const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+function emitters(emittedBy: Emitters | undefined, group: TelemetryGroup): string {
+  if (emittedBy === undefined) return group;
+  return typeof emittedBy === 'string' ? emittedBy : emittedBy.join(', ');
+}
+
+/** A table aligned the way Prettier writes it, so the generated file passes `prettier --check`. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const [head = [], ...body] = [header, ...rows].map((cells) => cells.map(cell));
+  const width = (text: string) => [...text].length;
+  const widths = head.map((_, column) =>
+    Math.max(3, ...[head, ...body].map((cells) => width(cells[column] ?? ''))),
+  );
+  const pad = (text: string, to: number) => text + ' '.repeat(to - width(text));
+  const line = (cells: readonly string[]) =>
+    `| ${widths.map((w, i) => pad(cells[i] ?? '', w)).join(' | ')} |`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
+}
+
+function sections<E>(
+  registry: Registry<E>,
+  header: readonly string[],
+  row: (entry: E, group: TelemetryGroup) => readonly string[],
+): string[] {
+  return Object.entries(registry).flatMap(([group, entries]) => [
+    '',
+    `### ${GROUP_TITLES[group as TelemetryGroup] ?? group}`,
+    '',
+    ...table(
+      header,
+      entries.map((entry) => row(entry, group as TelemetryGroup)),
+    ),
+  ]);
+}
+
+const count = <E>(registry: Registry<E>): number =>
+  Object.values(registry).reduce((sum, entries) => sum + entries.length, 0);
+
+/** docs/telemetry.md, rendered from the registry; a test fails when the committed copy differs. */
+export function renderTelemetryDoc(): string {
+  const lines = [
+    '# Telemetry registry',
+    '',
+    '<!-- Generated from packages/kit/src/telemetry/registry.ts by `npm run telemetry:doc`; do not edit. -->',
+    '',
+    `Every metric (${count(METRICS)}), span (${count(SPANS)}) and log event (${count(LOG_EVENTS)}) ` +
+      `Glasshouse emits, and the ${ATTRIBUTES.length} span and log attributes of its own. ` +
+      'The registry test fails when the code and this list disagree.',
+    '',
+    '- Every signal carries the resource `service.name`, `service.namespace` (glasshouse), ' +
+      '`service.version`, `service.instance.id` and `deployment.environment.name`.',
+    '- Every log line is one JSON object with `level`, `time`, `message`, `service.name`, and ' +
+      '`trace_id`, `span_id`, `trace_flags` inside a span; `err` holds a serialised error. Card numbers, ' +
+      'CVVs, passwords and tokens are removed and emails masked before a line is written.',
+    '- Counters are exposed with `_total`; latency histograms carry trace exemplars (OpenMetrics).',
+    `- Under synthetic traffic every span and log line also carries ${code(SYNTHETIC_ATTRIBUTE)}.`,
+    '',
+    '## Metrics',
+    ...sections(METRICS, ['Metric', 'Type', 'Unit', 'Labels', 'Emitted by', 'Meaning'], (m, group) => [
+      code(m.name),
+      m.type,
+      m.unit,
+      Object.entries(m.labels)
+        .map(([label, values]) => `${code(label)}: ${values}`)
+        .join('<br>'),
+      emitters(m.emittedBy, group),
+      m.meaning,
+    ]),
+    '',
+    '## Spans',
+    ...sections(SPANS, ['Span', 'Kind', 'Key attributes', 'Emitted by', 'Meaning'], (s, group) => [
+      code(s.name),
+      s.kind,
+      s.attributes.map(code).join(', '),
+      emitters(s.emittedBy, group),
+      s.meaning,
+    ]),
+    '',
+    '## Log events',
+    ...sections(LOG_EVENTS, ['Message', 'Level', 'Fields', 'Emitted by', 'Meaning'], (l, group) => [
+      code(l.message),
+      l.level,
+      l.fields.map(code).join(', '),
+      emitters(l.emittedBy, group),
+      l.meaning,
+    ]),
+    '',
+    '## Attributes of our own',
+    '',
+    ...table(
+      ['Attribute', 'Type', 'On', 'Emitted by', 'Meaning'],
+      ATTRIBUTES.map((a) => [code(a.name), a.type, a.on, emitters(a.emittedBy, 'kit'), a.meaning]),
+    ),
+    '',
+    'Semantic-convention attributes also set by hand (the conventions define them): ' +
+      `${CONVENTION_ATTRIBUTES.map(code).join(', ')}.`,
+    '',
+  ];
+  return lines.join('\n');
+}
