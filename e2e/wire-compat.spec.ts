@@ -53,7 +53,8 @@ describe('wire compatibility with the Online Boutique API', () => {
         (b: Uint8Array) => Buffer.from(b),
         (b: Buffer) => new Uint8Array(b),
         request,
-        (error: ServiceError | null, response?: Uint8Array) => (error ? reject(error) : resolve(fields(response ?? new Uint8Array()))),
+        (error: ServiceError | null, response?: Uint8Array) =>
+          error ? reject(error) : resolve(fields(response ?? new Uint8Array())),
       );
     });
   const failure = async (path: string, request: Uint8Array): Promise<ServiceError> => {
@@ -84,11 +85,22 @@ describe('wire compatibility with the Online Boutique API', () => {
   });
 
   it('ListProducts answers products with the Online Boutique ids, fields 1–6', async () => {
-    const products = all(await call('/hipstershop.ProductCatalogService/ListProducts', new Uint8Array()), 1).map((f) =>
-      fields(f.value as Uint8Array),
-    );
+    const products = all(
+      await call('/hipstershop.ProductCatalogService/ListProducts', new Uint8Array()),
+      1,
+    ).map((f) => fields(f.value as Uint8Array));
     const ids = products.map((p) => text(one(p, 1)));
-    for (const id of ['OLJCESPC7Z', '66VCHSJNUP', '1YMWWN1N4O', 'L9ECAV7KIM', '2ZYFJ3GM2N', '0PUK6V6EV0', 'LS4PSXUNUM', '9SIQT8TOJO', '6E92ZMYYFZ']) {
+    for (const id of [
+      'OLJCESPC7Z',
+      '66VCHSJNUP',
+      '1YMWWN1N4O',
+      'L9ECAV7KIM',
+      '2ZYFJ3GM2N',
+      '0PUK6V6EV0',
+      'LS4PSXUNUM',
+      '9SIQT8TOJO',
+      '6E92ZMYYFZ',
+    ]) {
       assert.ok(ids.includes(id), `catalog has ${id}`);
     }
     for (const product of products) {
@@ -104,22 +116,36 @@ describe('wire compatibility with the Online Boutique API', () => {
     const request = new BinaryWriter().uint32(10).string('66VCHSJNUP').finish();
     const product = await call('/hipstershop.ProductCatalogService/GetProduct', request);
     assert.equal(text(one(product, 1)), '66VCHSJNUP');
-    const error = await failure('/hipstershop.ProductCatalogService/GetProduct', new BinaryWriter().uint32(10).string('ZZZZZZZZZZ').finish());
+    const error = await failure(
+      '/hipstershop.ProductCatalogService/GetProduct',
+      new BinaryWriter().uint32(10).string('ZZZZZZZZZZ').finish(),
+    );
     assert.equal(error.code, status.NOT_FOUND);
   });
 
   it('SearchProducts takes query in field 1 and answers results in field 1', async () => {
-    const results = await call('/hipstershop.ProductCatalogService/SearchProducts', new BinaryWriter().uint32(10).string('kitchen').finish());
+    const results = await call(
+      '/hipstershop.ProductCatalogService/SearchProducts',
+      new BinaryWriter().uint32(10).string('kitchen').finish(),
+    );
     assert.ok(all(results, 1).length > 0);
   });
 
   it('GetSupportedCurrencies lists at least EUR, USD, JPY, CAD, GBP and TRY', async () => {
-    const codes = all(await call('/hipstershop.CurrencyService/GetSupportedCurrencies', new Uint8Array()), 1).map(text);
+    const codes = all(
+      await call('/hipstershop.CurrencyService/GetSupportedCurrencies', new Uint8Array()),
+      1,
+    ).map(text);
     for (const code of ['EUR', 'USD', 'JPY', 'CAD', 'GBP', 'TRY']) assert.ok(codes.includes(code), code);
   });
 
   it('Convert takes Money in field 1 and to_code in field 2, and answers Money', async () => {
-    const request = new BinaryWriter().uint32(10).bytes(money('EUR', 10n, 0)).uint32(18).string('USD').finish();
+    const request = new BinaryWriter()
+      .uint32(10)
+      .bytes(money('EUR', 10n, 0))
+      .uint32(18)
+      .string('USD')
+      .finish();
     const result = await call('/hipstershop.CurrencyService/Convert', request);
     assert.equal(text(one(result, 1)), 'USD');
     assert.equal(one(result, 2)?.value, 11n);
@@ -127,7 +153,12 @@ describe('wire compatibility with the Online Boutique API', () => {
   });
 
   it('Convert answers INVALID_ARGUMENT with a reason for an unknown currency', async () => {
-    const request = new BinaryWriter().uint32(10).bytes(money('EUR', 1n, 0)).uint32(18).string('XXX').finish();
+    const request = new BinaryWriter()
+      .uint32(10)
+      .bytes(money('EUR', 1n, 0))
+      .uint32(18)
+      .string('XXX')
+      .finish();
     const error = await failure('/hipstershop.CurrencyService/Convert', request);
     assert.equal(error.code, status.INVALID_ARGUMENT);
     assert.match(error.details, /XXX/);
@@ -135,7 +166,10 @@ describe('wire compatibility with the Online Boutique API', () => {
 
   it('serves grpc.health.v1.Health/Check for the whole server and each service', async () => {
     for (const service of ['', 'hipstershop.CurrencyService', 'hipstershop.ProductCatalogService']) {
-      const response = await call('/grpc.health.v1.Health/Check', new BinaryWriter().uint32(10).string(service).finish());
+      const response = await call(
+        '/grpc.health.v1.Health/Check',
+        new BinaryWriter().uint32(10).string(service).finish(),
+      );
       assert.equal(one(response, 1)?.value, 1n, `${service || 'server'} is SERVING`);
     }
   });

@@ -19,13 +19,24 @@ describe('generated contracts', () => {
   after(() => rmSync(out, { recursive: true, force: true }));
 
   it('match what `npm run proto:gen` makes from proto/ today', () => {
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'buf'), ['generate', 'proto', '--template', 'proto/buf.gen.yaml', '--output', out], {
-      cwd: ROOT,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      join(ROOT, 'node_modules', '.bin', 'buf'),
+      ['generate', 'proto', '--template', 'proto/buf.gen.yaml', '--output', out],
+      {
+        cwd: ROOT,
+        stdio: 'pipe',
+      },
+    );
     const fresh = join(out, 'packages', 'contracts', 'src', 'gen');
-    const committed = filesUnder(GEN).map((f) => relative(GEN, f)).sort();
-    assert.deepEqual(filesUnder(fresh).map((f) => relative(fresh, f)).sort(), committed);
+    const committed = filesUnder(GEN)
+      .map((f) => relative(GEN, f))
+      .sort();
+    assert.deepEqual(
+      filesUnder(fresh)
+        .map((f) => relative(fresh, f))
+        .sort(),
+      committed,
+    );
     for (const file of committed) {
       assert.equal(
         readFileSync(join(fresh, file), 'utf8'),

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { add, convert, formatMoney, fromNanos, moneyProblem, multiply, parseRate, sum, toDecimalString } from './index.js';
+import {
+  add,
+  convert,
+  formatMoney,
+  fromNanos,
+  moneyProblem,
+  multiply,
+  parseRate,
+  sum,
+  toDecimalString,
+} from './index.js';
 
 const usd = (units: bigint, nanos: number) => ({ currencyCode: 'USD', units, nanos });
 
@@ -46,6 +56,9 @@ describe('money', () => {
     assert.equal(toDecimalString(usd(12n, 990_000_000)), '12.99');
     assert.equal(formatMoney(usd(1234n, 500_000_000)), '$1,234.50');
     assert.equal(formatMoney({ currencyCode: 'JPY', units: 1430n, nanos: 0 }), '¥1,430');
-    assert.equal(formatMoney({ currencyCode: 'EUR', units: 9007199254740993n, nanos: 10_000_000 }), '€9,007,199,254,740,993.01');
+    assert.equal(
+      formatMoney({ currencyCode: 'EUR', units: 9007199254740993n, nanos: 10_000_000 }),
+      '€9,007,199,254,740,993.01',
+    );
   });
 });
