@@ -178,7 +178,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     adminPort: 18089,
     store: 'none',
     calls: ['frontend'],
-    implemented: false,
+    implemented: true,
     summary: 'simulated shoppers',
   }),
 ]);

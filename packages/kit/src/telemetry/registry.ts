@@ -1010,6 +1010,12 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
         'The control port (/status, /pause, /resume, /config, /metrics) is open; url.full is the shop.',
     },
     {
+      message: 'waiting for the shop',
+      level: 'info',
+      fields: ['reason', 'check'],
+      meaning: 'The shop is not ready yet; the generator tries again every second before sending traffic.',
+    },
+    {
       message: 'shoppers on their way',
       level: 'info',
       fields: ['shoppers', 'rate', 'thinkMs', 'invalidRate', 'durationS', 'iterations', 'rampS'],
