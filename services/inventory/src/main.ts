@@ -5,6 +5,7 @@ import { migrate, openDatabase, runGrpcService } from '@glasshouse/kit';
 import { StockGauges } from './gauges.js';
 import { inventoryMigrations } from './migrations.js';
 import { StockRepository } from './repository.js';
+import { Restocker } from './restock.js';
 import { inventoryService } from './server.js';
 
 const SCHEMA = 'inventory';
@@ -27,5 +28,8 @@ void runGrpcService('inventory', async ({ env, logger, metrics, lifecycle, addRe
   gauges.start(refreshMs);
   // Registered after the database, so it stops first.
   lifecycle.onShutdown('stock gauges', () => gauges.stop());
+  const restocker = new Restocker({ repository, gauges, metrics, logger, factor: 5, minimum: 20 });
+  restocker.start(env.int('INVENTORY_RESTOCK_INTERVAL_MS', 180_000, { min: 0 }));
+  lifecycle.onShutdown('restocking', () => restocker.stop());
   server.add(inventory.InventoryServiceService, inventoryService({ repository, gauges }));
 });

@@ -84,6 +84,22 @@ function repositorySuite(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(new Set(low.map((l) => l.productId)), new Set(seeded));
     });
 
+    it('restocks only the products at or below their threshold', async () => {
+      await repository.set(POTS, 2, 6);
+      await repository.set(CAN, 7, 6);
+      const restocked = await repository.restockLow(5, 20);
+      const pots = restocked.find((l) => l.productId === POTS);
+      assert.equal(pots?.quantity, 30);
+      assert.equal(
+        restocked.some((l) => l.productId === CAN),
+        false,
+      );
+      assert.equal(await quantity(CAN), 7);
+      assert.equal((await repository.lowStock()).length, 0);
+      await repository.set(CAN, 10, 5);
+      await repository.set(POTS, 10, 5);
+    });
+
     it('returns the levels asked for, in the order asked, skipping unknown ids', async () => {
       const levels = await repository.levels([POTS, 'NOSUCHTHING', CAN, POTS]);
       assert.deepEqual(

@@ -204,6 +204,21 @@ export class StockRepository {
     });
   }
 
+  /**
+   * The supplier's delivery: every product at or below its threshold goes back up to `factor`
+   * times its threshold (at least `minimum`). Returns the new levels of the restocked products.
+   */
+  async restockLow(factor: number, minimum: number): Promise<StockLevel[]> {
+    const rows = await this.db.query<LevelRow>(
+      `UPDATE ${this.schema}.stock
+          SET quantity = GREATEST(low_stock_threshold * $1, $2), updated_at = now()
+        WHERE quantity <= low_stock_threshold
+        RETURNING ${LEVEL_COLUMNS}`,
+      [factor, minimum],
+    );
+    return rows.map(toLevel);
+  }
+
   /** Serialises work on one reservation id (a retry racing the original) until the transaction ends. */
   private async lockReservation(tx: Queryable, reservationId: string): Promise<void> {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [this.schema, reservationId]);

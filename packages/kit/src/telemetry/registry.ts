@@ -296,6 +296,13 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       labels: {},
       meaning: 'Products at or below their low-stock threshold (seed 002).',
     },
+    {
+      name: 'inventory_restocks_total',
+      type: 'counter',
+      unit: 'products',
+      labels: {},
+      meaning: 'Products brought back up by the supplier job (INVENTORY_RESTOCK_INTERVAL_MS).',
+    },
   ],
 
   loadgen: [
@@ -992,6 +999,18 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       level: 'warn',
       fields: ['product_id', 'product_name', 'quantity', 'threshold'],
       meaning: 'A change took a product from above its threshold to at or below it.',
+    },
+    {
+      message: 'low products restocked',
+      level: 'info',
+      fields: ['products'],
+      meaning: 'The supplier job restocked these products, which were at or below their threshold.',
+    },
+    {
+      message: 'restock failed',
+      level: 'warn',
+      fields: ['err'],
+      meaning: 'The supplier job could not update the stock; it tries again at the next interval.',
     },
     {
       message: 'stock gauge refresh failed',
