@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Database, Migration } from './database.js';
-import { describeQuery, migrate, openDatabase } from './database.js';
+import { describeQuery, migrate } from './database.js';
 import { ServiceMetrics } from './metrics.js';
-
-const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
+import type { TestStore, TestStoreOptions } from './testing/index.js';
+import { openPgliteStore, openPostgresStore } from './testing/index.js';
 
 const migrationsFor = (schema: string): Migration[] => [
   // Out of order on purpose: migrate sorts by version.
@@ -23,20 +22,22 @@ const migrationsFor = (schema: string): Migration[] => [
   },
 ];
 
-function databaseSuite(kind: 'pglite' | 'postgres', url: string | undefined): void {
+function databaseSuite(
+  kind: 'pglite' | 'postgres',
+  open: (options: TestStoreOptions) => Promise<TestStore>,
+): void {
   describe(`Database (${kind})`, () => {
-    const schema = `kit_test_${randomBytes(6).toString('hex')}`;
     const metrics = new ServiceMetrics({ defaultMetrics: false });
+    let store: TestStore | undefined;
     let db: Database;
+    let schema: string;
 
     before(async () => {
-      db = await openDatabase({ url, metrics, namespace: 'kit_test', poolSize: 4 });
+      store = await open({ metrics, poolSize: 4 });
+      ({ db, schema } = store);
     });
 
-    after(async () => {
-      await db?.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await db?.close();
-    });
+    after(() => store?.dispose());
 
     it(`is ${kind} and answers a ping`, async () => {
       assert.equal(db.kind, kind);
@@ -157,8 +158,8 @@ function databaseSuite(kind: 'pglite' | 'postgres', url: string | undefined): vo
   });
 }
 
-databaseSuite('pglite', undefined);
-databaseSuite('postgres', POSTGRES_URL);
+databaseSuite('pglite', (options) => openPgliteStore('kit_test', options));
+databaseSuite('postgres', (options) => openPostgresStore('kit_test', options));
 
 describe('describeQuery', () => {
   it('finds the operation and the table', () => {

@@ -5,7 +5,8 @@ import { status } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { hipstershop } from '@glasshouse/contracts';
 import type { PromiseClient } from '@glasshouse/kit';
-import { GrpcServer, ServiceMetrics, createClient, createLogger, isServiceError } from '@glasshouse/kit';
+import { GrpcServer, ServiceMetrics, createLogger } from '@glasshouse/kit';
+import { expectStatus, metricSample, serveOnFreePort } from '@glasshouse/kit/testing';
 import { cartService } from './server.js';
 import type { CartStore } from './store.js';
 import { CART_LIMITS, MemoryCartStore, RedisCartStore } from './store.js';
@@ -28,18 +29,19 @@ async function startCart(store: CartStore): Promise<RunningCart> {
     metrics,
   });
   server.add(hipstershop.CartServiceService, cartService({ store, metrics }));
-  const port = await server.listen('127.0.0.1', 0);
-  const client = createClient(hipstershop.CartServiceClient, hipstershop.CartServiceService, {
-    address: `127.0.0.1:${port}`,
-    metrics,
-    deadlineMs: 5000,
-  });
+  const served = await serveOnFreePort(
+    server,
+    hipstershop.CartServiceClient,
+    hipstershop.CartServiceService,
+    {
+      metrics,
+    },
+  );
   return {
-    client,
+    client: served.client,
     metrics,
     async stop() {
-      client.close();
-      await server.shutdown(1000);
+      await served.stop();
       await store.close();
     },
   };
@@ -51,25 +53,7 @@ async function counterValue(
   name: string,
   labels: Record<string, string>,
 ): Promise<number> {
-  const { body } = await metrics.scrape();
-  for (const line of body.split('\n')) {
-    const sample = /^([a-z_]+)\{(.*)\} (\S+)$/.exec(line);
-    if (!sample || sample[1] !== name) continue;
-    const found = new Map<string, string>();
-    for (const [, key = '', value = ''] of (sample[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
-      found.set(key, value);
-    if (Object.entries(labels).every(([key, value]) => found.get(key) === value)) return Number(sample[3]);
-  }
-  return 0;
-}
-
-function refusedWith(code: status, details: RegExp): (error: unknown) => true {
-  return (error) => {
-    assert.ok(isServiceError(error), 'expected a gRPC error');
-    assert.equal(error.code, code, `status ${error.code}: ${error.details}`);
-    assert.match(error.details, details);
-    return true;
-  };
+  return metricSample((await metrics.scrape()).body, name, labels) ?? 0;
 }
 
 const item = (productId: string, quantity: number): hipstershop.CartItem => ({ productId, quantity });
@@ -191,7 +175,7 @@ describe('CartService over gRPC, carts in memory', () => {
   ];
   for (const [what, request, reason] of invalidAdds) {
     it(`refuses an AddItem with ${what} with INVALID_ARGUMENT`, async () => {
-      await assert.rejects(cart.client.addItem(request), refusedWith(status.INVALID_ARGUMENT, reason));
+      await assert.rejects(cart.client.addItem(request), expectStatus(status.INVALID_ARGUMENT, reason));
     });
   }
 
@@ -206,7 +190,7 @@ describe('CartService over gRPC, carts in memory', () => {
     for (let i = 0; i < 10; i++) await cart.client.addItem({ userId, item: item('OLJCESPC7Z', 99) });
     await assert.rejects(
       cart.client.addItem({ userId, item: item('OLJCESPC7Z', 10) }),
-      refusedWith(status.INVALID_ARGUMENT, /^item\.quantity: the cart holds 990 .* limit of 999/),
+      expectStatus(status.INVALID_ARGUMENT, /^item\.quantity: the cart holds 990 .* limit of 999/),
     );
     await cart.client.addItem({ userId, item: item('OLJCESPC7Z', 9) });
     assert.deepEqual((await cart.client.getCart({ userId })).items, [item('OLJCESPC7Z', 999)]);
@@ -217,7 +201,7 @@ describe('CartService over gRPC, carts in memory', () => {
     for (let i = 0; i < 100; i++) await cart.client.addItem({ userId, item: item(`P${i}`, 1) });
     await assert.rejects(
       cart.client.addItem({ userId, item: item('OLJCESPC7Z', 1) }),
-      refusedWith(
+      expectStatus(
         status.INVALID_ARGUMENT,
         /^item\.product_id: the cart already holds 100 different products/,
       ),
@@ -233,10 +217,10 @@ describe('CartService over gRPC, carts in memory', () => {
     ['EmptyCart', (userId: string) => cart.client.emptyCart({ userId })],
   ] as const) {
     it(`refuses a ${method} without a user_id with INVALID_ARGUMENT`, async () => {
-      await assert.rejects(call(''), refusedWith(status.INVALID_ARGUMENT, /^user_id: required/));
+      await assert.rejects(call(''), expectStatus(status.INVALID_ARGUMENT, /^user_id: required/));
     });
     it(`refuses a ${method} with a user_id over 128 characters with INVALID_ARGUMENT`, async () => {
-      await assert.rejects(call('u'.repeat(129)), refusedWith(status.INVALID_ARGUMENT, /^user_id: longer/));
+      await assert.rejects(call('u'.repeat(129)), expectStatus(status.INVALID_ARGUMENT, /^user_id: longer/));
     });
   }
 });
@@ -264,7 +248,7 @@ describe('CartService over gRPC, when the cart storage fails', () => {
 
   it('answers every method with UNAVAILABLE, hiding the cause, and counts it', async () => {
     const userId = shopper();
-    const unavailable = refusedWith(status.UNAVAILABLE, /^cart storage is unavailable$/);
+    const unavailable = expectStatus(status.UNAVAILABLE, /^cart storage is unavailable$/);
     await assert.rejects(cart.client.addItem({ userId, item: item('OLJCESPC7Z', 1) }), unavailable);
     await assert.rejects(cart.client.getCart({ userId }), unavailable);
     await assert.rejects(cart.client.emptyCart({ userId }), unavailable);
@@ -337,7 +321,7 @@ describe('CartService over gRPC, carts in Redis', () => {
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 19);
     for (const result of results)
       if (result.status === 'rejected')
-        refusedWith(status.INVALID_ARGUMENT, /^item\.quantity: /)(result.reason);
+        expectStatus(status.INVALID_ARGUMENT, /^item\.quantity: /)(result.reason);
     assert.deepEqual((await cart.client.getCart({ userId })).items, [item('OLJCESPC7Z', 999)]);
   });
 

@@ -4,6 +4,7 @@ import type { TestContext } from 'node:test';
 import { describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { connect } from 'node:net';
+import { TEST_POSTGRES_URL } from '@glasshouse/kit/testing';
 import type { InProcessShopOptions } from '../../../e2e/support/in-process-shop.js';
 import { counterValue, startInProcessShop } from '../../../e2e/support/in-process-shop.js';
 import {
@@ -15,7 +16,6 @@ import {
   withIdempotencyKey,
 } from '../../../e2e/support/place-order.js';
 
-const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const BENCH = 'W7DN5QJ9AZ';
 const IN_STOCK = 5;
@@ -97,11 +97,11 @@ describe('PlaceOrder under contention for the last units', () => {
   });
 
   it('sells exactly the stock on a real PostgreSQL (and Redis carts)', async (t: TestContext) => {
-    if (!(await reachable(POSTGRES_URL))) {
-      t.skip(`no PostgreSQL at ${POSTGRES_URL}`);
+    if (!(await reachable(TEST_POSTGRES_URL))) {
+      t.skip(`no PostgreSQL at ${TEST_POSTGRES_URL}`);
       return;
     }
     const redisUrl = (await reachable(REDIS_URL)) ? REDIS_URL : undefined;
-    await raceForTheLastFive({ databaseUrl: POSTGRES_URL, ...(redisUrl ? { redisUrl } : {}) });
+    await raceForTheLastFive({ databaseUrl: TEST_POSTGRES_URL, ...(redisUrl ? { redisUrl } : {}) });
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceMetrics, createLogger } from '@glasshouse/kit';
-import { waitFor } from '@glasshouse/kit/testing';
+import { metricSample, waitFor } from '@glasshouse/kit/testing';
 import { StockGauges, isLow } from './gauges.js';
 import type { StockLevel } from './repository.js';
 
@@ -12,13 +12,15 @@ const level = (productId: string, quantity: number, lowStockThreshold = 5): Stoc
   lowStockThreshold,
 });
 
-async function sample(metrics: ServiceMetrics, series: string): Promise<number | undefined> {
-  const { body } = await metrics.scrape();
-  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+async function sample(
+  metrics: ServiceMetrics,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
+  return metricSample((await metrics.scrape()).body, name, labels);
 }
 
-const stockOf = (id: string) => `inventory_stock_level{product_id="${id}",product_name="Product ${id}"}`;
+const stockOf = (id: string) => ({ product_id: id, product_name: `Product ${id}` });
 
 function gaugesWith(load: () => Promise<StockLevel[]>) {
   const metrics = new ServiceMetrics({ defaultMetrics: false });
@@ -44,8 +46,8 @@ describe('StockGauges', () => {
   it('shows every level and the number of low products after a refresh', async () => {
     const { metrics, gauges } = gaugesWith(async () => [level('A', 3), level('B', 50), level('C', 5)]);
     await gauges.refresh();
-    assert.equal(await sample(metrics, stockOf('A')), 3);
-    assert.equal(await sample(metrics, stockOf('B')), 50);
+    assert.equal(await sample(metrics, 'inventory_stock_level', stockOf('A')), 3);
+    assert.equal(await sample(metrics, 'inventory_stock_level', stockOf('B')), 50);
     assert.equal(await sample(metrics, 'inventory_low_stock_products'), 2);
   });
 
@@ -53,7 +55,7 @@ describe('StockGauges', () => {
     const { metrics, gauges } = gaugesWith(async () => [level('A', 3), level('B', 50)]);
     await gauges.refresh();
     gauges.record([level('B', 4)]);
-    assert.equal(await sample(metrics, stockOf('B')), 4);
+    assert.equal(await sample(metrics, 'inventory_stock_level', stockOf('B')), 4);
     assert.equal(await sample(metrics, 'inventory_low_stock_products'), 2);
     gauges.record([level('A', 30), level('B', 40)]);
     assert.equal(await sample(metrics, 'inventory_low_stock_products'), 0);
@@ -65,7 +67,7 @@ describe('StockGauges', () => {
     await gauges.refresh();
     levels = [level('B', 50)];
     await gauges.refresh();
-    assert.equal(await sample(metrics, stockOf('A')), undefined);
+    assert.equal(await sample(metrics, 'inventory_stock_level', stockOf('A')), undefined);
     assert.equal(await sample(metrics, 'inventory_low_stock_products'), 0);
   });
 
@@ -76,7 +78,7 @@ describe('StockGauges', () => {
     gauges.record([level('A', 9)]);
     release([level('A', 10)]);
     await refreshing;
-    assert.equal(await sample(metrics, stockOf('A')), 9);
+    assert.equal(await sample(metrics, 'inventory_stock_level', stockOf('A')), 9);
   });
 
   it('refreshes on its timer until stopped, and logs a failed refresh', async () => {

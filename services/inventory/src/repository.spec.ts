@@ -1,39 +1,21 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Database } from '@glasshouse/kit';
-import { ServiceMetrics, migrate, openDatabase } from '@glasshouse/kit';
+import { randomUUID } from 'node:crypto';
+import { migrate } from '@glasshouse/kit';
+import type { TestStore } from '@glasshouse/kit/testing';
+import { ONLINE_BOUTIQUE_PRODUCT_IDS, storeVariants } from '@glasshouse/kit/testing';
 import { inventoryMigrations } from './migrations.js';
 import type { StockLevel } from './repository.js';
 import { StockRepository } from './repository.js';
 import { SEED_STOCK } from './seed-stock.js';
 
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-/** The catalogue's products that keep Online Boutique's ids. */
-const ONLINE_BOUTIQUE_IDS = [
-  'OLJCESPC7Z',
-  '66VCHSJNUP',
-  '1YMWWN1N4O',
-  'L9ECAV7KIM',
-  '2ZYFJ3GM2N',
-  '0PUK6V6EV0',
-  'LS4PSXUNUM',
-  '9SIQT8TOJO',
-  '6E92ZMYYFZ',
-];
 const CAN = '66VCHSJNUP';
 const APRON = '1YMWWN1N4O';
 const POTS = 'L9ECAV7KIM';
 
-interface Store {
-  db: Database;
-  schema: string;
-  dispose(): Promise<void>;
-}
-
-function repositorySuite(name: string, open: () => Promise<Store>): void {
+function repositorySuite(name: string, open: () => Promise<TestStore>): void {
   describe(`StockRepository on ${name}`, () => {
-    let store: Store;
+    let store: TestStore;
     let repository: StockRepository;
     const quantity = async (productId: string): Promise<number | undefined> =>
       (await repository.levels([productId]))[0]?.quantity;
@@ -56,7 +38,7 @@ function repositorySuite(name: string, open: () => Promise<Store>): void {
       const levels = await repository.levels();
       assert.equal(levels.length, 20);
       assert.equal(new Set(levels.map((l) => l.productId)).size, 20);
-      for (const id of ONLINE_BOUTIQUE_IDS)
+      for (const id of ONLINE_BOUTIQUE_PRODUCT_IDS)
         assert.ok(
           levels.some((l) => l.productId === id),
           `missing ${id}`,
@@ -251,31 +233,6 @@ function repositorySuite(name: string, open: () => Promise<Store>): void {
   });
 }
 
-repositorySuite('embedded PGlite', async () => {
-  const db = await openDatabase({
-    metrics: new ServiceMetrics({ defaultMetrics: false }),
-    namespace: 'inventory',
-  });
-  return { db, schema: 'inventory', dispose: () => db.close() };
-});
-
-repositorySuite('PostgreSQL', async () => {
-  const schema = `inventory_test_${randomBytes(6).toString('hex')}`;
-  const db = await openDatabase({
-    url: POSTGRES_URL,
-    metrics: new ServiceMetrics({ defaultMetrics: false }),
-    namespace: schema,
-    poolSize: 8,
-  });
-  return {
-    db,
-    schema,
-    async dispose() {
-      try {
-        await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await db.close();
-      }
-    },
-  };
-});
+for (const [name, open] of storeVariants('inventory_test', 'inventory', { poolSize: 8 })) {
+  repositorySuite(name, open);
+}

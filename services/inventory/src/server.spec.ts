@@ -1,38 +1,29 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { inventory } from '@glasshouse/contracts';
-import type { Database, PromiseClient, TracingOptions } from '@glasshouse/kit';
+import type { Database, PromiseClient } from '@glasshouse/kit';
+import { GrpcServer, ServiceMetrics, createLogger, migrate, startTracing } from '@glasshouse/kit';
+import type { TestStore } from '@glasshouse/kit/testing';
 import {
-  GrpcServer,
-  ServiceMetrics,
-  createClient,
-  createLogger,
-  isServiceError,
-  migrate,
-  openDatabase,
-  startTracing,
-} from '@glasshouse/kit';
+  expectStatus,
+  metricSample,
+  openPgliteStore,
+  serveOnFreePort,
+  storeVariants,
+} from '@glasshouse/kit/testing';
 import { StockGauges } from './gauges.js';
 import { inventoryMigrations } from './migrations.js';
 import { StockRepository } from './repository.js';
 import { inventoryService } from './server.js';
 
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CAN = '66VCHSJNUP';
 const POTS = 'L9ECAV7KIM';
 const LANTERN = '0PUK6V6EV0';
 
 type InventoryClient = PromiseClient<typeof inventory.InventoryServiceService>;
-type SpanExporter = NonNullable<TracingOptions['exporters']>[number];
-type ExportedSpan = Parameters<SpanExporter['export']>[0][number];
-
-interface Store {
-  db: Database;
-  schema: string;
-  dispose(): Promise<void>;
-}
 
 interface RunningInventory {
   client: InventoryClient;
@@ -54,41 +45,29 @@ async function startInventory(db: Database, schema: string): Promise<RunningInve
   const gauges = new StockGauges({ metrics, logger, load: () => repository.levels() });
   await gauges.refresh();
   server.add(inventory.InventoryServiceService, inventoryService({ repository, gauges }));
-  const port = await server.listen('127.0.0.1', 0);
-  const client = createClient(inventory.InventoryServiceClient, inventory.InventoryServiceService, {
-    address: `127.0.0.1:${port}`,
-    metrics,
-    deadlineMs: 10_000,
-  });
-  return {
-    client,
-    metrics,
-    logs,
-    async stop() {
-      client.close();
-      await server.shutdown(1000);
-    },
-  };
+  const served = await serveOnFreePort(
+    server,
+    inventory.InventoryServiceClient,
+    inventory.InventoryServiceService,
+    { metrics, deadlineMs: 10_000 },
+  );
+  return { ...served, metrics, logs };
 }
 
-function assertStatus(code: status, details: RegExp): (error: unknown) => true {
-  return (error) => {
-    assert.ok(isServiceError(error), 'expected a gRPC error');
-    assert.equal(error.code, code, `status ${error.code}: ${error.details}`);
-    assert.match(error.details, details);
-    return true;
-  };
+/** A sample with exactly these labels, as scraped; undefined when there is none. */
+async function sample(
+  metrics: ServiceMetrics,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
+  return metricSample((await metrics.scrape()).body, name, labels);
 }
 
-async function sample(metrics: ServiceMetrics, series: string): Promise<number | undefined> {
-  const { body } = await metrics.scrape();
-  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
+const CAN_LEVEL = { product_id: CAN, product_name: 'Brass Watering Can' };
 
-function serviceSuite(name: string, open: () => Promise<Store>): void {
+function serviceSuite(name: string, open: () => Promise<TestStore>): void {
   describe(`InventoryService over gRPC on ${name}`, () => {
-    let store: Store;
+    let store: TestStore;
     let service: RunningInventory;
     const quantity = async (productId: string): Promise<number | undefined> =>
       (await service.client.getStock({ productIds: [productId] })).levels[0]?.quantity;
@@ -115,11 +94,11 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
       ]);
       await assert.rejects(
         service.client.getStock({ productIds: [CAN, 'NOSUCHTHING'] }),
-        assertStatus(status.NOT_FOUND, /no product "NOSUCHTHING"/),
+        expectStatus(status.NOT_FOUND, /no product "NOSUCHTHING"/),
       );
       await assert.rejects(
         service.client.getStock({ productIds: ['bad id'] }),
-        assertStatus(status.INVALID_ARGUMENT, /^product_ids\[0\]: "bad id" is not a product id/),
+        expectStatus(status.INVALID_ARGUMENT, /^product_ids\[0\]: "bad id" is not a product id/),
       );
     });
 
@@ -132,13 +111,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
     });
 
     it('shows every level and the low count as gauges from the start', async () => {
-      assert.equal(
-        await sample(
-          service.metrics,
-          `inventory_stock_level{product_id="${CAN}",product_name="Brass Watering Can"}`,
-        ),
-        85,
-      );
+      assert.equal(await sample(service.metrics, 'inventory_stock_level', CAN_LEVEL), 85);
       assert.equal(await sample(service.metrics, 'inventory_low_stock_products'), 2);
     });
 
@@ -156,7 +129,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
         assert.equal(won.length, 10);
         assert.equal(lost.length, 20);
         for (const error of lost)
-          assertStatus(status.FAILED_PRECONDITION, /^not enough stock of Brass Watering Can/)(error);
+          expectStatus(status.FAILED_PRECONDITION, /^not enough stock of Brass Watering Can/)(error);
         // Each winner saw a different level on the way down: 9, 8, …, 0, never below.
         assert.deepEqual(
           won.map((r) => r.levels[0]?.quantity).sort((a = 0, b = 0) => a - b),
@@ -181,7 +154,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
               { productId: POTS, quantity: 11 },
             ],
           }),
-          assertStatus(
+          expectStatus(
             status.FAILED_PRECONDITION,
             /^not enough stock of Terracotta Pot Trio: 10 left, 11 requested$/,
           ),
@@ -199,7 +172,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
               { productId: 'NOSUCHTHING', quantity: 1 },
             ],
           }),
-          assertStatus(status.NOT_FOUND, /no product "NOSUCHTHING"/),
+          expectStatus(status.NOT_FOUND, /no product "NOSUCHTHING"/),
         );
         assert.equal(await quantity(CAN), 10);
       });
@@ -227,13 +200,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
           released: false,
         });
         assert.equal(await quantity(CAN), 10);
-        assert.equal(
-          await sample(
-            service.metrics,
-            `inventory_stock_level{product_id="${CAN}",product_name="Brass Watering Can"}`,
-          ),
-          10,
-        );
+        assert.equal(await sample(service.metrics, 'inventory_stock_level', CAN_LEVEL), 10);
       });
 
       it('restores everything after the race once every winner is released', async () => {
@@ -260,13 +227,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
           [CAN, 'Brass Watering Can', 5, 5],
         );
         assert.equal(await sample(service.metrics, 'inventory_low_stock_products'), (lowBefore ?? 0) + 1);
-        assert.equal(
-          await sample(
-            service.metrics,
-            `inventory_stock_level{product_id="${CAN}",product_name="Brass Watering Can"}`,
-          ),
-          4,
-        );
+        assert.equal(await sample(service.metrics, 'inventory_stock_level', CAN_LEVEL), 4);
       });
     });
 
@@ -288,7 +249,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
       assert.ok(service.logs.slice(seen).some((l) => l.message === 'stock set'));
       await assert.rejects(
         service.client.setStock({ productId: 'NOSUCHTHING', quantity: 1, lowStockThreshold: 1 }),
-        assertStatus(status.NOT_FOUND, /no product "NOSUCHTHING"/),
+        expectStatus(status.NOT_FOUND, /no product "NOSUCHTHING"/),
       );
     });
 
@@ -341,7 +302,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
         const before = await quantity(CAN);
         await assert.rejects(
           service.client.reserveStock(request),
-          assertStatus(status.INVALID_ARGUMENT, reason),
+          expectStatus(status.INVALID_ARGUMENT, reason),
         );
         assert.equal(await quantity(CAN), before);
       });
@@ -371,73 +332,38 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
     ];
     for (const [what, request, reason] of badStock) {
       it(`answers INVALID_ARGUMENT for setting ${what}`, async () => {
-        await assert.rejects(service.client.setStock(request), assertStatus(status.INVALID_ARGUMENT, reason));
+        await assert.rejects(service.client.setStock(request), expectStatus(status.INVALID_ARGUMENT, reason));
       });
     }
 
     it('answers INVALID_ARGUMENT for releasing without a reservation id', async () => {
       await assert.rejects(
         service.client.releaseStock({ reservationId: '' }),
-        assertStatus(status.INVALID_ARGUMENT, /^reservation_id: required/),
+        expectStatus(status.INVALID_ARGUMENT, /^reservation_id: required/),
       );
     });
   });
 }
 
-serviceSuite('embedded PGlite', async () => {
-  const db = await openDatabase({
-    metrics: new ServiceMetrics({ defaultMetrics: false }),
-    namespace: 'inventory',
-  });
-  return { db, schema: 'inventory', dispose: () => db.close() };
-});
-
-serviceSuite('PostgreSQL', async () => {
-  const schema = `inventory_test_${randomBytes(6).toString('hex')}`;
-  const db = await openDatabase({
-    url: POSTGRES_URL,
-    metrics: new ServiceMetrics({ defaultMetrics: false }),
-    namespace: schema,
-    poolSize: 10,
-  });
-  return {
-    db,
-    schema,
-    async dispose() {
-      try {
-        await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await db.close();
-      }
-    },
-  };
-});
+for (const [name, open] of storeVariants('inventory_test', 'inventory', { poolSize: 10 })) {
+  serviceSuite(name, open);
+}
 
 describe("the 'reserve stock' and 'release stock' spans", () => {
-  const spans: ExportedSpan[] = [];
-  const exporter: SpanExporter = {
-    export(batch, done) {
-      spans.push(...batch);
-      done({ code: 0 });
-    },
-    shutdown: async () => undefined,
-  };
+  const exporter = new InMemorySpanExporter();
   let tracing: ReturnType<typeof startTracing>;
-  let db: Database;
+  let store: TestStore;
   let service: RunningInventory;
 
   before(async () => {
     tracing = startTracing({ serviceName: 'inventory-test', exporters: [exporter], instrumentations: [] });
-    db = await openDatabase({
-      metrics: new ServiceMetrics({ defaultMetrics: false }),
-      namespace: 'inventory',
-    });
-    await migrate(db, 'inventory', inventoryMigrations('inventory'));
-    service = await startInventory(db, 'inventory');
+    store = await openPgliteStore('inventory');
+    await migrate(store.db, 'inventory', inventoryMigrations('inventory'));
+    service = await startInventory(store.db, 'inventory');
   });
   after(async () => {
     await service.stop();
-    await db.close();
+    await store.dispose();
     await tracing.shutdown();
   });
 
@@ -446,6 +372,7 @@ describe("the 'reserve stock' and 'release stock' spans", () => {
     await service.client.reserveStock({ reservationId, items: [{ productId: CAN, quantity: 1 }] });
     await service.client.releaseStock({ reservationId });
     await tracing.forceFlush();
+    const spans = exporter.getFinishedSpans();
     const reserveSpan = spans.find((s) => s.name === 'reserve stock');
     assert.ok(reserveSpan, spans.map((s) => s.name).join(', '));
     assert.equal(reserveSpan.attributes['app.reservation.id'], reservationId);
@@ -465,7 +392,10 @@ describe("the 'reserve stock' and 'release stock' spans", () => {
   it('marks a refused reservation as an error with its reason', async () => {
     await assert.rejects(reserveTooMuch(service.client));
     await tracing.forceFlush();
-    const refused = spans.filter((s) => s.name === 'reserve stock').at(-1);
+    const refused = exporter
+      .getFinishedSpans()
+      .filter((s) => s.name === 'reserve stock')
+      .at(-1);
     assert.equal(refused?.attributes['error.type'], 'not_enough_stock');
     assert.equal(refused?.status.code, 2);
   });

@@ -1,19 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { orders } from '@glasshouse/contracts';
-import type { Database } from '@glasshouse/kit';
-import { ServiceMetrics, migrate, openDatabase } from '@glasshouse/kit';
+import { migrate } from '@glasshouse/kit';
+import type { TestStore } from '@glasshouse/kit/testing';
+import { storeVariants } from '@glasshouse/kit/testing';
 import { orderMigrations } from './migrations.js';
 import { OrderRepository } from './repository.js';
-
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-interface Store {
-  db: Database;
-  schema: string;
-  dispose(): Promise<void>;
-}
 
 const usd = (units: bigint, nanos = 0) => ({ currencyCode: 'USD', units, nanos });
 
@@ -43,9 +36,9 @@ function anOrder(overrides: Partial<orders.Order> = {}): orders.Order {
   };
 }
 
-function repositorySuite(name: string, open: () => Promise<Store>): void {
+function repositorySuite(name: string, open: () => Promise<TestStore>): void {
   describe(`OrderRepository on ${name}`, () => {
-    let store: Store;
+    let store: TestStore;
     let repository: OrderRepository;
     const count = async (table: string, orderId: string): Promise<number> => {
       const [row] = await store.db.query<{ n: bigint }>(
@@ -252,31 +245,6 @@ function repositorySuite(name: string, open: () => Promise<Store>): void {
   });
 }
 
-repositorySuite('embedded PGlite', async () => {
-  const db = await openDatabase({
-    metrics: new ServiceMetrics({ defaultMetrics: false }),
-    namespace: 'orders',
-  });
-  return { db, schema: 'orders', dispose: () => db.close() };
-});
-
-repositorySuite('PostgreSQL', async () => {
-  const schema = `orders_test_${randomBytes(6).toString('hex')}`;
-  const db = await openDatabase({
-    url: POSTGRES_URL,
-    metrics: new ServiceMetrics({ defaultMetrics: false }),
-    namespace: schema,
-    poolSize: 6,
-  });
-  return {
-    db,
-    schema,
-    async dispose() {
-      try {
-        await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await db.close();
-      }
-    },
-  };
-});
+for (const [name, open] of storeVariants('orders_test', 'orders', { poolSize: 6 })) {
+  repositorySuite(name, open);
+}

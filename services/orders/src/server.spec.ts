@@ -1,34 +1,24 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { orders } from '@glasshouse/contracts';
-import type { Database, PromiseClient, TracingOptions } from '@glasshouse/kit';
+import type { Database, PromiseClient } from '@glasshouse/kit';
+import { GrpcServer, ServiceMetrics, createLogger, migrate, startTracing } from '@glasshouse/kit';
+import type { TestStore } from '@glasshouse/kit/testing';
 import {
-  GrpcServer,
-  ServiceMetrics,
-  createClient,
-  createLogger,
-  isServiceError,
-  migrate,
-  openDatabase,
-  startTracing,
-} from '@glasshouse/kit';
+  expectStatus,
+  metricSample,
+  openPgliteStore,
+  serveOnFreePort,
+  storeVariants,
+} from '@glasshouse/kit/testing';
 import { orderMigrations } from './migrations.js';
 import { OrderRepository } from './repository.js';
 import { orderService } from './server.js';
 
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 type OrderClient = PromiseClient<typeof orders.OrderServiceService>;
-type SpanExporter = NonNullable<TracingOptions['exporters']>[number];
-type ExportedSpan = Parameters<SpanExporter['export']>[0][number];
-
-interface Store {
-  db: Database;
-  schema: string;
-  dispose(): Promise<void>;
-}
 
 interface RunningOrders {
   client: OrderClient;
@@ -64,15 +54,6 @@ function anOrder(overrides: Partial<orders.Order> = {}): orders.Order {
   };
 }
 
-function assertStatus(code: status, details: RegExp): (error: unknown) => true {
-  return (error) => {
-    assert.ok(isServiceError(error), 'expected a gRPC error');
-    assert.equal(error.code, code, `status ${error.code}: ${error.details}`);
-    assert.match(error.details, details);
-    return true;
-  };
-}
-
 async function startOrders(db: Database, schema: string): Promise<RunningOrders> {
   const metrics = new ServiceMetrics({ defaultMetrics: false });
   const server = new GrpcServer({
@@ -83,32 +64,21 @@ async function startOrders(db: Database, schema: string): Promise<RunningOrders>
     orders.OrderServiceService,
     orderService({ repository: new OrderRepository(db, schema), metrics }),
   );
-  const port = await server.listen('127.0.0.1', 0);
-  const client = createClient(orders.OrderServiceClient, orders.OrderServiceService, {
-    address: `127.0.0.1:${port}`,
+  const served = await serveOnFreePort(server, orders.OrderServiceClient, orders.OrderServiceService, {
     metrics,
-    deadlineMs: 5000,
   });
-  return {
-    client,
-    metrics,
-    async stop() {
-      client.close();
-      await server.shutdown(1000);
-    },
-  };
+  return { ...served, metrics };
 }
 
 /** orders_persisted_total{result=…} as scraped; 0 before the first count. */
 async function persisted(metrics: ServiceMetrics, result: string): Promise<number> {
   const { body } = await metrics.scrape();
-  const value = new RegExp(`^orders_persisted_total\\{result="${result}"\\} (\\d+)$`, 'm').exec(body)?.[1];
-  return value === undefined ? 0 : Number(value);
+  return metricSample(body, 'orders_persisted_total', { result }) ?? 0;
 }
 
-function serviceSuite(name: string, open: () => Promise<Store>): void {
+function serviceSuite(name: string, open: () => Promise<TestStore>): void {
   describe(`OrderService over gRPC on ${name}`, () => {
-    let store: Store;
+    let store: TestStore;
     let service: RunningOrders;
     const rowCount = async (orderId: string): Promise<number> => {
       const [row] = await store.db.query<{ n: bigint }>(
@@ -153,7 +123,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
       await service.client.createOrder({ order });
       await assert.rejects(
         service.client.createOrder({ order: { ...order, userId: 'intruder' } }),
-        assertStatus(status.ALREADY_EXISTS, /^order\.order_id: .* already taken$/),
+        expectStatus(status.ALREADY_EXISTS, /^order\.order_id: .* already taken$/),
       );
       assert.equal(await persisted(service.metrics, 'conflict'), 1);
     });
@@ -216,7 +186,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
         const order = overrides === undefined ? undefined : anOrder(overrides);
         await assert.rejects(
           service.client.createOrder({ order }),
-          assertStatus(status.INVALID_ARGUMENT, reason),
+          expectStatus(status.INVALID_ARGUMENT, reason),
         );
         if (order?.orderId) assert.equal(await rowCount(order.orderId), 0);
       });
@@ -231,7 +201,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
       });
       await assert.rejects(
         service.client.createOrder({ order }),
-        assertStatus(
+        expectStatus(
           status.INVALID_ARGUMENT,
           /^order\.items\[1\]\.item\.product_id: "OLJCESPC7Z" appears more/,
         ),
@@ -250,7 +220,7 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
       try {
         await assert.rejects(
           service.client.createOrder({ order }),
-          assertStatus(status.INTERNAL, /^internal error$/),
+          expectStatus(status.INTERNAL, /^internal error$/),
         );
       } finally {
         await store.db.exec(`DROP TRIGGER refuse_item ON ${store.schema}.order_items`);
@@ -268,19 +238,19 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(got, stored);
       await assert.rejects(
         service.client.getOrder({ orderId: order.orderId, userId: 'owner-2' }),
-        assertStatus(status.NOT_FOUND, /no order ".*" for this user/),
+        expectStatus(status.NOT_FOUND, /no order ".*" for this user/),
       );
       await assert.rejects(
         service.client.getOrder({ orderId: 'missing', userId: 'owner-1' }),
-        assertStatus(status.NOT_FOUND, /no order "missing"/),
+        expectStatus(status.NOT_FOUND, /no order "missing"/),
       );
       await assert.rejects(
         service.client.getOrder({ orderId: order.orderId, userId: '' }),
-        assertStatus(status.INVALID_ARGUMENT, /^user_id: required/),
+        expectStatus(status.INVALID_ARGUMENT, /^user_id: required/),
       );
       await assert.rejects(
         service.client.getOrder({ orderId: '', userId: 'owner-1' }),
-        assertStatus(status.INVALID_ARGUMENT, /^order_id: required/),
+        expectStatus(status.INVALID_ARGUMENT, /^order_id: required/),
       );
     });
 
@@ -307,11 +277,11 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
       assert.deepEqual((await service.client.listOrders({ userId: 'nobody', limit: 0 })).orders, []);
       await assert.rejects(
         service.client.listOrders({ userId, limit: -1 }),
-        assertStatus(status.INVALID_ARGUMENT, /^limit: must not be negative/),
+        expectStatus(status.INVALID_ARGUMENT, /^limit: must not be negative/),
       );
       await assert.rejects(
         service.client.listOrders({ userId: '', limit: 0 }),
-        assertStatus(status.INVALID_ARGUMENT, /^user_id: required/),
+        expectStatus(status.INVALID_ARGUMENT, /^user_id: required/),
       );
     });
 
@@ -328,57 +298,25 @@ function serviceSuite(name: string, open: () => Promise<Store>): void {
   });
 }
 
-serviceSuite('embedded PGlite', async () => {
-  const db = await openDatabase({
-    metrics: new ServiceMetrics({ defaultMetrics: false }),
-    namespace: 'orders',
-  });
-  return { db, schema: 'orders', dispose: () => db.close() };
-});
-
-serviceSuite('PostgreSQL', async () => {
-  const schema = `orders_test_${randomBytes(6).toString('hex')}`;
-  const db = await openDatabase({
-    url: POSTGRES_URL,
-    metrics: new ServiceMetrics({ defaultMetrics: false }),
-    namespace: schema,
-    poolSize: 4,
-  });
-  return {
-    db,
-    schema,
-    async dispose() {
-      try {
-        await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await db.close();
-      }
-    },
-  };
-});
+for (const [name, open] of storeVariants('orders_test', 'orders', { poolSize: 4 })) {
+  serviceSuite(name, open);
+}
 
 describe("the 'persist order' span", () => {
-  const spans: ExportedSpan[] = [];
-  const exporter: SpanExporter = {
-    export(batch, done) {
-      spans.push(...batch);
-      done({ code: 0 });
-    },
-    shutdown: async () => undefined,
-  };
+  const exporter = new InMemorySpanExporter();
   let tracing: ReturnType<typeof startTracing>;
-  let db: Database;
+  let store: TestStore;
   let service: RunningOrders;
 
   before(async () => {
     tracing = startTracing({ serviceName: 'orders-test', exporters: [exporter], instrumentations: [] });
-    db = await openDatabase({ metrics: new ServiceMetrics({ defaultMetrics: false }), namespace: 'orders' });
-    await migrate(db, 'orders', orderMigrations('orders'));
-    service = await startOrders(db, 'orders');
+    store = await openPgliteStore('orders');
+    await migrate(store.db, 'orders', orderMigrations('orders'));
+    service = await startOrders(store.db, 'orders');
   });
   after(async () => {
     await service.stop();
-    await db.close();
+    await store.dispose();
     await tracing.shutdown();
   });
 
@@ -386,6 +324,7 @@ describe("the 'persist order' span", () => {
     const order = anOrder();
     await service.client.createOrder({ order });
     await tracing.forceFlush();
+    const spans = exporter.getFinishedSpans();
     const persist = spans.find((s) => s.name === 'persist order');
     assert.ok(persist, `no 'persist order' span in ${spans.map((s) => s.name).join(', ')}`);
     assert.equal(persist.attributes['app.order.id'], order.orderId);

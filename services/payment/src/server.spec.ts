@@ -4,14 +4,8 @@ import { Metadata, status } from '@grpc/grpc-js';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { hipstershop, payment } from '@glasshouse/contracts';
 import type { PromiseClient, Tracing } from '@glasshouse/kit';
-import {
-  GrpcServer,
-  ServiceMetrics,
-  createClient,
-  createLogger,
-  isServiceError,
-  startTracing,
-} from '@glasshouse/kit';
+import { GrpcServer, ServiceMetrics, createClient, createLogger, startTracing } from '@glasshouse/kit';
+import { expectStatus, metricSample } from '@glasshouse/kit/testing';
 import type { Money } from '@glasshouse/money';
 import { ChargeLedger } from './ledger.js';
 import { paymentMetrics } from './metrics.js';
@@ -39,21 +33,11 @@ function card(
   };
 }
 
-function invalid(reason: string | RegExp): (error: unknown) => true {
-  return (error) => {
-    assert.ok(isServiceError(error), 'expected a gRPC error');
-    assert.equal(error.code, status.INVALID_ARGUMENT, `status ${error.code}: ${error.details}`);
-    if (typeof reason === 'string') assert.equal(error.details, reason);
-    else assert.match(error.details, reason);
-    return true;
-  };
-}
+const invalid = (reason: string | RegExp) => expectStatus(status.INVALID_ARGUMENT, reason);
 
-/** A counter sample, 0 when absent; tolerates prom-client's doubled `_total` in OpenMetrics (kit bug). */
-function sample(exposition: string, name: string, labels: string): number {
-  const match = new RegExp(`^${name}(?:_total)?\\{${labels}\\} (\\S+)$`, 'm').exec(exposition);
-  return match?.[1] === undefined ? 0 : Number(match[1]);
-}
+/** A counter sample with exactly these labels, 0 when absent. */
+const sample = (exposition: string, name: string, labels: Record<string, string>): number =>
+  metricSample(exposition, name, labels) ?? 0;
 
 describe('PaymentService and ChargeReversalService over gRPC', () => {
   const lines: string[] = [];
@@ -320,12 +304,7 @@ describe('PaymentService and ChargeReversalService over gRPC', () => {
     it('answers NOT_FOUND for an unknown transaction id', async () => {
       await assert.rejects(
         reversals.voidCharge({ transactionId: '00000000-0000-4000-8000-000000000000', reason: '' }),
-        (error: unknown) => {
-          assert.ok(isServiceError(error));
-          assert.equal(error.code, status.NOT_FOUND);
-          assert.match(error.details, /no charge with transaction id/);
-          return true;
-        },
+        expectStatus(status.NOT_FOUND, /no charge with transaction id/),
       );
     });
 
@@ -351,14 +330,14 @@ describe('PaymentService and ChargeReversalService over gRPC', () => {
       await assert.rejects(charge(card('378282246310005')), invalid(/American Express/));
       await assert.rejects(charge(card('9111111111111111')), invalid(/not recognised/));
       const body = (await metrics.scrape()).body;
-      const delta = (name: string, labels: string) =>
+      const delta = (name: string, labels: Record<string, string>) =>
         sample(body, name, labels) - sample(before, name, labels);
-      assert.equal(delta('payments_total', 'status="success",method="mastercard"'), 2);
-      assert.equal(delta('payments_total', 'status="failed",method="amex"'), 1);
-      assert.equal(delta('payments_total', 'status="failed",method="unknown"'), 1);
+      assert.equal(delta('payments_total', { status: 'success', method: 'mastercard' }), 2);
+      assert.equal(delta('payments_total', { status: 'failed', method: 'amex' }), 1);
+      assert.equal(delta('payments_total', { status: 'failed', method: 'unknown' }), 1);
       // A float counter: compare to within rounding of the running total.
-      assert.ok(Math.abs(delta('payment_amount_total', 'currency="USD"') - 10.25) < 1e-9);
-      assert.ok(Math.abs(delta('payment_amount_total', 'currency="EUR"') - 3) < 1e-9);
+      assert.ok(Math.abs(delta('payment_amount_total', { currency: 'USD' }) - 10.25) < 1e-9);
+      assert.ok(Math.abs(delta('payment_amount_total', { currency: 'EUR' }) - 3) < 1e-9);
       // Pre-initialised at zero, so dashboards see the series before the first failure.
       assert.match(body, /^payments_total(?:_total)?\{status="failed",method="visa"\} \d+$/m);
     });

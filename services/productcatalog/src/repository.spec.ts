@@ -1,37 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import type { Database } from '@glasshouse/kit';
-import { ServiceMetrics, migrate, openDatabase } from '@glasshouse/kit';
+import { migrate } from '@glasshouse/kit';
+import type { TestStore } from '@glasshouse/kit/testing';
+import { ONLINE_BOUTIQUE_PRODUCT_IDS, storeVariants } from '@glasshouse/kit/testing';
 import { catalogMigrations } from './migrations.js';
 import { ProductRepository } from './repository.js';
 import { SEED_PRODUCTS } from './seed-products.js';
 
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const ONLINE_BOUTIQUE_IDS = [
-  'OLJCESPC7Z',
-  '66VCHSJNUP',
-  '1YMWWN1N4O',
-  'L9ECAV7KIM',
-  '2ZYFJ3GM2N',
-  '0PUK6V6EV0',
-  'LS4PSXUNUM',
-  '9SIQT8TOJO',
-  '6E92ZMYYFZ',
-];
-
-interface Store {
-  db: Database;
-  schema: string;
-  /** Removes what the suite created, then closes the database. */
-  dispose(): Promise<void>;
-}
-
 const ids = (products: ReadonlyArray<{ id: string }>): string[] => products.map((p) => p.id);
 
-function repositorySuite(name: string, open: () => Promise<Store>): void {
+function repositorySuite(name: string, open: () => Promise<TestStore>): void {
   describe(`ProductRepository on ${name}`, () => {
-    let store: Store;
+    let store: TestStore;
     let repository: ProductRepository;
 
     before(async () => {
@@ -45,7 +25,7 @@ function repositorySuite(name: string, open: () => Promise<Store>): void {
       const products = await repository.list();
       assert.equal(products.length, SEED_PRODUCTS.length);
       assert.deepEqual(new Set(ids(products)), new Set(ids(SEED_PRODUCTS)));
-      for (const id of ONLINE_BOUTIQUE_IDS) assert.ok(ids(products).includes(id), `missing ${id}`);
+      for (const id of ONLINE_BOUTIQUE_PRODUCT_IDS) assert.ok(ids(products).includes(id), `missing ${id}`);
     });
 
     it('applies nothing when migrated again', async () => {
@@ -130,31 +110,6 @@ function repositorySuite(name: string, open: () => Promise<Store>): void {
   });
 }
 
-repositorySuite('embedded PGlite', async () => {
-  const db = await openDatabase({
-    metrics: new ServiceMetrics({ defaultMetrics: false }),
-    namespace: 'catalog',
-  });
-  return { db, schema: 'catalog', dispose: () => db.close() };
-});
-
-repositorySuite('PostgreSQL', async () => {
-  const schema = `catalog_test_${randomBytes(6).toString('hex')}`;
-  const db = await openDatabase({
-    url: POSTGRES_URL,
-    metrics: new ServiceMetrics({ defaultMetrics: false }),
-    namespace: schema,
-    poolSize: 2,
-  });
-  return {
-    db,
-    schema,
-    async dispose() {
-      try {
-        await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await db.close();
-      }
-    },
-  };
-});
+for (const [name, open] of storeVariants('catalog_test', 'catalog', { poolSize: 2 })) {
+  repositorySuite(name, open);
+}

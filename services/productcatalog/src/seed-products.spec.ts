@@ -2,26 +2,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ONLINE_BOUTIQUE_PRODUCT_IDS } from '@glasshouse/kit/testing';
 import { SEED_PRODUCTS } from './seed-products.js';
 
-const ONLINE_BOUTIQUE_IDS = [
-  'OLJCESPC7Z',
-  '66VCHSJNUP',
-  '1YMWWN1N4O',
-  'L9ECAV7KIM',
-  '2ZYFJ3GM2N',
-  '0PUK6V6EV0',
-  'LS4PSXUNUM',
-  '9SIQT8TOJO',
-  '6E92ZMYYFZ',
-];
 const PICTURE_PREFIX = '/static/img/products/';
 const PICTURE_DIR = path.join(__dirname, '../../frontend/static/img/products');
 
 describe('SEED_PRODUCTS', () => {
   it('keeps the Online Boutique ids, so existing load scripts and links still resolve', () => {
     const ids = new Set(SEED_PRODUCTS.map((product) => product.id));
-    for (const id of ONLINE_BOUTIQUE_IDS) {
+    for (const id of ONLINE_BOUTIQUE_PRODUCT_IDS) {
       assert.ok(ids.has(id), `missing Online Boutique id ${id}`);
     }
   });

@@ -3,15 +3,9 @@ import assert from 'node:assert/strict';
 import { status } from '@grpc/grpc-js';
 import { hipstershop } from '@glasshouse/contracts';
 import type { Database, PromiseClient } from '@glasshouse/kit';
-import {
-  GrpcServer,
-  ServiceMetrics,
-  createClient,
-  createLogger,
-  isServiceError,
-  migrate,
-  openDatabase,
-} from '@glasshouse/kit';
+import { GrpcServer, ServiceMetrics, createLogger, migrate } from '@glasshouse/kit';
+import type { TestStore } from '@glasshouse/kit/testing';
+import { expectStatus, metricSample, openPgliteStore, serveOnFreePort } from '@glasshouse/kit/testing';
 import { catalogMigrations } from './migrations.js';
 import { ProductRepository } from './repository.js';
 import { SEED_PRODUCTS } from './seed-products.js';
@@ -38,56 +32,34 @@ async function startCatalog(db: Database, cacheTtlMs: number, now?: () => number
     hipstershop.ProductCatalogServiceService,
     catalogService({ repository, metrics, cacheTtlMs, ...(now ? { now } : {}) }),
   );
-  const port = await server.listen('127.0.0.1', 0);
-  const client = createClient(
+  const served = await serveOnFreePort(
+    server,
     hipstershop.ProductCatalogServiceClient,
     hipstershop.ProductCatalogServiceService,
-    {
-      address: `127.0.0.1:${port}`,
-      metrics,
-      deadlineMs: 5000,
-    },
+    { metrics },
   );
-  return {
-    client,
-    metrics,
-    async stop() {
-      client.close();
-      await server.shutdown(1000);
-    },
-  };
+  return { ...served, metrics };
 }
 
 /** cache_requests_total{cache="products",result=…} as scraped, 0 when not yet counted. */
 async function cacheRequests(metrics: ServiceMetrics, result: 'hit' | 'miss'): Promise<number> {
   const { body } = await metrics.scrape();
-  const sample = new RegExp(`^cache_requests_total\\{cache="products",result="${result}"\\} (\\d+)$`, 'm');
-  const value = sample.exec(body)?.[1];
-  return value === undefined ? 0 : Number(value);
-}
-
-function assertStatus(code: status, details: RegExp): (error: unknown) => true {
-  return (error) => {
-    assert.ok(isServiceError(error), 'expected a gRPC error');
-    assert.equal(error.code, code, `status ${error.code}: ${error.details}`);
-    assert.match(error.details, details);
-    return true;
-  };
+  return metricSample(body, 'cache_requests_total', { cache: 'products', result }) ?? 0;
 }
 
 describe('ProductCatalogService over gRPC', () => {
-  let db: Database;
+  let store: TestStore;
   let catalog: RunningCatalog;
   let clock = 1_000_000;
 
   before(async () => {
-    db = await openDatabase({ metrics: new ServiceMetrics({ defaultMetrics: false }), namespace: SCHEMA });
-    await migrate(db, SCHEMA, catalogMigrations(SCHEMA));
-    catalog = await startCatalog(db, 60_000, () => clock);
+    store = await openPgliteStore(SCHEMA);
+    await migrate(store.db, SCHEMA, catalogMigrations(SCHEMA));
+    catalog = await startCatalog(store.db, 60_000, () => clock);
   });
   after(async () => {
     await catalog.stop();
-    await db.close();
+    await store.dispose();
   });
 
   it('lists every product with its price', async () => {
@@ -108,7 +80,7 @@ describe('ProductCatalogService over gRPC', () => {
   it('answers NOT_FOUND for an unknown id', async () => {
     await assert.rejects(
       catalog.client.getProduct({ id: 'UNKNOWN0000' }),
-      assertStatus(status.NOT_FOUND, /UNKNOWN0000/),
+      expectStatus(status.NOT_FOUND, /UNKNOWN0000/),
     );
   });
 
@@ -116,7 +88,7 @@ describe('ProductCatalogService over gRPC', () => {
     it(`answers INVALID_ARGUMENT for the malformed id ${JSON.stringify(id.slice(0, 12))}`, async () => {
       await assert.rejects(
         catalog.client.getProduct({ id }),
-        assertStatus(status.INVALID_ARGUMENT, /^id: .*not a product id/),
+        expectStatus(status.INVALID_ARGUMENT, /^id: .*not a product id/),
       );
     });
   }
@@ -140,7 +112,7 @@ describe('ProductCatalogService over gRPC', () => {
     assert.deepEqual(ok.results, []);
     await assert.rejects(
       catalog.client.searchProducts({ query: 'a'.repeat(201) }),
-      assertStatus(status.INVALID_ARGUMENT, /^query: longer than 200 characters/),
+      expectStatus(status.INVALID_ARGUMENT, /^query: longer than 200 characters/),
     );
   });
 
@@ -169,7 +141,7 @@ describe('ProductCatalogService over gRPC', () => {
   });
 
   it('misses every time when the cache is off', async () => {
-    const uncached = await startCatalog(db, 0);
+    const uncached = await startCatalog(store.db, 0);
     try {
       for (let i = 0; i < 3; i++) await uncached.client.listProducts({});
       assert.equal(await cacheRequests(uncached.metrics, 'miss'), 3);

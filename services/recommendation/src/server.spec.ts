@@ -9,11 +9,11 @@ import {
   ServiceMetrics,
   createClient,
   createLogger,
-  isServiceError,
   migrate,
-  openDatabase,
   startTracing,
 } from '@glasshouse/kit';
+import type { TestStore } from '@glasshouse/kit/testing';
+import { expectStatus, metricSample, openPgliteStore } from '@glasshouse/kit/testing';
 import { catalogMigrations } from '../../productcatalog/src/migrations.js';
 import { ProductRepository } from '../../productcatalog/src/repository.js';
 import { catalogService } from '../../productcatalog/src/server.js';
@@ -86,10 +86,8 @@ async function startRecommendation(catalogAddress: string, clock = { now: 1_000_
     clock,
     lines,
     /** A counter's value as scraped from this service's /metrics, 0 when not yet counted. */
-    async counted(sample: string): Promise<number> {
-      const { body } = await metrics.scrape();
-      const line = body.split('\n').find((l) => l.startsWith(`${sample} `));
-      return line ? Number(line.slice(sample.length + 1)) : 0;
+    async counted(name: string, labels: Record<string, string> = {}): Promise<number> {
+      return metricSample((await metrics.scrape()).body, name, labels) ?? 0;
     },
     async stop() {
       client.close();
@@ -99,22 +97,13 @@ async function startRecommendation(catalogAddress: string, clock = { now: 1_000_
   };
 }
 
-const lookups = (result: string) => `cache_requests_total{cache="catalog",result="${result}"}`;
-
-function rejectsWith(code: status, details: string | RegExp): (error: unknown) => true {
-  return (error) => {
-    assert.ok(isServiceError(error), 'expected a gRPC error');
-    assert.equal(error.code, code, `status ${error.code}: ${error.details}`);
-    if (typeof details === 'string') assert.equal(error.details, details);
-    else assert.match(error.details, details);
-    return true;
-  };
-}
+/** The labels of cache_requests_total for catalog lookups with this result. */
+const lookups = (result: string) => ({ cache: 'catalog', result });
 
 describe('RecommendationService against the real ProductCatalogService', () => {
   const exporter = new InMemorySpanExporter();
   let tracing: Tracing;
-  let db: Database;
+  let store: TestStore;
   let catalog: Awaited<ReturnType<typeof startCatalog>>;
   let shop: Awaited<ReturnType<typeof startRecommendation>>;
   /** Each catalog product's categories, as the catalog lists them. */
@@ -126,15 +115,15 @@ describe('RecommendationService against the real ProductCatalogService', () => {
       exporters: [exporter],
       instrumentations: [],
     });
-    db = await openDatabase({ metrics: new ServiceMetrics({ defaultMetrics: false }), namespace: SCHEMA });
-    await migrate(db, SCHEMA, catalogMigrations(SCHEMA));
+    store = await openPgliteStore(SCHEMA);
+    await migrate(store.db, SCHEMA, catalogMigrations(SCHEMA));
     for (const id of EXTRA_KITCHEN)
-      await db.query(
+      await store.db.query(
         `INSERT INTO ${SCHEMA}.products (id, name, price_usd_units, price_usd_nanos, categories)
          VALUES ($1, $1, 10, 0, ARRAY['kitchen'])`,
         [id],
       );
-    catalog = await startCatalog(db);
+    catalog = await startCatalog(store.db);
     const reader = catalogClient(catalog.address);
     categories = new Map((await reader.listProducts({})).products.map((p) => [p.id, p.categories]));
     reader.close();
@@ -144,7 +133,7 @@ describe('RecommendationService against the real ProductCatalogService', () => {
   after(async () => {
     await shop.stop();
     await catalog.stop();
-    await db.close();
+    await store.dispose();
     await tracing.shutdown();
   });
 
@@ -195,14 +184,14 @@ describe('RecommendationService against the real ProductCatalogService', () => {
   it('refuses oversized requests with INVALID_ARGUMENT naming the field', async () => {
     await recommend(['A'.repeat(64)], 'u'.repeat(128));
     await recommend(Array.from({ length: 50 }, (_, i) => `ID${i}`));
-    await assert.rejects(recommend([], 'u'.repeat(129)), rejectsWith(status.INVALID_ARGUMENT, /^user_id: /));
+    await assert.rejects(recommend([], 'u'.repeat(129)), expectStatus(status.INVALID_ARGUMENT, /^user_id: /));
     await assert.rejects(
       recommend(Array.from({ length: 51 }, (_, i) => `ID${i}`)),
-      rejectsWith(status.INVALID_ARGUMENT, 'product_ids: more than 50 ids'),
+      expectStatus(status.INVALID_ARGUMENT, 'product_ids: more than 50 ids'),
     );
     await assert.rejects(
       recommend(['OLJCESPC7Z', 'B'.repeat(65)]),
-      rejectsWith(status.INVALID_ARGUMENT, 'product_ids[1]: longer than 64 characters'),
+      expectStatus(status.INVALID_ARGUMENT, 'product_ids[1]: longer than 64 characters'),
     );
   });
 
@@ -219,8 +208,8 @@ describe('RecommendationService against the real ProductCatalogService', () => {
       exporter.reset();
       await fresh.client.listRecommendations({ userId: '', productIds: [] });
       await fresh.client.listRecommendations({ userId: '', productIds: [] });
-      assert.equal(await fresh.counted(lookups('miss')), 1);
-      assert.equal(await fresh.counted(lookups('hit')), 1);
+      assert.equal(await fresh.counted('cache_requests_total', lookups('miss')), 1);
+      assert.equal(await fresh.counted('cache_requests_total', lookups('hit')), 1);
       const spans = exporter
         .getFinishedSpans()
         .filter((s) => s.name === 'cache lookup' && s.instrumentationScope.name === 'recommendation');
@@ -233,17 +222,17 @@ describe('RecommendationService against the real ProductCatalogService', () => {
       );
       fresh.clock.now += TTL_MS - 1;
       await fresh.client.listRecommendations({ userId: '', productIds: [] });
-      assert.equal(await fresh.counted(lookups('hit')), 2);
+      assert.equal(await fresh.counted('cache_requests_total', lookups('hit')), 2);
       fresh.clock.now += 1;
       await fresh.client.listRecommendations({ userId: '', productIds: [] });
-      assert.equal(await fresh.counted(lookups('miss')), 2);
+      assert.equal(await fresh.counted('cache_requests_total', lookups('miss')), 2);
     } finally {
       await fresh.stop();
     }
   });
 
   it('serves the stale list, and warns, when the catalog goes down after a first load', async () => {
-    const ownCatalog = await startCatalog(db);
+    const ownCatalog = await startCatalog(store.db);
     const fresh = await startRecommendation(ownCatalog.address);
     try {
       assert.equal((await recommendOn(fresh, [KITCHEN_ONLY])).length, 4);
@@ -254,8 +243,8 @@ describe('RecommendationService against the real ProductCatalogService', () => {
         assert.equal(ids.length, 4);
         for (const id of ids) assert.ok(categories.get(id)?.includes('kitchen'));
       }
-      assert.equal(await fresh.counted(lookups('stale')), 2);
-      assert.equal(await fresh.counted(lookups('miss')), 1);
+      assert.equal(await fresh.counted('cache_requests_total', lookups('stale')), 2);
+      assert.equal(await fresh.counted('cache_requests_total', lookups('miss')), 1);
       const warnings = fresh.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
       assert.ok(
         warnings.some((w) => w.message === 'product catalog unavailable, serving a stale product list'),
@@ -268,15 +257,15 @@ describe('RecommendationService against the real ProductCatalogService', () => {
   });
 
   it('answers UNAVAILABLE when the catalog never answered', async () => {
-    const gone = await startCatalog(db);
+    const gone = await startCatalog(store.db);
     await gone.stop();
     const fresh = await startRecommendation(gone.address);
     try {
       await assert.rejects(
         recommendOn(fresh, []),
-        rejectsWith(status.UNAVAILABLE, 'product catalog unavailable'),
+        expectStatus(status.UNAVAILABLE, 'product catalog unavailable'),
       );
-      assert.equal(await fresh.counted(lookups('miss')), 1);
+      assert.equal(await fresh.counted('cache_requests_total', lookups('miss')), 1);
       await assert.rejects(fresh.cache.ensureLoaded(), { message: 'product catalog unavailable' });
     } finally {
       await fresh.stop();

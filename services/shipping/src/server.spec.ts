@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { hipstershop } from '@glasshouse/contracts';
 import type { PromiseClient } from '@glasshouse/kit';
-import { GrpcServer, ServiceMetrics, createClient, createLogger, isServiceError } from '@glasshouse/kit';
+import { GrpcServer, ServiceMetrics, createLogger } from '@glasshouse/kit';
+import { expectStatus, metricSample, serveOnFreePort } from '@glasshouse/kit/testing';
 import { shippingService } from './server.js';
 import { TRACKING_ID, newTrackingId } from './tracking.js';
 
@@ -21,50 +22,39 @@ const ITEMS: hipstershop.CartItem[] = [
   { productId: '66VCHSJNUP', quantity: 1 },
 ];
 
-function invalid(reason: string): (error: unknown) => true {
-  return (error) => {
-    assert.ok(isServiceError(error), 'expected a gRPC error');
-    assert.equal(error.code, status.INVALID_ARGUMENT, `status ${error.code}: ${error.details}`);
-    assert.equal(error.details, reason);
-    return true;
-  };
-}
+const invalid = (reason: string) => expectStatus(status.INVALID_ARGUMENT, reason);
 
-/** shipments_total{result=…}; tolerates prom-client's doubled `_total` in OpenMetrics (kit bug). */
+/** shipments_total{result=…}, which must be exposed. */
 async function shipments(metrics: ServiceMetrics, result: string): Promise<number> {
-  const { body } = await metrics.scrape();
-  const match = new RegExp(`^shipments_total(?:_total)?\\{result="${result}"\\} (\\d+)$`, 'm').exec(body);
-  assert.ok(match?.[1] !== undefined, `no shipments_total series for ${result}`);
-  return Number(match[1]);
+  const value = metricSample((await metrics.scrape()).body, 'shipments_total', { result });
+  assert.ok(value !== undefined, `no shipments_total series for ${result}`);
+  return value;
 }
 
 describe('ShippingService over gRPC', () => {
   const metrics = new ServiceMetrics({ defaultMetrics: false });
   const lines: string[] = [];
-  let server: GrpcServer;
   let client: ShippingClient;
+  let stop: () => Promise<void>;
 
   before(async () => {
     const logger = createLogger({
       serviceName: 'shipping-test',
       destination: { write: (l: string) => lines.push(l) },
     });
-    server = new GrpcServer({ logger, metrics }).add(
+    const server = new GrpcServer({ logger, metrics }).add(
       hipstershop.ShippingServiceService,
       shippingService({ metrics }),
     );
-    const port = await server.listen('127.0.0.1', 0);
-    client = createClient(hipstershop.ShippingServiceClient, hipstershop.ShippingServiceService, {
-      address: `127.0.0.1:${port}`,
-      metrics,
-      deadlineMs: 5000,
-    });
+    ({ client, stop } = await serveOnFreePort(
+      server,
+      hipstershop.ShippingServiceClient,
+      hipstershop.ShippingServiceService,
+      { metrics },
+    ));
   });
 
-  after(async () => {
-    client.close();
-    await server.shutdown(1000);
-  });
+  after(() => stop());
 
   describe('GetQuote', () => {
     it('quotes the flat fee in USD for a cart with items', async () => {

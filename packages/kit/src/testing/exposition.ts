@@ -26,3 +26,25 @@ export function parseExemplars(exposition: string): ExemplarLine[] {
   }
   return out;
 }
+
+const SAMPLE = /^(\w+)(?:\{([^}]*)\})? (\S+)$/;
+
+/**
+ * The value of the sample `name{labels}` in exposition text, its labels exactly these (in any order);
+ * undefined when there is no such sample.
+ */
+export function metricSample(
+  exposition: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  const wanted = Object.entries(labels);
+  for (const line of exposition.split('\n')) {
+    const match = SAMPLE.exec(line);
+    if (match?.[1] !== name || match[3] === undefined) continue;
+    const found = labelsOf(match[2] ?? '');
+    if (Object.keys(found).length === wanted.length && wanted.every(([key, value]) => found[key] === value))
+      return Number(match[3]);
+  }
+  return undefined;
+}

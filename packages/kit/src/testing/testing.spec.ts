@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseExemplars } from './exposition.js';
+import { metricSample, parseExemplars } from './exposition.js';
 import { waitFor } from './wait.js';
 
 describe('parseExemplars', () => {
@@ -19,6 +19,33 @@ describe('parseExemplars', () => {
         exemplar: { trace_id: 'abc', span_id: 'def' },
       },
     ]);
+  });
+});
+
+describe('metricSample', () => {
+  const exposition = [
+    '# TYPE orders counter',
+    'orders_total{status="placed",currency="EUR"} 3',
+    'orders_total{status="placed"} 2',
+    'orders_total_created{status="placed"} 1700000000',
+    'payment_amount_total{currency="USD"} 10.25',
+    'inventory_low_stock_products 4',
+    '# EOF',
+  ].join('\n');
+
+  it('reads the sample whose labels are exactly those asked for, in any order', () => {
+    assert.equal(metricSample(exposition, 'orders_total', { currency: 'EUR', status: 'placed' }), 3);
+    assert.equal(metricSample(exposition, 'orders_total', { status: 'placed' }), 2);
+    assert.equal(metricSample(exposition, 'payment_amount_total', { currency: 'USD' }), 10.25);
+    assert.equal(metricSample(exposition, 'inventory_low_stock_products'), 4);
+  });
+
+  it('is undefined for a missing series, a label set that only overlaps, or a longer name', () => {
+    assert.equal(metricSample(exposition, 'orders_total', { status: 'refused' }), undefined);
+    assert.equal(metricSample(exposition, 'orders_total', { currency: 'EUR' }), undefined);
+    assert.equal(metricSample(exposition, 'orders_total'), undefined);
+    assert.equal(metricSample(exposition, 'orders'), undefined);
+    assert.equal(metricSample(exposition, 'payment_amount'), undefined);
   });
 });
 
