@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import type { Environment } from '@glasshouse/kit';
+import { envReader } from '@glasshouse/kit';
+
+/** The bench's settings, read once from the environment. */
+export interface BenchConfig {
+  readonly warmupSeconds: number;
+  readonly measureSeconds: number;
+  readonly httpConcurrency: number;
+  readonly grpcConcurrency: number;
+  /** Alternating rounds per telemetry mode when comparing them (the measured time is split). */
+  readonly telemetryRounds: number;
+  readonly quick: boolean;
+  /** Where the results go: bench/results/latest.json, or a .tmp file in quick mode. */
+  readonly output: string;
+  /** The whole run is abandoned (everything stopped, exit 3) after this long. */
+  readonly timeoutSeconds: number;
+}
+
+export function readBenchConfig(environment: Environment, resultsDir: string): BenchConfig {
+  const env = envReader(environment);
+  const quick = env.bool('BENCH_QUICK', false);
+  const httpConcurrency = env.int('BENCH_CONCURRENCY', 32, { min: 1, max: 4096 });
+  return Object.freeze({
+    quick,
+    warmupSeconds: env.number('BENCH_WARMUP_SECONDS', quick ? 1 : 3, { min: 0, max: 600 }),
+    measureSeconds: env.number('BENCH_SECONDS', quick ? 1 : 10, { min: 0.1, max: 600 }),
+    httpConcurrency,
+    grpcConcurrency: env.int('BENCH_GRPC_CONCURRENCY', httpConcurrency * 2, { min: 1, max: 4096 }),
+    telemetryRounds: env.int('BENCH_TELEMETRY_ROUNDS', quick ? 1 : 2, { min: 1, max: 20 }),
+    output: env.string('BENCH_OUTPUT', join(resultsDir, quick ? 'quick.tmp' : 'latest.json')),
+    timeoutSeconds: env.int('BENCH_TIMEOUT_SECONDS', 900, { min: 10 }),
+  });
+}
