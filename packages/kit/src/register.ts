@@ -4,6 +4,7 @@
  * This is the kit's one module with a side effect on import, on purpose.
  */
 import { basename, dirname } from 'node:path';
+import { envReader } from './config.js';
 import { defaultInstrumentations } from './telemetry/instrumentations.js';
 import type { Tracing } from './telemetry/tracing.js';
 import { setProcessTracing, startTracing } from './telemetry/tracing.js';
@@ -19,9 +20,13 @@ function serviceName(): string {
   return basename(dirname(dirname(script)));
 }
 
-const tracing: Tracing = startTracing({
-  serviceName: serviceName(),
-  serviceVersion: process.env.SERVICE_VERSION?.trim() || '0.1.0',
-  instrumentations: defaultInstrumentations(),
-});
-setProcessTracing(tracing);
+// OTEL_SDK_DISABLED=true (the standard switch) leaves tracing and every instrumentation off:
+// spans, propagation and log correlation disappear; metrics and logs stay.
+if (!envReader(process.env).bool('OTEL_SDK_DISABLED', false)) {
+  const tracing: Tracing = startTracing({
+    serviceName: serviceName(),
+    serviceVersion: process.env.SERVICE_VERSION?.trim() || '0.1.0',
+    instrumentations: defaultInstrumentations(),
+  });
+  setProcessTracing(tracing);
+}
