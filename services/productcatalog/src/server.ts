@@ -31,33 +31,54 @@ export function catalogService(options: CatalogOptions): Implementation<CatalogS
     'Cache lookups by cache and result (hit or miss).',
     ['cache', 'result'],
   );
-  let cached: { products: Product[]; expires: number } | undefined;
+  let cached: { products: Product[]; byId: Map<string, Product>; expires: number } | undefined;
+  // Concurrent misses share one database read instead of stampeding it at every expiry.
+  let loading: Promise<NonNullable<typeof cached>> | undefined;
 
-  const listProducts = (): Promise<Product[]> =>
+  const load = () =>
+    (loading ??= repository
+      .list()
+      .then((products) => {
+        const fresh = {
+          products,
+          byId: new Map(products.map((p) => [p.id, p])),
+          expires: now() + cacheTtlMs,
+        };
+        if (cacheTtlMs > 0) cached = fresh;
+        return fresh;
+      })
+      .finally(() => {
+        loading = undefined;
+      }));
+
+  const catalog = (): Promise<NonNullable<typeof cached>> =>
     tracer.startActiveSpan('cache lookup', async (span) => {
       try {
         const hit = cached !== undefined && cached.expires > now();
         span.setAttribute('cache.name', 'products');
         span.setAttribute('cache.hit', hit);
         cacheRequests.inc({ cache: 'products', result: hit ? 'hit' : 'miss' });
-        if (hit && cached) return cached.products;
-        const products = await repository.list();
-        if (cacheTtlMs > 0) cached = { products, expires: now() + cacheTtlMs };
-        return products;
+        return hit && cached ? cached : await load();
       } catch (error) {
+        span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
         span.setStatus({ code: SpanStatusCode.ERROR });
         throw error;
       } finally {
         span.end();
       }
     });
+  const listProducts = async (): Promise<Product[]> => (await catalog()).products;
 
   return {
     listProducts: async () => ({ products: await listProducts() }),
     async getProduct(request) {
       if (!PRODUCT_ID.test(request.id))
         throw invalidArgument(`id: "${request.id.slice(0, 64)}" is not a product id`);
-      const product = await repository.get(request.id);
+      // The product page asks for several products per view: serve them from the cached list,
+      // and ask the database only for an id the list does not know (added since it was read).
+      const product =
+        (cacheTtlMs > 0 ? (await catalog()).byId.get(request.id) : undefined) ??
+        (await repository.get(request.id));
       if (!product) throw notFound(`no product with id "${request.id}"`);
       return product;
     },
