@@ -97,7 +97,9 @@ describe('checkout across the process shop, traced', () => {
         (found) => {
           const servers = new Set(found.filter((s) => s.kind === SERVER).map((s) => s.serviceName));
           const steps = new Set(found.filter((s) => s.serviceName === 'checkout').map((s) => s.name));
-          return TRACED_SERVICES.every((name) => servers.has(name)) && CHECKOUT_STEPS.every((n) => steps.has(n));
+          return (
+            TRACED_SERVICES.every((name) => servers.has(name)) && CHECKOUT_STEPS.every((n) => steps.has(n))
+          );
         },
         'server spans of every service and every checkout step in the order trace',
       );
@@ -119,12 +121,14 @@ describe('checkout across the process shop, traced', () => {
         [],
         'spans whose parent is not in the trace',
       );
-      for (const service of TRACED_SERVICES) assert.ok(serverSpan(spans, service), `a ${service} server span`);
+      for (const service of TRACED_SERVICES)
+        assert.ok(serverSpan(spans, service), `a ${service} server span`);
     });
 
     it("hangs checkout's business steps directly under its PlaceOrder server span", () => {
       const placeOrder = spans.find(
-        (s) => s.serviceName === 'checkout' && s.kind === SERVER && s.attributes['rpc.method'] === 'PlaceOrder',
+        (s) =>
+          s.serviceName === 'checkout' && s.kind === SERVER && s.attributes['rpc.method'] === 'PlaceOrder',
       );
       assert.ok(placeOrder, "checkout's PlaceOrder server span");
       for (const name of CHECKOUT_STEPS) {
@@ -195,13 +199,16 @@ describe('checkout across the process shop, traced', () => {
         assert.ok(!names.includes(later), `no '${later}' span`);
       const release = spans.find((s) => s.serviceName === 'checkout' && s.name === 'release stock');
       const releaseCall = spans.find(
-        (s) => s.serviceName === 'inventory' && s.kind === SERVER && s.attributes['rpc.method'] === 'ReleaseStock',
+        (s) =>
+          s.serviceName === 'inventory' && s.kind === SERVER && s.attributes['rpc.method'] === 'ReleaseStock',
       );
       assert.ok(
         spans.some((c) => c.spanId === releaseCall?.parentSpanId && c.parentSpanId === release?.spanId),
         "inventory's ReleaseStock is called from 'release stock'",
       );
-      assert.ok(!spans.some((s) => s.serviceName === 'orders' && s.attributes['rpc.method'] === 'CreateOrder'));
+      assert.ok(
+        !spans.some((s) => s.serviceName === 'orders' && s.attributes['rpc.method'] === 'CreateOrder'),
+      );
     });
   });
 
