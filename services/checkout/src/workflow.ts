@@ -86,18 +86,21 @@ export async function placeOrder(
   });
   if (cart.items.length === 0) throw failedPrecondition('the cart is empty');
 
-  const items = await step('price items', () => priceItems(deps, cart.items, currency), {
-    'app.cart.items': cart.items.length,
-  });
-  const shippingCost = await step('quote shipping', async () => {
-    try {
-      const quote = await deps.shipping.getQuote({ address: request.address, items: cart.items });
-      return await convert(deps, quote.costUsd, currency);
-    } catch (error) {
-      if (code(error) === status.INVALID_ARGUMENT) throw invalidArgument(details(error));
-      throw unavailable('shipping could not be quoted; nothing was charged');
-    }
-  });
+  // Pricing and the shipping quote depend only on the cart: they run side by side.
+  const [items, shippingCost] = await Promise.all([
+    step('price items', () => priceItems(deps, cart.items, currency), {
+      'app.cart.items': cart.items.length,
+    }),
+    step('quote shipping', async () => {
+      try {
+        const quote = await deps.shipping.getQuote({ address: request.address, items: cart.items });
+        return await convert(deps, quote.costUsd, currency);
+      } catch (error) {
+        if (code(error) === status.INVALID_ARGUMENT) throw invalidArgument(details(error));
+        throw unavailable('shipping could not be quoted; nothing was charged');
+      }
+    }),
+  ]);
   const total = items.reduce(
     (sum, i) => add(sum, multiply(i.cost as Money, i.item?.quantity ?? 0)),
     shippingCost,
