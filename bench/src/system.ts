@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName, ServiceSpec } from '@glasshouse/kit';
 import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
-import { freePort } from '@glasshouse/kit/testing';
+import { distinctFreePorts, withTimeout } from '@glasshouse/kit/testing';
 import { ServiceChild } from './service-child.js';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -51,27 +51,13 @@ export function telemetryEnvironment(mode: TelemetryMode, endpoint?: string): Re
     : { ...base, OTEL_TRACES_SAMPLER: 'always_off', OTEL_SDK_DISABLED: 'true' };
 }
 
-async function distinctPorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-}
-
-function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 export const SHOP_SERVICES: readonly ServiceSpec[] = SERVICES.filter(
   (s) => s.implemented && s.protocol !== 'worker',
 );
 
 /** Starts every implemented service (not loadgen) on free ports, PGlite in a temporary folder. */
 export async function startShop(options: ShopOptions): Promise<Shop> {
-  const ports = await distinctPorts(SHOP_SERVICES.length * 2);
+  const ports = await distinctFreePorts(SHOP_SERVICES.length * 2);
   const addresses: Partial<Record<ServiceName, string>> = {};
   const admin: Partial<Record<ServiceName, string>> = {};
   const dataDir = mkdtempSync(join(tmpdir(), 'glasshouse-bench-'));
@@ -104,7 +90,7 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
         const batch = wave.length > 0 ? wave : left;
         await Promise.all(
           batch.map((spec) =>
-            bounded(
+            withTimeout(
               running.get(spec.name)?.stop() ?? Promise.resolve(null),
               STOP_TIMEOUT_MS,
               `${spec.name} to stop`,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName, ServiceSpec } from '@glasshouse/kit';
 import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
-import { ServiceProcess, freePort } from '@glasshouse/kit/testing';
+import { ServiceProcess, distinctFreePorts, withTimeout } from '@glasshouse/kit/testing';
 
 const ROOT = join(__dirname, '..', '..');
 const HOST = '127.0.0.1';
@@ -44,24 +44,10 @@ export interface ProcessShop {
 
 const STOP_TIMEOUT_MS = 15_000;
 
-async function distinctPorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-}
-
-function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Starts every implemented service of the table (not loadgen) in parallel and waits for each /readyz. */
 export async function startProcessShop(options: ProcessShopOptions = {}): Promise<ProcessShop> {
   const specs: ServiceSpec[] = SERVICES.filter((s) => s.implemented && s.protocol !== 'worker');
-  const ports = await distinctPorts(specs.length * 2);
+  const ports = await distinctFreePorts(specs.length * 2);
   const addresses: Partial<Record<ServiceName, string>> = {};
   const admin: Partial<Record<ServiceName, string>> = {};
   const env: Record<string, string> = {
@@ -118,7 +104,7 @@ export async function startProcessShop(options: ProcessShopOptions = {}): Promis
         const batch = wave.length > 0 ? wave : left;
         await Promise.all(
           batch.map(async (spec) => {
-            codes[spec.name] = await bounded(
+            codes[spec.name] = await withTimeout(
               processOf(spec.name).stop(),
               STOP_TIMEOUT_MS,
               `${spec.name} to stop`,
@@ -150,7 +136,7 @@ export async function startProcessShop(options: ProcessShopOptions = {}): Promis
     allLines: () => started.flatMap((p) => p.lines.map((line) => ({ name: p.name as ServiceName, line }))),
     restart: async (name, extra = {}) => {
       const spec = specOf(name);
-      await bounded(processOf(name).stop(), STOP_TIMEOUT_MS, `${name} to stop`);
+      await withTimeout(processOf(name).stop(), STOP_TIMEOUT_MS, `${name} to stop`);
       await launch(spec, extra);
     },
     stop,

@@ -1,10 +1,10 @@
 export type { ReceivedSpan } from './otlp-receiver.js';
 export { OtlpReceiver } from './otlp-receiver.js';
-export { waitFor } from './wait.js';
+export { waitFor, withTimeout } from './wait.js';
 export { ServiceProcess } from './service-process.js';
 export type { ExemplarLine } from './exposition.js';
 export { metricSample, parseExemplars } from './exposition.js';
-export { freePort } from './ports.js';
+export { distinctFreePorts, freePort } from './ports.js';
 export type { StoreVariant, TestStore, TestStoreOptions } from './databases.js';
 export { TEST_POSTGRES_URL, openPgliteStore, openPostgresStore, storeVariants } from './databases.js';
 export { expectStatus } from './expect-status.js';
