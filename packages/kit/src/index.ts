@@ -44,3 +44,4 @@ export {
   SyntheticTrafficSpanProcessor,
   isSynthetic,
 } from './telemetry/baggage.js';
+export { STOP_MESSAGE, inServiceThread, isStopMessage } from './thread.js';

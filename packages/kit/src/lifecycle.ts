@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Tracing } from './telemetry/tracing.js';
+import { inServiceThread, onStopRequest } from './thread.js';
 
 interface ShutdownStep {
   name: string;
@@ -26,20 +27,28 @@ export class Lifecycle {
     this.steps.push({ name, run: async () => run() });
   }
 
-  /** SIGTERM and SIGINT stop the service; an uncaught exception is logged and stops it with code 1. */
+  /**
+   * SIGTERM and SIGINT stop the service; an uncaught exception is logged and stops it with
+   * code 1. A service running as a worker thread gets no signals: the runner posts it a stop
+   * message instead, and its exit ends the thread, not the process.
+   */
   installSignalHandlers(): void {
     const stop = (signal: string, code: number) => {
       this.logger.info({ signal }, 'shutting down');
       void this.shutdown().then(() => process.exit(code));
     };
-    process.once('SIGTERM', () => stop('SIGTERM', 0));
-    process.once('SIGINT', () => stop('SIGINT', 0));
-    // A supervisor that dies closes our stdin (STOP_WITH_STDIN) and our stdout: stop, and do not
-    // let a write to the broken pipe turn into a crash loop.
-    process.stdout.on('error', () => undefined);
-    if (/^(1|true|yes|on)$/i.test(process.env.STOP_WITH_STDIN ?? '')) {
-      process.stdin.on('end', () => stop('stdin closed', 0)).on('error', () => stop('stdin closed', 0));
-      process.stdin.resume();
+    if (inServiceThread()) {
+      onStopRequest(() => stop('stop message', 0));
+    } else {
+      process.once('SIGTERM', () => stop('SIGTERM', 0));
+      process.once('SIGINT', () => stop('SIGINT', 0));
+      // A supervisor that dies closes our stdin (STOP_WITH_STDIN) and our stdout: stop, and do
+      // not let a write to the broken pipe turn into a crash loop.
+      process.stdout.on('error', () => undefined);
+      if (/^(1|true|yes|on)$/i.test(process.env.STOP_WITH_STDIN ?? '')) {
+        process.stdin.on('end', () => stop('stdin closed', 0)).on('error', () => stop('stdin closed', 0));
+        process.stdin.resume();
+      }
     }
     process.on('uncaughtException', (error) => {
       this.logger.fatal({ err: error }, 'uncaught exception');

@@ -2,6 +2,7 @@ import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import pino from 'pino';
 import { REDACTED, SECRET_KEYS, maskEmail, scrubText } from './redaction.js';
 import { SYNTHETIC_ATTRIBUTE, isSynthetic } from './telemetry/baggage.js';
+import { inServiceThread } from './thread.js';
 
 const SYNTHETIC_LOG_FIELDS = Object.freeze({ [SYNTHETIC_ATTRIBUTE]: true });
 
@@ -40,5 +41,8 @@ export function createLogger(config: LoggerConfig): Logger {
       streamWrite: (line) => (/(?:\d[ -]?){12}|@/.test(line) ? scrubText(line) : line),
     },
   };
-  return config.destination ? pino(options, config.destination) : pino(options);
+  // A service thread's stdout is its own stream, which the runner reads; pino's default would
+  // write to file descriptor 1 and mix every thread's lines together.
+  const destination = config.destination ?? (inServiceThread() ? process.stdout : undefined);
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -14,6 +14,7 @@ import { ServiceMetrics } from './metrics.js';
 import type { ServiceName } from './services.js';
 import { addressVariable, adminAddressVariable, serviceSpec } from './services.js';
 import { processTracing } from './telemetry/tracing.js';
+import { nameThisThread } from './thread.js';
 
 type GeneratedClientConstructor = new (
   address: string,
@@ -52,6 +53,7 @@ export function dependencyAddress(env: EnvReader, target: ServiceName): string {
 /** Builds the shared context; the caller starts listening. Fails with ConfigError on bad env. */
 export function createServiceContext(name: ServiceName, environment = process.env): ServiceContext {
   const env = envReader(environment);
+  nameThisThread(name);
   const logger = createLogger({ serviceName: name, level: env.string('LOG_LEVEL', 'info') });
   const metrics = new ServiceMetrics();
   const lifecycle = new Lifecycle(logger, processTracing());

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ConfigError } from '@glasshouse/kit';
 import { readRunConfig } from './config.js';
-import type { RunConfig } from './config.js';
+import type { RunConfig, RunMode } from './config.js';
 import { connectAddress, formatAddress } from './env.js';
 import { LEVELS, Terminal } from './log-pipe.js';
 import { startObservability } from './observability.js';
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const root = resolve(__dirname, '..', '..', '..');
+  // Service processes start in the repository root; service threads share this process's folder.
+  process.chdir(root);
   const sources = [
     RUNNER,
     'alerts',
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
     }
     const infrastructure = [postgresRow(config), ...(await observability)];
     terminal.print(
-      renderReadyTable(readySummary(plan, infrastructure, (performance.now() - started) / 1000)),
+      renderReadyTable(readySummary(plan, infrastructure, (performance.now() - started) / 1000, config.mode)),
     );
     await new Promise<void>((resolve) =>
       halt.signal.addEventListener('abort', () => resolve(), { once: true }),
@@ -148,13 +150,17 @@ async function startServices(run: Run, plan: readonly ServiceLaunch[]): Promise<
     const dependencies = launch.dependsOn.map((name) => ready.get(name) ?? Promise.resolve());
     const started = Promise.all(dependencies).then(async () => {
       signal.throwIfAborted();
+      const threads = run.config.mode === 'threads';
       run.stack.launch({
         name: launch.name,
         command: process.execPath,
         args: [launch.script],
-        // The service stops when this stdin closes: a runner killed with -9 takes its services along.
-        env: { ...launch.env, STOP_WITH_STDIN: 'true' },
-        stdin: 'pipe',
+        // A service process stops when this stdin closes: a runner killed with -9 takes its
+        // services along. A service thread dies with the runner anyway.
+        env: threads ? launch.env : { ...launch.env, STOP_WITH_STDIN: 'true' },
+        stdin: threads ? 'ignore' : 'pipe',
+        thread: threads,
+        threadYoungGenerationMb: run.config.threadYoungGenerationMb,
         dependsOn: [...launch.dependsOn],
       });
       await run.stack.waitReady(
@@ -202,6 +208,7 @@ function readySummary(
   plan: readonly ServiceLaunch[],
   infrastructure: ReadyRow[],
   startupSeconds: number,
+  mode: RunMode,
 ): ReadySummary {
   const frontend = plan.find((launch) => launch.name === 'frontend');
   return {
@@ -216,6 +223,9 @@ function readySummary(
     startupSeconds,
     notes: [
       `cart: ${process.env.REDIS_URL?.trim() ? 'Redis (REDIS_URL)' : 'in memory (set REDIS_URL for Redis)'}`,
+      mode === 'processes'
+        ? 'services: one process each (RUN_MODE=processes)'
+        : 'services: threads of this one process (RUN_MODE=processes for one process each)',
       'logs: var/log/<service>.log · Ctrl-C stops everything',
     ],
   };

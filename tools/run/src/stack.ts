@@ -14,6 +14,9 @@ export interface MemberSpec {
   /** Members this one needs: it is stopped before them. */
   readonly dependsOn?: readonly string[];
   readonly stdin?: 'ignore' | 'pipe';
+  /** Run `args[0]` as a worker thread of the runner rather than as a process (services only). */
+  readonly thread?: boolean;
+  readonly threadYoungGenerationMb?: number;
 }
 
 /** Raised when a member does not become ready: names it, and carries the end of its log. */
@@ -82,6 +85,8 @@ export class Stack {
         cwd: this.options.cwd,
         env: spec.env,
         stdin: spec.stdin,
+        thread: spec.thread,
+        threadYoungGenerationMb: spec.threadYoungGenerationMb,
         backoff: this.options.backoff,
         stopTimeoutMs: this.options.stopTimeoutMs,
         onOutput: (stdout, stderr) => pipe.attach(stdout, stderr),

@@ -174,3 +174,77 @@ setInterval(() => undefined, 1000);
     assert.equal(child.pid, undefined);
   });
 });
+
+describe('ServiceProcess as a worker thread', () => {
+  const threadOptions = (script: string) => ({
+    command: process.execPath,
+    args: [script],
+    cwd: tmpdir(),
+    env: { ...process.env, THREAD_GREETING: 'hello from the env' },
+    thread: true,
+  });
+
+  it('runs the script as a thread with its env, stops it with the stop message, restarts it when it crashes', async (t) => {
+    // First run: throws after printing. Later runs: stay up until the stop message.
+    const script = scriptIn(
+      t,
+      `const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+const counter = require('node:path').join(__dirname, 'runs');
+const run = fs.existsSync(counter) ? Number(fs.readFileSync(counter, 'utf8')) + 1 : 1;
+fs.writeFileSync(counter, String(run));
+console.log(process.env.THREAD_GREETING + ', run ' + run + ', pid ' + process.pid);
+if (run === 1) setImmediate(() => { throw new Error('first run fails'); });
+parentPort.on('message', (m) => {
+  if (m && m.type === 'glasshouse.stop') { console.log('stopping'); process.exit(0); }
+});
+`,
+    );
+    const lines: string[] = [];
+    const events: SupervisorEvent[] = [];
+    const child = new ServiceProcess({
+      name: 'threaded',
+      ...threadOptions(script),
+      backoff: { initialMs: 10, maxMs: 10, resetAfterMs: 60_000 },
+      onOutput: (stdout) => createInterface({ input: stdout }).on('line', (line) => lines.push(line)),
+      onEvent: (event) => events.push(event),
+    });
+    t.after(() => child.stop());
+    child.start();
+    await waitFor('second run up', () => lines.some((l) => l.includes('run 2')), { timeoutMs: 10_000 });
+    // A thread of this process: same pid, its own env.
+    assert.ok(lines.includes(`hello from the env, run 1, pid ${process.pid}`), lines.join('\n'));
+    assert.deepEqual(
+      events.filter((e) => e.type === 'crashed').map((e) => e.type === 'crashed' && e.code),
+      [1],
+    );
+    await child.stop();
+    assert.ok(lines.includes('stopping'), lines.join('\n'));
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['spawned', 'crashed', 'spawned', 'stopped'],
+    );
+    assert.equal(child.pid, undefined);
+  });
+
+  it('terminates a thread that ignores the stop message once the stop timeout has passed', async (t) => {
+    const script = scriptIn(t, `setInterval(() => undefined, 1000);\nconsole.log('ready');\n`);
+    const lines: string[] = [];
+    const events: SupervisorEvent[] = [];
+    const child = new ServiceProcess({
+      name: 'stubborn-thread',
+      ...threadOptions(script),
+      stopTimeoutMs: 200,
+      onOutput: (stdout) => createInterface({ input: stdout }).on('line', (line) => lines.push(line)),
+      onEvent: (event) => events.push(event),
+    });
+    t.after(() => child.stop());
+    child.start();
+    await waitFor('thread ready', () => lines.includes('ready'), { timeoutMs: 10_000 });
+    await child.stop();
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['spawned', 'killed', 'stopped'],
+    );
+  });
+});

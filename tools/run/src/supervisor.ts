@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { STOP_MESSAGE } from '@glasshouse/kit';
 
 /** Restart delays: `initialMs` doubling up to `maxMs`; a run that lasted `resetAfterMs` starts over. */
 export interface BackoffPolicy {
@@ -37,7 +39,12 @@ export class RestartBackoff {
 }
 
 export type SupervisorEvent =
-  | { readonly type: 'spawned'; readonly pid: number; readonly start: number }
+  | {
+      readonly type: 'spawned';
+      /** The process id, or the thread id of a service thread. */
+      readonly pid: number;
+      readonly start: number;
+    }
   | {
       readonly type: 'crashed';
       readonly code: number | null;
@@ -53,6 +60,13 @@ export interface ServiceProcessOptions {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
+  /**
+   * Run the script `args[0]` as a worker thread of this process instead of `command args` as a
+   * process of its own: a stop is a stop message instead of SIGTERM, a kill is terminate().
+   */
+  readonly thread?: boolean;
+  /** A service thread's V8 young generation, in MB (see the runner's RUN_THREAD_YOUNG_MB). */
+  readonly threadYoungGenerationMb?: number;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly backoff?: BackoffPolicy;
@@ -68,8 +82,67 @@ export interface ServiceProcessOptions {
   readonly stdin?: 'ignore' | 'pipe';
 }
 
+/** What supervision needs of a child, whether a process or a worker thread. */
+interface Child {
+  /** Process id, or thread id; undefined when a process could not be spawned. */
+  readonly id: number | undefined;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  /** Asks the child to stop gracefully. */
+  stop(): void;
+  /** Ends it now. */
+  kill(): void;
+  /** Called once: exit code or signal, or the error that kept it from starting. */
+  onEnd(listener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void): void;
+}
+
+function childProcess(options: ServiceProcessOptions): Child {
+  const child = spawn(options.command, [...options.args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+  });
+  return {
+    id: child.pid,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    stop: () => child.kill('SIGTERM'),
+    kill: () => child.kill('SIGKILL'),
+    onEnd(listener) {
+      // A spawn failure (ENOENT, EACCES) emits 'error' and no 'exit'.
+      child.once('error', (error) => {
+        if (child.pid === undefined) listener(null, null, error);
+      });
+      child.once('exit', (code, signal) => listener(code, signal));
+    },
+  };
+}
+
+function serviceThread(options: ServiceProcessOptions): Child {
+  const [script = ''] = options.args;
+  const young = options.threadYoungGenerationMb;
+  const worker = new Worker(resolve(options.cwd, script), {
+    env: { ...options.env },
+    stdout: true,
+    stderr: true,
+    ...(young !== undefined && { resourceLimits: { maxYoungGenerationSizeMb: young } }),
+  });
+  return {
+    id: worker.threadId,
+    stdout: worker.stdout,
+    stderr: worker.stderr,
+    stop: () => worker.postMessage(STOP_MESSAGE),
+    kill: () => void worker.terminate(),
+    onEnd(listener) {
+      // An uncaught error is reported, then the thread exits with code 1: the exit tells both.
+      worker.on('error', () => undefined);
+      worker.once('exit', (code) => listener(code, null));
+    },
+  };
+}
+
 interface Running {
-  readonly child: ChildProcess;
+  readonly child: Child;
   readonly startedAt: number;
   readonly exited: Promise<void>;
   ended: boolean;
@@ -96,9 +169,9 @@ export class ServiceProcess {
     return this.options.name;
   }
 
-  /** The pid of the live child, if any. */
+  /** The pid of the live child (its thread id for a service thread), if any. */
   get pid(): number | undefined {
-    return this.current && !this.current.ended ? this.current.child.pid : undefined;
+    return this.current && !this.current.ended ? this.current.child.id : undefined;
   }
 
   /** How many times a child was spawned (1 + restarts). */
@@ -125,7 +198,10 @@ export class ServiceProcess {
     this.restartTimer = undefined;
   }
 
-  /** SIGTERM, up to `stopTimeoutMs` for the child to exit, then SIGKILL. Idempotent. */
+  /**
+   * SIGTERM (a stop message to a thread), up to `stopTimeoutMs` for the child to exit, then
+   * SIGKILL (terminate()). Idempotent.
+   */
   stop(): Promise<void> {
     this.stopping ??= this.stopChild();
     return this.stopping;
@@ -135,16 +211,12 @@ export class ServiceProcess {
   killNow(): void {
     clearTimeout(this.restartTimer);
     this.stopping ??= Promise.resolve();
-    if (this.current && !this.current.ended) this.current.child.kill('SIGKILL');
+    if (this.current && !this.current.ended) this.current.child.kill();
   }
 
   private spawnChild(): void {
     this.starts += 1;
-    const child = spawn(this.options.command, [...this.options.args], {
-      cwd: this.options.cwd,
-      env: this.options.env,
-      stdio: [this.options.stdin ?? 'ignore', 'pipe', 'pipe'],
-    });
+    const child = this.options.thread ? serviceThread(this.options) : childProcess(this.options);
     let resolveExited: () => void = () => undefined;
     const running: Running = {
       child,
@@ -153,19 +225,14 @@ export class ServiceProcess {
       ended: false,
     };
     this.current = running;
-    const ended = (code: number | null, signal: NodeJS.Signals | null, error?: Error): void => {
+    child.onEnd((code, signal, error) => {
       if (running.ended) return;
       running.ended = true;
       resolveExited();
       this.onChildEnded(running, code, signal, error);
-    };
-    // A spawn failure (ENOENT, EACCES) emits 'error' and no 'exit'.
-    child.once('error', (error) => {
-      if (child.pid === undefined) ended(null, null, error);
     });
-    child.once('exit', (code, signal) => ended(code, signal));
-    if (child.pid !== undefined) {
-      this.options.onEvent?.({ type: 'spawned', pid: child.pid, start: this.starts });
+    if (child.id !== undefined) {
+      this.options.onEvent?.({ type: 'spawned', pid: child.id, start: this.starts });
     }
     if (child.stdout && child.stderr) this.options.onOutput?.(child.stdout, child.stderr);
   }
@@ -201,7 +268,7 @@ export class ServiceProcess {
     const running = this.current;
     if (!running || running.ended) return;
     const timeoutMs = this.options.stopTimeoutMs ?? 10_000;
-    running.child.kill('SIGTERM');
+    running.child.stop();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(true), timeoutMs);
@@ -210,7 +277,7 @@ export class ServiceProcess {
     clearTimeout(timer);
     if (late && !running.ended) {
       this.options.onEvent?.({ type: 'killed', afterMs: timeoutMs });
-      running.child.kill('SIGKILL');
+      running.child.kill();
       await running.exited;
     }
   }
