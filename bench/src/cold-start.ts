@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
 import { freePort, waitFor } from '@glasshouse/kit/testing';
-import { ROOT } from './system.js';
+import { ROOT, pathWithoutPrometheus } from './system.js';
 
 export interface ColdStart {
   /** Seconds from the spawn to each service's "<name> is ready" line, in the order they came. */
@@ -15,25 +15,8 @@ export interface ColdStart {
   readonly wallSeconds: number;
 }
 
-const HIDDEN = ['prometheus', 'prometheus-alertmanager', 'alertmanager', 'promtool'];
 const READY_LINE = /Glasshouse is ready in ([\d.]+) s/;
 const SERVICE_READY = /(\w+) is ready$/gm;
-
-/** PATH without the folders that hold Prometheus or Alertmanager, so the runner starts neither. */
-export function pathWithoutPrometheus(path: string | undefined): string {
-  const executable = (file: string): boolean => {
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return (path ?? '')
-    .split(delimiter)
-    .filter((dir) => dir !== '' && !HIDDEN.some((name) => executable(join(dir, name))))
-    .join(delimiter);
-}
 
 /**
  * Cold start of the embedded shop as `npm start` runs it (LOADGEN=off, fresh PGlite folder,

@@ -1,4 +1,4 @@
-import { cpuSeconds, residentBytes } from './procfs.js';
+import { residentBytes } from './procfs.js';
 
 /** Memory and CPU of a set of named processes, read from /proc. */
 
@@ -14,13 +14,6 @@ export function total(values: Iterable<number>): number {
   let sum = 0;
   for (const value of values) sum += value;
   return sum;
-}
-
-/** CPU seconds each process has used so far. */
-export function cpuSnapshot(pids: ReadonlyMap<string, number>): Map<string, number> {
-  const cpu = new Map<string, number>();
-  for (const [name, pid] of pids) cpu.set(name, cpuSeconds(pid) ?? Number.NaN);
-  return cpu;
 }
 
 /** CPU seconds used between two snapshots, per process. */

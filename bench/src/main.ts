@@ -41,7 +41,11 @@ async function cleanUp(): Promise<void> {
 }
 
 async function launch(mode: TelemetryMode, endpoint?: string): Promise<Shop> {
-  const shop = await startShop({ telemetry: mode, ...(endpoint ? { otlpEndpoint: endpoint } : {}) });
+  const shop = await startShop({
+    telemetry: mode,
+    layout: 'threads',
+    ...(endpoint ? { otlpEndpoint: endpoint } : {}),
+  });
   cleanups.add(shop.stop);
   say(`shop up with telemetry ${mode} in ${shop.startSeconds.toFixed(1)} s`);
   return shop;
@@ -89,7 +93,8 @@ function machine(config: BenchConfig): Results {
       'add item + checkout (POST /cart then POST /cart/checkout, fresh item each time)',
     bench_telemetry_on:
       'default sampling (parent-based always-on), OTLP/HTTP to a discarding sink in the bench',
-    bench_telemetry_off: 'no OTLP endpoint, OTEL_TRACES_SAMPLER=always_off (instrumentations still loaded)',
+    bench_telemetry_off: 'OTEL_SDK_DISABLED=true: no tracer, no instrumentation; metrics and logs stay',
+    bench_layout: 'npm start as a user runs it: one process, every service a worker thread',
   };
 }
 

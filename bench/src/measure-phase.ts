@@ -1,6 +1,6 @@
 import type { ServiceName } from '@glasshouse/kit';
 import { rpcClientTotals, rpcDelta, scrape } from './exposition.js';
-import { cpuDelta, cpuSnapshot, total } from './footprint.js';
+import { cpuDelta, total } from './footprint.js';
 import type { LoadShape, Measurement, Operation } from './load.js';
 import { runClosedLoop } from './load.js';
 import type { Results } from './report.js';
@@ -68,12 +68,12 @@ export async function measurePhase(shop: Shop, phase: Phase, say: Say | undefine
   let callsAfter: Promise<string> | undefined;
   const m = await runClosedLoop(phase.key, phase.shape, phase.operation, {
     onMeasureStart: () => {
-      cpuBefore = cpuSnapshot(shop.pids);
+      cpuBefore = shop.cpu();
       if (admin) callsBefore = scrape(admin);
       phase.onMeasureStart?.();
     },
     onMeasureEnd: () => {
-      cpuAfter = cpuSnapshot(shop.pids);
+      cpuAfter = shop.cpu();
       if (admin) callsAfter = scrape(admin);
       phase.onMeasureEnd?.();
     },

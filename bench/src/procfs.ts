@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** Footprint of processes as Linux reports it in /proc. */
 
@@ -37,7 +37,31 @@ export function statFields(stat: string): string[] {
 
 /** User + system CPU seconds a process has used so far. */
 export function cpuSeconds(pid: number): number | undefined {
-  const stat = readProc(pid, 'stat');
+  return cpuSecondsOf(readProc(pid, 'stat'));
+}
+
+/** User + system CPU seconds one thread of a process has used so far. */
+export function threadCpuSeconds(pid: number, tid: number): number | undefined {
+  return cpuSecondsOf(readProc(pid, `task/${tid}/stat`));
+}
+
+/** The threads of a process by name (/proc/<pid>/task/<tid>/comm), each name once: its first thread. */
+export function namedThreads(pid: number): Map<string, number> {
+  const threads = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids.map(Number).sort((a, b) => a - b)) {
+    const name = readProc(pid, `task/${tid}/comm`)?.trim();
+    if (name && !threads.has(name)) threads.set(name, tid);
+  }
+  return threads;
+}
+
+function cpuSecondsOf(stat: string | undefined): number | undefined {
   if (stat === undefined) return undefined;
   // After the name: state(3) ppid(4) … utime(14) stime(15); index 0 here is field 3.
   const fields = statFields(stat);

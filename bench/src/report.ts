@@ -220,20 +220,24 @@ export function renderReport(results: Results): string {
           : ` (orders_total placed +${String(results.orders_placed_counter)})`),
     ],
   ];
-  const perService = Object.keys(results)
-    .filter((key) => key.startsWith('idle_rss_mb_') && key !== 'idle_rss_mb_total')
-    .map((key) => {
-      const name = key.slice('idle_rss_mb_'.length);
-      return [
-        name,
-        formatNumber(n(key)),
-        formatNumber(n(`loaded_rss_mb_${name}`)),
-        formatNumber(n(`cpu_s_per_1000_home_${name}`)),
-      ];
-    });
+  // Memory is per process (one per service, or the runner alone); CPU per service process or thread.
+  const namesAfter = (prefix: string): string[] =>
+    Object.keys(results)
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => key.slice(prefix.length))
+      .filter((name) => name !== 'total' && !name.startsWith('telemetry_'));
+  const names = [...new Set([...namesAfter('idle_rss_mb_'), ...namesAfter('cpu_s_per_1000_home_')])];
+  const perService = names.map((name) => [
+    name,
+    formatNumber(n(`idle_rss_mb_${name}`)),
+    formatNumber(n(`loaded_rss_mb_${name}`)),
+    formatNumber(n(`cpu_s_per_1000_home_${name}`)),
+    formatNumber(n(`cpu_s_per_1000_checkout_${name}`)),
+  ]);
   sections.push(table(['figure', 'value'], figures, [1]), '');
   if (perService.length > 0) {
-    sections.push(table(['service', 'idle MB', 'peak MB', 'CPU s/1k home'], perService, [1, 2, 3]), '');
+    const columns = ['part', 'idle MB', 'peak MB', 'CPU s/1k home', 'CPU s/1k checkout'];
+    sections.push(table(columns, perService, [1, 2, 3, 4]), '');
   }
   const targets = evaluateTargets(results).map((t) => [
     t.name,

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { ServiceName, ServiceSpec } from '@glasshouse/kit';
 import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
 import { distinctFreePorts, withTimeout } from '@glasshouse/kit/testing';
+import { cpuSeconds, namedThreads, threadCpuSeconds } from './procfs.js';
 import { ServiceChild } from './service-child.js';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -13,14 +14,22 @@ const STOP_TIMEOUT_MS = 15_000;
 
 /**
  * How the services trace. `export`: default sampling, spans sent over OTLP/HTTP. `local`: what
- * `npm start` does without an endpoint (spans made, then dropped). `off`: the sampler records
- * nothing (OTEL_TRACES_SAMPLER=always_off); instrumentations stay installed because the kit has
- * no switch to skip them, and OTEL_SDK_DISABLED=true is set but not honoured by the kit.
+ * `npm start` does without an endpoint (spans made, then dropped). `off`: OTEL_SDK_DISABLED=true,
+ * no tracer and no instrumentation at all.
  */
 export type TelemetryMode = 'export' | 'local' | 'off';
 
+/**
+ * `threads`: the runner of `npm start` (tools/run) with every service a thread of its one
+ * process, as a user runs it. `processes`: each service a process of its own (for per-service
+ * node flags such as a CPU profile).
+ */
+export type ShopLayout = 'threads' | 'processes';
+
 export interface ShopOptions {
   readonly telemetry: TelemetryMode;
+  /** `processes` unless told. */
+  readonly layout?: ShopLayout;
   /** Required for `export`: the OTLP/HTTP base URL. */
   readonly otlpEndpoint?: string;
   readonly logLevel?: string;
@@ -28,13 +37,19 @@ export interface ShopOptions {
   readonly nodeArgs?: Partial<Record<ServiceName, readonly string[]>>;
 }
 
-/** The shop, each service a process of its own started from its compiled dist/main.js. */
+/** The shop, started from the compiled dist/ of every service. */
 export interface Shop {
+  readonly layout: ShopLayout;
   readonly url: string;
   readonly addresses: Readonly<Partial<Record<ServiceName, string>>>;
   readonly admin: Readonly<Partial<Record<ServiceName, string>>>;
-  /** Operating-system process ids, for /proc readings. */
-  readonly pids: ReadonlyMap<ServiceName, number>;
+  /** Operating-system processes, for memory: one per service, or the runner alone. */
+  readonly pids: ReadonlyMap<string, number>;
+  /**
+   * CPU seconds used so far by each part: a service's process, or a service's thread plus
+   * `runtime` (the runner's own thread, garbage collection and compiler helpers, I/O threads).
+   */
+  readonly cpu: () => Map<string, number>;
   /** Seconds from the first spawn until every /readyz answered 200. */
   readonly startSeconds: number;
   readonly stop: () => Promise<void>;
@@ -55,8 +70,15 @@ export const SHOP_SERVICES: readonly ServiceSpec[] = SERVICES.filter(
   (s) => s.implemented && s.protocol !== 'worker',
 );
 
-/** Starts every implemented service (not loadgen) on free ports, PGlite in a temporary folder. */
-export async function startShop(options: ShopOptions): Promise<Shop> {
+interface Prepared {
+  readonly addresses: Partial<Record<ServiceName, string>>;
+  readonly admin: Partial<Record<ServiceName, string>>;
+  readonly env: Record<string, string>;
+  readonly dataDir: string;
+}
+
+/** Free ports for every service, the telemetry mode's variables, PGlite in a temporary folder. */
+async function prepare(options: ShopOptions): Promise<Prepared> {
   const ports = await distinctFreePorts(SHOP_SERVICES.length * 2);
   const addresses: Partial<Record<ServiceName, string>> = {};
   const admin: Partial<Record<ServiceName, string>> = {};
@@ -77,7 +99,68 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
     env[addressVariable(spec.name)] = address;
     env[adminAddressVariable(spec.name)] = adminAddress;
   });
+  return { addresses, admin, env, dataDir };
+}
 
+/** Starts every implemented service (not loadgen) on free ports, PGlite in a temporary folder. */
+export async function startShop(options: ShopOptions): Promise<Shop> {
+  const prepared = await prepare(options);
+  return options.layout === 'threads' ? startThreads(prepared) : startProcesses(prepared, options);
+}
+
+/** The runner, as `npm start` runs it, without the load generator and Prometheus. */
+async function startThreads({ addresses, admin, env, dataDir }: Prepared): Promise<Shop> {
+  const started = performance.now();
+  const runner = new ServiceChild('runner', join(ROOT, 'tools', 'run', 'dist', 'main.js'), {
+    ...env,
+    RUN_MODE: 'threads',
+    RUN_LOG_LEVEL: 'warn',
+    LOADGEN: 'off',
+    NO_COLOR: '1',
+    PATH: pathWithoutPrometheus(process.env.PATH),
+  }).start();
+  const stop = async (): Promise<void> => {
+    await withTimeout(runner.stop(), STOP_TIMEOUT_MS * 2, 'the runner to stop');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (const spec of SHOP_SERVICES) await runner.ready(`${admin[spec.name]}/readyz`, READY_TIMEOUT_MS);
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  const startSeconds = (performance.now() - started) / 1000;
+  const pid = runner.pid;
+  const threads = namedThreads(pid);
+  const missing = SHOP_SERVICES.filter((spec) => !threads.has(spec.name.slice(0, 15)));
+  if (missing.length > 0) throw new Error(`no thread named ${missing.map((s) => s.name).join(', ')}`);
+  const cpu = (): Map<string, number> => {
+    const seconds = new Map<string, number>();
+    for (const spec of SHOP_SERVICES) {
+      const tid = threads.get(spec.name.slice(0, 15)) ?? 0;
+      seconds.set(spec.name, threadCpuSeconds(pid, tid) ?? Number.NaN);
+    }
+    let services = 0;
+    for (const value of seconds.values()) services += value;
+    seconds.set('runtime', (cpuSeconds(pid) ?? Number.NaN) - services);
+    return seconds;
+  };
+  return {
+    layout: 'threads',
+    url: admin.frontend ?? '',
+    addresses,
+    admin,
+    pids: new Map([['glasshouse', pid]]),
+    cpu,
+    startSeconds,
+    stop,
+  };
+}
+
+async function startProcesses(
+  { addresses, admin, env, dataDir }: Prepared,
+  options: ShopOptions,
+): Promise<Shop> {
   const running = new Map<ServiceName, ServiceChild>();
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -120,6 +203,26 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
   }
   const startSeconds = (performance.now() - started) / 1000;
 
-  const pids = new Map<ServiceName, number>([...running].map(([name, child]) => [name, child.pid]));
-  return { url: admin.frontend ?? '', addresses, admin, pids, startSeconds, stop };
+  const pids = new Map<string, number>([...running].map(([name, child]) => [name, child.pid]));
+  const cpu = (): Map<string, number> =>
+    new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid) ?? Number.NaN]));
+  return { layout: 'processes', url: admin.frontend ?? '', addresses, admin, pids, cpu, startSeconds, stop };
+}
+
+const HIDDEN = ['prometheus', 'prometheus-alertmanager', 'alertmanager', 'promtool'];
+
+/** PATH without the folders that hold Prometheus or Alertmanager, so the runner starts neither. */
+export function pathWithoutPrometheus(path: string | undefined): string {
+  const executable = (file: string): boolean => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return (path ?? '')
+    .split(delimiter)
+    .filter((dir) => dir !== '' && !HIDDEN.some((name) => executable(join(dir, name))))
+    .join(delimiter);
 }
