@@ -1,15 +1,29 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
-import { holdsDatabase, initPgliteDataDir } from './pglite-init.js';
+import { TEMPLATE_FOLDER, holdsDatabase, initPgliteDataDir } from './pglite-init.js';
+
+async function systemIdentifier(dataDir: string): Promise<string> {
+  const db = await PGlite.create({ dataDir });
+  try {
+    const { rows } = await db.query<{ id: string }>(
+      'SELECT system_identifier::text AS id FROM pg_control_system()',
+    );
+    return rows[0]?.id ?? '';
+  } finally {
+    await db.close();
+  }
+}
 
 describe('initPgliteDataDir', () => {
   it('creates a cluster that PGlite then opens, and leaves an existing one alone', async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'glasshouse-initdb-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const parent = mkdtempSync(join(tmpdir(), 'glasshouse-initdb-'));
+    t.after(() => rmSync(parent, { recursive: true, force: true }));
+    const dir = join(parent, 'orders');
+    mkdirSync(dir);
     assert.equal(holdsDatabase(dir), false);
 
     await initPgliteDataDir(dir);
@@ -27,11 +41,28 @@ describe('initPgliteDataDir', () => {
     assert.deepEqual((await again.query('SELECT id FROM kept')).rows, [{ id: 7 }]);
   });
 
-  it('fails with the reason when the folder cannot hold a cluster', async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'glasshouse-initdb-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'a-file');
+  it('runs initdb once for services that start side by side: each gets a copy of one cluster', async (t) => {
+    const parent = mkdtempSync(join(tmpdir(), 'glasshouse-initdb-'));
+    t.after(() => rmSync(parent, { recursive: true, force: true }));
+    const dirs = ['orders', 'inventory', 'productcatalog'].map((name) => join(parent, name));
+    for (const dir of dirs) mkdirSync(dir);
+
+    await Promise.all(dirs.map((dir) => initPgliteDataDir(dir)));
+
+    // A copy keeps the cluster's identity; three initdb runs would have made three.
+    const ids = await Promise.all(dirs.map(systemIdentifier));
+    assert.equal(new Set(ids).size, 1, ids.join(' '));
+    assert.equal(holdsDatabase(join(parent, TEMPLATE_FOLDER)), true);
+    // No lock, build or copy folder is left behind.
+    assert.deepEqual(readdirSync(parent).sort(), [TEMPLATE_FOLDER, 'inventory', 'orders', 'productcatalog']);
+  });
+
+  it('fails with the reason when the folder cannot be written', async (t) => {
+    const parent = mkdtempSync(join(tmpdir(), 'glasshouse-initdb-'));
+    t.after(() => rmSync(parent, { recursive: true, force: true }));
+    const file = join(parent, 'a-file');
     writeFileSync(file, 'not a folder');
-    await assert.rejects(initPgliteDataDir(file), /initdb in .*a-file failed/);
+    await assert.rejects(initPgliteDataDir(join(file, 'orders')), /ENOTDIR/);
+    assert.equal(existsSync(join(parent, TEMPLATE_FOLDER)), false);
   });
 });

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * Creating a PGlite database runs initdb, which grows the WebAssembly memory to several hundred
@@ -8,6 +9,10 @@ import { join } from 'node:path';
  * that for its whole life (≈ 800 MB instead of ≈ 170 MB). The first start therefore runs
  * initdb in a short-lived child process (a worker thread hands back too little: ≈ 150 MB stay),
  * and the service then opens the finished folder like any later start.
+ *
+ * initdb costs ≈ 3 CPU seconds, the same cluster for everyone: services whose folders share a
+ * parent (PGLITE_DATA_DIR/<service>) run it once, into `.initdb-template` next to their folders,
+ * and each copies that (≈ 40 MB, a few milliseconds).
  */
 const INITDB_SCRIPT = `
 const [module, dataDir] = process.argv.slice(1);
@@ -23,16 +28,72 @@ PGlite.create({ dataDir })
   );
 `;
 
+export const TEMPLATE_FOLDER = '.initdb-template';
+/** A lock older than this belongs to a start that died: it is taken over. */
+const STALE_LOCK_MS = 120_000;
+const LOCK_POLL_MS = 50;
+
 /** True when `dataDir` already holds a database cluster. */
 export function holdsDatabase(dataDir: string): boolean {
   return existsSync(join(dataDir, 'PG_VERSION'));
 }
 
-/** Creates the database cluster in `dataDir` (an existing folder) unless it already holds one. */
+/** Creates the database cluster in `dataDir` (an existing, empty folder) unless it holds one. */
 export async function initPgliteDataDir(dataDir: string): Promise<void> {
   if (holdsDatabase(dataDir)) return;
+  const template = join(dirname(dataDir), TEMPLATE_FOLDER);
+  await ensureTemplate(template);
+  // Copied beside the target first, then moved in: a half-copied folder never looks finished.
+  const copy = `${dataDir}.copy-${process.pid}-${basename(dataDir)}`;
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(template, copy, { recursive: true });
+  rmSync(dataDir, { recursive: true, force: true });
+  renameSync(copy, dataDir);
+}
+
+/** Makes the template cluster once, whoever asks first; the others wait for it. */
+async function ensureTemplate(template: string): Promise<void> {
+  const lock = `${template}.lock`;
+  for (;;) {
+    if (holdsDatabase(template)) return;
+    if (takeLock(lock)) break;
+    await delay(LOCK_POLL_MS);
+  }
+  try {
+    if (holdsDatabase(template)) return;
+    const building = `${template}.building-${process.pid}`;
+    rmSync(building, { recursive: true, force: true });
+    mkdirSync(building, { recursive: true });
+    await runInitdb(building);
+    renameSync(building, template);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** mkdir is atomic: whoever creates the folder holds the lock. */
+function takeLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (Date.now() - lockTime(lock) > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+    return false;
+  }
+}
+
+function lockTime(lock: string): number {
+  try {
+    return statSync(lock).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+function runInitdb(dataDir: string): Promise<void> {
   const args = ['-e', INITDB_SCRIPT, require.resolve('@electric-sql/pglite'), dataDir];
-  await new Promise<void>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     execFile(process.execPath, args, (error, _stdout, stderr) => {
       if (!error && holdsDatabase(dataDir)) resolve();
       else
