@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
+import type { ReceivedSpan } from '@glasshouse/kit/testing';
+import { OtlpReceiver, distinctFreePorts, waitFor } from '@glasshouse/kit/testing';
+import { WebShopper, requestIdOf, testIdTexts } from './support/web-shopper.js';
+
+const ROOT = join(__dirname, '..');
+const SERVER = 2;
+const NEXT_YEAR = new Date().getUTCFullYear() + 1;
+const GOOD_CARD = { number: '4432801561520454', cvv: '672', month: 1, year: NEXT_YEAR };
+const STARTED = SERVICES.filter((spec) => spec.implemented && spec.name !== 'loadgen');
+
+/** PATH without Prometheus and Alertmanager: the runner then starts neither. */
+function pathWithoutPrometheus(): string {
+  const has = (dir: string, name: string): boolean => {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => !['prometheus', 'alertmanager', 'prometheus-alertmanager'].some((n) => has(dir, n)))
+    .join(delimiter);
+}
+
+/** Names of the OS threads of a process (/proc/<pid>/task/<tid>/comm). */
+function threadNames(pid: number): string[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) =>
+    readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim(),
+  );
+}
+
+/** Lines of the runner's terminal output that a service printed ("<name> | LEVEL message"). */
+function lineIndex(output: string, service: string, message: string): number {
+  return output
+    .split('\n')
+    .findIndex((line) => line.startsWith(`${service} `) && line.includes(` ${message}`));
+}
+
+/**
+ * `npm start` as a user runs it: the runner with every service a worker thread of its one
+ * process (the default RUN_MODE), each thread with its own telemetry identity.
+ */
+describe('npm start: the shop as threads of one process', { skip: process.platform !== 'linux' }, () => {
+  const receiver = new OtlpReceiver();
+  const dataDir = mkdtempSync(join(tmpdir(), 'glasshouse-npm-start-'));
+  let runner: ChildProcessWithoutNullStreams;
+  let output = '';
+  let exited: Promise<number | null>;
+  let url = '';
+
+  before(async () => {
+    const endpoint = await receiver.start();
+    const ports = await distinctFreePorts(STARTED.length * 2);
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      PATH: pathWithoutPrometheus(),
+      RUN_MODE: '',
+      LOADGEN: 'off',
+      NO_COLOR: '1',
+      LOG_LEVEL: 'info',
+      PGLITE_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    };
+    STARTED.forEach((spec, i) => {
+      const address = `127.0.0.1:${ports[2 * i]}`;
+      env[addressVariable(spec.name)] = address;
+      env[adminAddressVariable(spec.name)] =
+        spec.protocol === 'http' ? address : `127.0.0.1:${ports[2 * i + 1]}`;
+      if (spec.name === 'frontend') url = `http://${address}`;
+    });
+    runner = spawn(process.execPath, [join(ROOT, 'tools', 'run', 'dist', 'main.js')], { cwd: ROOT, env });
+    exited = new Promise((resolve) => runner.once('exit', (code) => resolve(code)));
+    runner.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    runner.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await waitFor(
+      () => {
+        if (runner.exitCode !== null) throw new Error(`the runner exited:\n${output.slice(-3000)}`);
+        return output.includes('Glasshouse is ready in');
+      },
+      { timeoutMs: 90_000, what: 'the runner to say it is ready' },
+    );
+  });
+
+  after(async () => {
+    if (runner?.exitCode === null) runner.kill('SIGKILL');
+    await receiver.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs every service as a thread named after it, in the runner process', () => {
+    const names = threadNames(runner.pid ?? 0);
+    const missing = STARTED.filter((spec) => !names.includes(spec.name.slice(0, 15)));
+    assert.deepEqual(
+      missing.map((spec) => spec.name),
+      [],
+      names.join(' '),
+    );
+    assert.match(output, /services: threads of this one process/);
+  });
+
+  it('places an order whose trace holds a server span of every service it touched, each under its own name', async () => {
+    const shopper = new WebShopper(url);
+    await shopper.addToCart('66VCHSJNUP', 1);
+    const placed = await shopper.checkout(GOOD_CARD);
+    assert.equal(placed.status, 200, placed.html);
+    assert.match(testIdTexts(placed.html, 'order-id')[0] ?? '', /^[0-9a-f-]{36}$/);
+    const traceId = requestIdOf(placed.html) ?? '';
+    const touched = ['frontend', 'checkout', 'cart', 'productcatalog', 'currency', 'shipping'];
+    touched.push('payment', 'orders', 'inventory', 'email');
+    const spans = await waitFor(
+      () => {
+        const found: ReceivedSpan[] = receiver.trace(traceId);
+        const servers = new Set(found.filter((s) => s.kind === SERVER).map((s) => s.serviceName));
+        return touched.every((name) => servers.has(name)) && found;
+      },
+      { timeoutMs: 20_000, what: `server spans of ${touched.join(', ')} in trace ${traceId}` },
+    );
+    // Each thread has its own tracer: a service's server span answers its own RPC only.
+    const charge = spans.find((s) => s.kind === SERVER && s.serviceName === 'payment');
+    assert.equal(charge?.name, 'grpc.hipstershop.PaymentService/Charge');
+  });
+
+  it('stops on SIGTERM: each service after those that call it, then exits 0', async () => {
+    runner.kill('SIGTERM');
+    assert.equal(await exited, 0, output.slice(-3000));
+    const frontend = lineIndex(output, 'frontend', 'stopped');
+    const checkout = lineIndex(output, 'checkout', 'stopped');
+    const payment = lineIndex(output, 'payment', 'stopped');
+    assert.ok(frontend >= 0 && checkout >= 0 && payment >= 0, output.slice(-3000));
+    assert.ok(frontend < checkout && checkout < payment, 'frontend, then checkout, then payment');
+  });
+});
