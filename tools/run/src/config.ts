@@ -1,5 +1,5 @@
-import { ConfigError, SERVICES, addressVariable, adminAddressVariable, envReader } from '@glasshouse/kit';
-import type { Environment, ServiceSpec } from '@glasshouse/kit';
+import { ConfigError, SERVICES, addressVariable, adminAddressVariable, envReader } from '@glasshouse/kit/core';
+import type { Environment, ServiceSpec } from '@glasshouse/kit/core';
 import type { Address } from './env.js';
 import { LEVEL_NAMES } from './log-pipe.js';
 import type { LevelName } from './log-pipe.js';

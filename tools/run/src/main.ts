@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ConfigError } from '@glasshouse/kit';
+import { ConfigError } from '@glasshouse/kit/core';
 import { readRunConfig } from './config.js';
 import type { RunConfig, RunMode } from './config.js';
 import { connectAddress, formatAddress } from './env.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { addressVariable, adminAddressVariable, startOrder } from '@glasshouse/kit';
-import type { Environment, ServiceName } from '@glasshouse/kit';
+import { addressVariable, adminAddressVariable, startOrder } from '@glasshouse/kit/core';
+import type { Environment, ServiceName } from '@glasshouse/kit/core';
 import type { RunConfig, ServiceTarget } from './config.js';
 import { connectAddress, formatAddress } from './env.js';
 
