@@ -1,8 +1,15 @@
-import { ConfigError, SERVICES, addressVariable, adminAddressVariable, envReader } from '@glasshouse/kit/core';
+import {
+  ConfigError,
+  SERVICES,
+  addressVariable,
+  adminAddressVariable,
+  envReader,
+} from '@glasshouse/kit/core';
 import type { Environment, ServiceSpec } from '@glasshouse/kit/core';
 import type { Address } from './env.js';
 import { LEVEL_NAMES } from './log-pipe.js';
 import type { LevelName } from './log-pipe.js';
+import type { ThreadLimits } from './supervisor.js';
 
 /** A service of the table with the addresses it will listen on in this run. */
 export interface ServiceTarget {
@@ -26,8 +33,11 @@ export type RunMode = (typeof RUN_MODES)[number];
 export interface RunConfig {
   readonly logLevel: LevelName;
   readonly mode: RunMode;
-  /** Young generation of each service thread, in MB: V8's default of 16 spends memory for little. */
-  readonly threadYoungGenerationMb: number;
+  /**
+   * Heap limits of each service thread: a young generation of 4 MB (V8's default of 16 spends
+   * memory for little), and a heap a thread may not outgrow without being restarted.
+   */
+  readonly threadLimits: ThreadLimits;
   /** False when LOADGEN=off: the load generator is not started. */
   readonly loadgen: boolean;
   /** A Prometheus duration such as `15s` or `1m30s`. */
@@ -53,7 +63,10 @@ export function readRunConfig(env: Environment, services: readonly ServiceSpec[]
   return Object.freeze({
     logLevel: read.oneOf('RUN_LOG_LEVEL', LEVEL_NAMES, 'info'),
     mode: read.oneOf('RUN_MODE', RUN_MODES, 'threads'),
-    threadYoungGenerationMb: read.int('RUN_THREAD_YOUNG_MB', 4, { min: 1, max: 256 }),
+    threadLimits: Object.freeze({
+      youngGenerationMb: read.int('RUN_THREAD_YOUNG_MB', 4, { min: 1, max: 256 }),
+      heapMb: read.int('RUN_THREAD_HEAP_MB', 1024, { min: 64 }),
+    }),
     loadgen: read.bool('LOADGEN', true),
     scrapeInterval,
     // Validated as a URL, passed on exactly as written.

@@ -160,7 +160,7 @@ async function startServices(run: Run, plan: readonly ServiceLaunch[]): Promise<
         env: threads ? launch.env : { ...launch.env, STOP_WITH_STDIN: 'true' },
         stdin: threads ? 'ignore' : 'pipe',
         thread: threads,
-        threadYoungGenerationMb: run.config.threadYoungGenerationMb,
+        threadLimits: run.config.threadLimits,
         dependsOn: [...launch.dependsOn],
       });
       await run.stack.waitReady(

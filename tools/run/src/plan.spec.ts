@@ -26,6 +26,12 @@ describe('readRunConfig', () => {
     assert.equal(config.scrapeInterval, '15s');
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.services.length, SERVICES.length);
+    assert.equal(config.mode, 'threads');
+    assert.deepEqual(config.threadLimits, { youngGenerationMb: 4, heapMb: 1024 });
+  });
+
+  it('runs one process per service when asked', () => {
+    assert.equal(readRunConfig({ RUN_MODE: 'processes' }).mode, 'processes');
   });
 
   it('names the variable of a bad value', () => {
@@ -37,6 +43,9 @@ describe('readRunConfig', () => {
       [{ RUN_LOG_LEVEL: 'loud' }, 'RUN_LOG_LEVEL'],
       [{ LOADGEN: 'maybe' }, 'LOADGEN'],
       [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+      [{ RUN_MODE: 'containers' }, 'RUN_MODE'],
+      [{ RUN_THREAD_HEAP_MB: '16' }, 'RUN_THREAD_HEAP_MB'],
+      [{ RUN_THREAD_YOUNG_MB: 'lots' }, 'RUN_THREAD_YOUNG_MB'],
     ];
     for (const [env, variable] of bad) {
       assert.throws(

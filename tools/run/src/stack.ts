@@ -3,7 +3,7 @@ import { LogPipe, formatLine, parseLogLine, LEVELS } from './log-pipe.js';
 import type { Terminal } from './log-pipe.js';
 import { DeadlineError, waitFor } from './readiness.js';
 import { ServiceProcess } from './supervisor.js';
-import type { BackoffPolicy, SupervisorEvent } from './supervisor.js';
+import type { BackoffPolicy, SupervisorEvent, ThreadLimits } from './supervisor.js';
 
 /** A process of the embedded stack: a service, the embedded Postgres, Prometheus or Alertmanager. */
 export interface MemberSpec {
@@ -16,7 +16,7 @@ export interface MemberSpec {
   readonly stdin?: 'ignore' | 'pipe';
   /** Run `args[0]` as a worker thread of the runner rather than as a process (services only). */
   readonly thread?: boolean;
-  readonly threadYoungGenerationMb?: number;
+  readonly threadLimits?: ThreadLimits;
 }
 
 /** Raised when a member does not become ready: names it, and carries the end of its log. */
@@ -86,7 +86,7 @@ export class Stack {
         env: spec.env,
         stdin: spec.stdin,
         thread: spec.thread,
-        threadYoungGenerationMb: spec.threadYoungGenerationMb,
+        threadLimits: spec.threadLimits,
         backoff: this.options.backoff,
         stopTimeoutMs: this.options.stopTimeoutMs,
         onOutput: (stdout, stderr) => pipe.attach(stdout, stderr),

@@ -247,4 +247,29 @@ parentPort.on('message', (m) => {
       ['spawned', 'killed', 'stopped'],
     );
   });
+
+  it('ends a thread that outgrows its heap limit and restarts it, while this process lives on', async (t) => {
+    const script = scriptIn(
+      t,
+      `console.log('up');
+const hoard = [];
+setInterval(() => { for (let i = 0; i < 2000; i += 1) hoard.push({ i, text: 'x'.repeat(64) + i }); }, 1);
+`,
+    );
+    const events: SupervisorEvent[] = [];
+    const child = new ServiceProcess({
+      name: 'leaky-thread',
+      ...threadOptions(script),
+      threadLimits: { heapMb: 16 },
+      backoff: { initialMs: 10_000, maxMs: 10_000, resetAfterMs: 60_000 },
+      onEvent: (event) => events.push(event),
+    });
+    t.after(() => child.stop());
+    child.start();
+    await waitFor('the thread ended', () => events.some((e) => e.type === 'crashed'), { timeoutMs: 30_000 });
+    const crash = events.find((e) => e.type === 'crashed');
+    assert.equal(crash?.type === 'crashed' && crash.restartInMs, 10_000);
+    assert.equal(child.pid, undefined);
+    await child.stop();
+  });
 });

@@ -56,6 +56,16 @@ export type SupervisorEvent =
   | { readonly type: 'killed'; readonly afterMs: number }
   | { readonly type: 'stopped'; readonly code: number | null; readonly signal: NodeJS.Signals | null };
 
+/**
+ * V8 heap limits of a service thread, in MB. A thread that outgrows `heapMb` is ended with
+ * ERR_WORKER_OUT_OF_MEMORY and restarted like a crashed process, instead of taking every other
+ * service of the process down with it.
+ */
+export interface ThreadLimits {
+  readonly youngGenerationMb?: number;
+  readonly heapMb?: number;
+}
+
 export interface ServiceProcessOptions {
   readonly name: string;
   readonly command: string;
@@ -65,8 +75,8 @@ export interface ServiceProcessOptions {
    * process of its own: a stop is a stop message instead of SIGTERM, a kill is terminate().
    */
   readonly thread?: boolean;
-  /** A service thread's V8 young generation, in MB (see the runner's RUN_THREAD_YOUNG_MB). */
-  readonly threadYoungGenerationMb?: number;
+  /** A service thread's V8 heap limits (see the runner's RUN_THREAD_YOUNG_MB and RUN_THREAD_HEAP_MB). */
+  readonly threadLimits?: ThreadLimits;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly backoff?: BackoffPolicy;
@@ -120,12 +130,15 @@ function childProcess(options: ServiceProcessOptions): Child {
 
 function serviceThread(options: ServiceProcessOptions): Child {
   const [script = ''] = options.args;
-  const young = options.threadYoungGenerationMb;
+  const limits = options.threadLimits ?? {};
   const worker = new Worker(resolve(options.cwd, script), {
     env: { ...options.env },
     stdout: true,
     stderr: true,
-    ...(young !== undefined && { resourceLimits: { maxYoungGenerationSizeMb: young } }),
+    resourceLimits: {
+      ...(limits.youngGenerationMb !== undefined && { maxYoungGenerationSizeMb: limits.youngGenerationMb }),
+      ...(limits.heapMb !== undefined && { maxOldGenerationSizeMb: limits.heapMb }),
+    },
   });
   return {
     id: worker.threadId,
