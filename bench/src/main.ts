@@ -86,6 +86,7 @@ function machine(config: BenchConfig): Results {
     machine_loadavg_1m_at_start: round(loadavg()[0] ?? Number.NaN, 2),
     bench_concurrency_http: config.httpConcurrency,
     bench_concurrency_grpc: config.grpcConcurrency,
+    bench_concurrency_checkout: config.checkoutConcurrency,
     bench_warmup_s: config.warmupSeconds,
     bench_measure_s: config.measureSeconds,
     bench_telemetry_rounds: config.telemetryRounds,

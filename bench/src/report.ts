@@ -122,6 +122,12 @@ const THROUGHPUT_ROWS: readonly Row[] = [
     ceiling: 'http_ceiling_rps',
   },
   { label: '  of which POST /cart/checkout', key: 'checkout_post', unit: '', ceiling: undefined },
+  {
+    label: 'the same, as many users as pages',
+    key: 'checkout_saturated',
+    unit: 'orders/s',
+    ceiling: 'http_ceiling_rps',
+  },
   { label: 'grpc ceiling (bare grpc-js echo)', key: 'grpc_ceiling', unit: 'calls/s' },
   { label: 'currency Convert', key: 'convert', unit: 'calls/s', ceiling: 'grpc_ceiling_rps' },
   { label: 'catalog GetProduct', key: 'get_product', unit: 'calls/s', ceiling: 'grpc_ceiling_rps' },
@@ -195,7 +201,7 @@ export function renderReport(results: Results): string {
   });
   const sections = [
     `Glasshouse bench — ${String(results.date)} — ${String(results.machine_cores)} cores ${String(results.machine_cpu_model)}, node ${String(results.machine_node_version)}`,
-    `closed loop: ${String(results.bench_concurrency_http)} HTTP users, ${String(results.bench_concurrency_grpc)} gRPC users; ${String(results.bench_warmup_s)} s warm-up + ${String(results.bench_measure_s)} s measured each`,
+    `closed loop: ${String(results.bench_concurrency_http)} HTTP users (${String(results.bench_concurrency_checkout)} checking out), ${String(results.bench_concurrency_grpc)} gRPC users; ${String(results.bench_warmup_s)} s warm-up + ${String(results.bench_measure_s)} s measured each`,
     '',
     table(
       ['operation', 'rate', 'unit', '÷ ceiling', 'p50 ms', 'p99 ms', 'errors'],
