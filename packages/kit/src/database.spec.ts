@@ -188,6 +188,28 @@ describe('describeQuery', () => {
     assert.deepEqual(describeQuery(''), { operation: 'QUERY' });
   });
 
+  it('names a statement with a WITH clause after its first write', () => {
+    assert.deepEqual(
+      describeQuery(
+        `WITH locked AS (SELECT id FROM shop.stock ORDER BY id FOR NO KEY UPDATE OF stock),
+              taken AS (UPDATE shop.stock SET n = n - 1 FROM locked WHERE stock.id = locked.id RETURNING *)
+         SELECT * FROM taken`,
+      ),
+      { operation: 'UPDATE', collection: 'shop.stock' },
+    );
+    assert.deepEqual(
+      describeQuery(
+        'WITH o AS (INSERT INTO shop.orders VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id) ' +
+          'INSERT INTO shop.lines SELECT id FROM o',
+      ),
+      { operation: 'INSERT', collection: 'shop.orders' },
+    );
+    assert.deepEqual(describeQuery('WITH recent AS (SELECT 1 FROM shop.orders) SELECT * FROM recent'), {
+      operation: 'WITH',
+      collection: 'shop.orders',
+    });
+  });
+
   it('keeps both parts of a quoted schema-qualified table', () => {
     assert.deepEqual(describeQuery('SELECT * FROM "cart"."items"'), {
       operation: 'SELECT',

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { ServiceMetrics } from './metrics.js';
 import { observeDuration } from './metrics.js';
 import { initPgliteDataDir } from './pglite-init.js';
+import { PreparedStatements } from './pglite-statements.js';
 
 /** Something that runs SQL: the database, or a transaction on it. */
 export interface Queryable {
@@ -38,14 +39,30 @@ const INT8 = 20;
 const NUMERIC = 1700;
 const tracer = trace.getTracer('@glasshouse/kit/database');
 
-/** `SELECT … FROM catalog.products` → operation SELECT, collection catalog.products. */
+const NAME = String.raw`((?:"[^"]+"|\w+)(?:\.(?:"[^"]+"|\w+))?)`;
+const TABLE = new RegExp(
+  String.raw`\b(?:from|into|update|join|table)\s+(?:if\s+(?:not\s+)?exists\s+)?` + NAME,
+  'i',
+);
+// A write, but not a row lock (FOR [NO KEY] UPDATE) nor an upsert's DO UPDATE.
+const WRITE = new RegExp(
+  String.raw`\b(insert|(?<!\b(?:for|key|do)\s+)update|delete)\s+(?:into\s+|from\s+)?` + NAME,
+  'i',
+);
+
+/**
+ * `SELECT … FROM catalog.products` → operation SELECT, collection catalog.products. A statement
+ * with a WITH clause is named after its first write (`WITH taken AS (UPDATE inventory.stock …`
+ * → UPDATE inventory.stock): that is what it is for when one statement does several things.
+ */
 export function describeQuery(text: string): { operation: string; collection?: string } {
   const operation = (/^\s*(\w+)/.exec(text)?.[1] ?? 'QUERY').toUpperCase();
-  const collection =
-    /\b(?:from|into|update|join|table)\s+(?:if\s+(?:not\s+)?exists\s+)?((?:"[^"]+"|\w+)(?:\.(?:"[^"]+"|\w+))?)/i
-      .exec(text)?.[1]
-      ?.replaceAll('"', '');
-  return collection ? { operation, collection } : { operation };
+  const write = operation === 'WITH' ? WRITE.exec(text) : null;
+  const [verb, name] = write
+    ? [write[1]?.toUpperCase() ?? operation, write[2]]
+    : [operation, TABLE.exec(text)?.[1]];
+  const collection = name?.replaceAll('"', '');
+  return collection ? { operation: verb, collection } : { operation: verb };
 }
 
 /**
@@ -153,7 +170,7 @@ function postgresDatabase(options: DatabaseOptions & { url: string }): Database 
 }
 
 async function pgliteDatabase(options: DatabaseOptions): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite, protocol, parse } = await import('@electric-sql/pglite');
   if (options.pgliteDataDir) {
     mkdirSync(options.pgliteDataDir, { recursive: true });
     await initPgliteDataDir(options.pgliteDataDir);
@@ -165,25 +182,29 @@ async function pgliteDatabase(options: DatabaseOptions): Promise<Database> {
     startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
     parsers: { [INT8]: (value: string) => BigInt(value), [NUMERIC]: (value: string) => value },
   });
-  type Runner = {
-    query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
-    exec(script: string): Promise<unknown>;
+  const statements = new PreparedStatements(db, { protocol, parse });
+  // The locks PGlite's own query() takes: outside a transaction also the transaction lock, so a
+  // query never runs between the statements of another caller's open transaction.
+  const query = (inTransaction: boolean): Queryable['query'] =>
+    measured(options.metrics, options.namespace, <R>(text: string, params: readonly unknown[] = []) =>
+      inTransaction
+        ? db._runExclusiveQuery(() => statements.query<R>(text, params))
+        : db._runExclusiveTransaction(() =>
+            db._runExclusiveQuery(async () => {
+              const rows = await statements.query<R>(text, params);
+              await db.syncToFs();
+              return rows;
+            }),
+          ),
+    );
+  const exec = (runner: { exec(script: string): Promise<unknown> }) => async (script: string) => {
+    await runner.exec(script);
   };
-  const wrap = (runner: Runner): Queryable => ({
-    query: measured(
-      options.metrics,
-      options.namespace,
-      async <R>(text: string, params?: readonly unknown[]) =>
-        (await runner.query<R>(text, params as unknown[])).rows,
-    ),
-    async exec(script) {
-      await runner.exec(script);
-    },
-  });
   return {
     kind: 'pglite',
-    ...wrap(db),
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    query: query(false),
+    exec: exec(db),
+    transaction: (fn) => db.transaction((tx) => fn({ query: query(true), exec: exec(tx) })),
     async ping() {
       await db.query('SELECT 1');
     },
