@@ -40,6 +40,12 @@ function toLevel(row: LevelRow): StockLevel {
   };
 }
 
+/**
+ * How the database refuses a one-statement reservation: check_violation (a product short),
+ * foreign_key_violation (unknown), unique_violation (the reservation id was used before).
+ */
+const REFUSALS: ReadonlySet<string> = new Set(['23514', '23503', '23505']);
+
 /** Carries a refusal out of a transaction, rolling it back. */
 class Refused extends Error {
   constructor(readonly reservation: Reservation) {
@@ -79,12 +85,75 @@ export class StockRepository {
   }
 
   /**
-   * Takes every item out of stock, or none. Each decrement is conditional
-   * (`quantity >= n`), so concurrent transactions on Postgres cannot oversell: the row lock
-   * makes the second wait and re-check the condition against the committed level. Products
-   * are taken in id order, so two reservations of the same products cannot deadlock.
+   * Takes every item out of stock, or none. The usual case, a new reservation of products in
+   * stock, is one statement (takeAtOnce); anything else (a repeated id, a short or unknown
+   * product) goes to the step-by-step transaction (takeStepByStep), which tells which. Both
+   * hold the lock on the reservation id and lock products in id order, so they cannot deadlock.
    */
   async reserve(reservationId: string, items: readonly ReservationItem[]): Promise<Reservation> {
+    const changes = await this.takeAtOnce(reservationId, items);
+    if (changes) return { outcome: 'reserved', changes };
+    return this.takeStepByStep(reservationId, items);
+  }
+
+  /**
+   * A new reservation in one statement, so one round trip: lock the reservation id, lock the
+   * products in id order, decrement them, insert the reservation lines. The database refuses the
+   * statement as a whole when a product is short (the stock CHECK quantity >= 0, judged against
+   * the committed level since a waiting update re-reads its row), unknown (the reservation's
+   * foreign key) or the id was used before (its primary key); undefined then, nothing taken.
+   */
+  private async takeAtOnce(
+    reservationId: string,
+    items: readonly ReservationItem[],
+  ): Promise<StockChange[] | undefined> {
+    let rows: LevelRow[];
+    try {
+      rows = await this.db.query<LevelRow>(
+        `WITH guard AS (
+           SELECT pg_advisory_xact_lock(hashtext($4), hashtext($1))
+         ), item AS (
+           SELECT product_id, quantity
+             FROM guard, unnest($2::text[], $3::integer[]) AS item (product_id, quantity)
+         ), locked AS (
+           SELECT stock.product_id FROM ${this.schema}.stock JOIN item USING (product_id)
+            ORDER BY stock.product_id
+              FOR NO KEY UPDATE OF stock
+         ), taken AS (
+           UPDATE ${this.schema}.stock SET quantity = stock.quantity - item.quantity, updated_at = now()
+             FROM locked JOIN item USING (product_id)
+            WHERE stock.product_id = locked.product_id
+           RETURNING stock.product_id, stock.product_name, stock.quantity, stock.low_stock_threshold
+         ), booked AS (
+           INSERT INTO ${this.schema}.reservations (reservation_id, product_id, quantity)
+           SELECT $1, product_id, quantity FROM item
+         )
+         SELECT ${LEVEL_COLUMNS} FROM taken`,
+        [reservationId, items.map((item) => item.productId), items.map((item) => item.quantity), this.schema],
+      );
+    } catch (error) {
+      if (REFUSALS.has((error as { code?: string }).code ?? '')) return undefined;
+      throw error;
+    }
+    const levels = new Map(rows.map((row) => [row.product_id, toLevel(row)]));
+    return items.flatMap(({ productId, quantity }) => {
+      const level = levels.get(productId);
+      return level
+        ? [{ level, previousQuantity: level.quantity + quantity, previousThreshold: level.lowStockThreshold }]
+        : [];
+    });
+  }
+
+  /**
+   * The careful reservation, one query at a time: answers a repeat with the levels, takes a
+   * released id afresh, and names an unknown or short product. Each decrement is conditional
+   * (`quantity >= n`), so concurrent transactions on Postgres cannot oversell: the row lock
+   * makes the second wait and re-check the condition against the committed level.
+   */
+  private async takeStepByStep(
+    reservationId: string,
+    items: readonly ReservationItem[],
+  ): Promise<Reservation> {
     try {
       return await this.db.transaction(async (tx) => {
         await this.lockReservation(tx, reservationId);

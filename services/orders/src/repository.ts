@@ -1,6 +1,6 @@
 import { orders } from '@glasshouse/contracts';
 import type { hipstershop } from '@glasshouse/contracts';
-import type { Database, Queryable } from '@glasshouse/kit';
+import type { Database } from '@glasshouse/kit';
 
 type Order = orders.Order;
 
@@ -36,8 +36,6 @@ const ORDER_COLUMNS =
   'order_id, user_id, email_masked, status, currency_code, total_units, total_nanos, ' +
   'shipping_cost_units, shipping_cost_nanos, shipping_street_address, shipping_city, shipping_state, ' +
   'shipping_country, shipping_zip_code, shipping_tracking_id, transaction_id, created_at';
-
-const ITEM_PARAMS = 6;
 
 function statusText(status: orders.OrderStatus): string {
   return status === orders.OrderStatus.ORDER_STATUS_CANCELLED ? 'cancelled' : 'placed';
@@ -78,6 +76,40 @@ function toOrder(row: OrderRow, items: readonly ItemRow[]): Order {
   };
 }
 
+/** What create() stores: the order row and its lines as they go into (and come out of) the tables. */
+function rowsOf(order: Order): { row: Omit<OrderRow, 'created_at'>; items: ItemRow[] } {
+  const total = order.total ?? money('USD', 0n, 0);
+  const shipping = order.shippingCost ?? money(total.currencyCode, 0n, 0);
+  const address = order.shippingAddress;
+  return {
+    row: {
+      order_id: order.orderId,
+      user_id: order.userId,
+      email_masked: order.emailMasked,
+      status: statusText(order.status),
+      currency_code: total.currencyCode,
+      total_units: total.units,
+      total_nanos: total.nanos,
+      shipping_cost_units: shipping.units,
+      shipping_cost_nanos: shipping.nanos,
+      shipping_street_address: address?.streetAddress ?? '',
+      shipping_city: address?.city ?? '',
+      shipping_state: address?.state ?? '',
+      shipping_country: address?.country ?? '',
+      shipping_zip_code: address?.zipCode ?? 0,
+      shipping_tracking_id: order.shippingTrackingId,
+      transaction_id: order.transactionId,
+    },
+    items: order.items.map(({ item, cost }) => ({
+      order_id: order.orderId,
+      product_id: item?.productId ?? '',
+      quantity: item?.quantity ?? 0,
+      cost_units: cost?.units ?? 0n,
+      cost_nanos: cost?.nanos ?? 0,
+    })),
+  };
+}
+
 /** Placed orders and their lines, in the order service's own schema. */
 export class OrderRepository {
   constructor(
@@ -86,91 +118,80 @@ export class OrderRepository {
   ) {}
 
   /**
-   * Stores the order and its items in one transaction, unless an order with that id exists;
-   * either way returns the order as stored. `created` is false when it already existed.
-   * Expects an order that passed orderProblem().
+   * Stores the order and its items, unless an order with that id exists; either way returns
+   * the order as stored. `created` is false when it already existed. Expects an order that
+   * passed orderProblem().
+   *
+   * One statement, so one round trip and atomic on its own: the lines are inserted only when
+   * the order row was, and a failing line takes the order row with it. ON CONFLICT waits for a
+   * concurrent insert of the same id to commit, so only one wins.
    */
   async create(order: Order): Promise<{ order: Order; created: boolean }> {
-    return this.db.transaction(async (tx) => {
-      const total = order.total ?? money('USD', 0n, 0);
-      const shipping = order.shippingCost ?? money(total.currencyCode, 0n, 0);
-      const address = order.shippingAddress;
-      // ON CONFLICT waits for a concurrent insert of the same id to commit, so only one wins.
-      const inserted = await tx.query<{ order_id: string }>(
-        `INSERT INTO ${this.schema}.orders
+    const { row, items } = rowsOf(order);
+    const inserted = await this.db.query<{ created_at: Date | string }>(
+      `WITH inserted AS (
+         INSERT INTO ${this.schema}.orders
            (order_id, user_id, email_masked, status, currency_code, total_units, total_nanos,
             shipping_cost_units, shipping_cost_nanos, shipping_street_address, shipping_city,
             shipping_state, shipping_country, shipping_zip_code, shipping_tracking_id, transaction_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          ON CONFLICT (order_id) DO NOTHING
-         RETURNING order_id`,
-        [
-          order.orderId,
-          order.userId,
-          order.emailMasked,
-          statusText(order.status),
-          total.currencyCode,
-          total.units.toString(),
-          total.nanos,
-          shipping.units.toString(),
-          shipping.nanos,
-          address?.streetAddress ?? '',
-          address?.city ?? '',
-          address?.state ?? '',
-          address?.country ?? '',
-          address?.zipCode ?? 0,
-          order.shippingTrackingId,
-          order.transactionId,
-        ],
-      );
-      const created = inserted.length === 1;
-      if (created) await this.insertItems(tx, order);
-      const [stored] = await this.load(tx, 'order_id = $1', [order.orderId], 1);
-      if (!stored) throw new Error('order vanished between insert and read');
-      return { order: stored, created };
-    });
+         RETURNING order_id, created_at
+       ), lines AS (
+         INSERT INTO ${this.schema}.order_items
+           (order_id, product_id, line, quantity, cost_units, cost_nanos)
+         SELECT inserted.order_id, line.product_id, (line.n - 1)::smallint, line.quantity,
+                line.cost_units, line.cost_nanos
+           FROM inserted,
+                unnest($17::text[], $18::integer[], $19::bigint[], $20::integer[]) WITH ORDINALITY
+                  AS line (product_id, quantity, cost_units, cost_nanos, n)
+       )
+       SELECT created_at FROM inserted`,
+      [
+        row.order_id,
+        row.user_id,
+        row.email_masked,
+        row.status,
+        row.currency_code,
+        row.total_units.toString(),
+        row.total_nanos,
+        row.shipping_cost_units.toString(),
+        row.shipping_cost_nanos,
+        row.shipping_street_address,
+        row.shipping_city,
+        row.shipping_state,
+        row.shipping_country,
+        row.shipping_zip_code,
+        row.shipping_tracking_id,
+        row.transaction_id,
+        items.map((item) => item.product_id),
+        items.map((item) => item.quantity),
+        items.map((item) => item.cost_units.toString()),
+        items.map((item) => item.cost_nanos),
+      ],
+    );
+    const [created] = inserted;
+    // The row is exactly what was sent, so it needs no reading back.
+    if (created) return { order: toOrder({ ...row, created_at: created.created_at }, items), created: true };
+    const [stored] = await this.load('order_id = $1', [order.orderId], 1);
+    if (!stored) throw new Error('order vanished between insert and read');
+    return { order: stored, created: false };
   }
 
   /** The order with that id if it belongs to that user. */
   async get(orderId: string, userId: string): Promise<Order | undefined> {
-    const [order] = await this.load(this.db, 'order_id = $1 AND user_id = $2', [orderId, userId], 1);
+    const [order] = await this.load('order_id = $1 AND user_id = $2', [orderId, userId], 1);
     return order;
   }
 
   /** A user's newest orders first, with their items. */
   async listByUser(userId: string, limit: number): Promise<Order[]> {
-    return this.load(this.db, 'user_id = $1', [userId], limit);
+    return this.load('user_id = $1', [userId], limit);
   }
 
-  private async insertItems(tx: Queryable, order: Order): Promise<void> {
-    const values: string[] = [];
-    const params: unknown[] = [];
-    for (const [line, { item, cost }] of order.items.entries()) {
-      const at = line * ITEM_PARAMS;
-      values.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})`);
-      params.push(
-        order.orderId,
-        item?.productId ?? '',
-        line,
-        item?.quantity ?? 0,
-        (cost?.units ?? 0n).toString(),
-        cost?.nanos ?? 0,
-      );
-    }
-    await tx.query(
-      `INSERT INTO ${this.schema}.order_items (order_id, product_id, line, quantity, cost_units, cost_nanos)
-       VALUES ${values.join(', ')}`,
-      params,
-    );
-  }
-
-  private async load(
-    on: Queryable,
-    where: string,
-    params: readonly unknown[],
-    limit: number,
-  ): Promise<Order[]> {
-    const rows = await on.query<OrderRow>(
+  /** The newest `limit` orders matching `where`, then their lines: two queries, none when nothing matched. */
+  private async load(where: string, params: readonly unknown[], limit: number): Promise<Order[]> {
+    const rows = await this.db.query<OrderRow>(
       `SELECT ${ORDER_COLUMNS} FROM ${this.schema}.orders
         WHERE ${where}
         ORDER BY created_at DESC, order_id DESC
@@ -178,7 +199,7 @@ export class OrderRepository {
       [...params, limit],
     );
     if (rows.length === 0) return [];
-    const items = await on.query<ItemRow>(
+    const items = await this.db.query<ItemRow>(
       `SELECT order_id, product_id, quantity, cost_units, cost_nanos
          FROM ${this.schema}.order_items
         WHERE order_id = ANY($1::text[])
