@@ -28,8 +28,8 @@ const TRACED_SERVICES = [
   'inventory',
   'email',
 ] as const;
+// 'find existing order' runs only for what looks like a retry (an emptied cart, a step to undo).
 const CHECKOUT_STEPS = [
-  'find existing order',
   'get cart',
   'price items',
   'quote shipping',

@@ -139,6 +139,49 @@ describe('PlaceOrder over the whole shop', () => {
     );
   });
 
+  it('answers a repeat whose cart was filled again with the stored order, taking and charging nothing more', async () => {
+    const { clients } = shop;
+    const userId = newShopper();
+    await fillCart(clients, userId, [[TERRARIUM, 1]]);
+    const stockBefore = await stockOf(clients, TERRARIUM);
+    const [chargesBefore, ledgerBefore] = [await charges(), shop.ledger.size];
+    const [duplicatesBefore, placedBefore] = [await orders('duplicate'), await orders('placed')];
+    const key = randomUUID();
+
+    const first = await clients.checkout.placeOrder(orderRequest(userId), withIdempotencyKey(key));
+    // As if emptying the cart had failed after the first order.
+    await fillCart(clients, userId, [[TERRARIUM, 1]]);
+    const again = await clients.checkout.placeOrder(orderRequest(userId), withIdempotencyKey(key));
+    assert.deepEqual(again.order, first.order);
+    assert.equal(await orders('duplicate'), duplicatesBefore + 1);
+    assert.equal(await orders('placed'), placedBefore + 1);
+
+    assert.equal(await charges(), chargesBefore + 1);
+    assert.equal(shop.ledger.size, ledgerBefore + 1);
+    assert.equal((await rowsOf(userId)).length, 1);
+    assert.equal(await stockOf(clients, TERRARIUM), stockBefore - 1);
+  });
+
+  it('never undoes a placed order when its repeat is refused', async () => {
+    const { clients } = shop;
+    const userId = newShopper();
+    await fillCart(clients, userId, [[WATERING_CAN, 1]]);
+    const stockBefore = await stockOf(clients, WATERING_CAN);
+    const key = randomUUID();
+
+    const first = await clients.checkout.placeOrder(orderRequest(userId), withIdempotencyKey(key));
+    await fillCart(clients, userId, [[WATERING_CAN, 1]]);
+    const expired = { ...ACCEPTED_CARD, creditCardExpirationYear: 2020 };
+    const again = await clients.checkout.placeOrder(
+      orderRequest(userId, { creditCard: expired }),
+      withIdempotencyKey(key),
+    );
+    assert.equal(again.order?.orderId, first.order?.orderId);
+    const { order: stored } = await clients.orders.getOrder({ orderId: first.order?.orderId ?? '', userId });
+    assert.equal(shop.ledger.find(stored?.transactionId ?? '')?.voided, false, 'the charge was voided');
+    assert.equal(await stockOf(clients, WATERING_CAN), stockBefore - 1, 'the stock went back');
+  });
+
   it('places separate orders for the same cart contents under different keys', async () => {
     const userId = newShopper();
     const ids: string[] = [];

@@ -56,26 +56,35 @@ function fromStoredOrder(order: orders.Order): OrderResult {
 
 /**
  * PlaceOrder: cart → products → prices in the shopper's currency → shipping quote → reserve
- * stock → charge → ship → persist → empty cart → confirmation. Once stock is reserved or a
+ * stock → charge → ship → persist → empty cart and confirmation. Once stock is reserved or a
  * card charged, any later failure undoes them (release, void) before answering, so there is
  * never a paid order without a stored row, nor a stored order without a charge.
+ *
+ * A retry with the same order id is answered with the order stored the first time. Nothing is
+ * looked up for a first attempt: the reservation and the charge are idempotent on the order id
+ * and CreateOrder answers a repeat with the stored order. The order service is asked only when
+ * a run looks like a repeat: the cart is empty (emptied by the first run), or a step failed and
+ * something would be undone, which must never happen to a placed order.
  */
 export async function placeOrder(
   deps: CheckoutDependencies,
   input: PlaceOrderInput,
 ): Promise<PlaceOrderOutput> {
   const { request, orderId, logger } = input;
-  const currency = request.userCurrency;
 
-  const existing = await step('find existing order', async () => {
-    try {
-      return (await deps.orders.getOrder({ orderId, userId: request.userId })).order;
-    } catch (error) {
-      if (code(error) === status.NOT_FOUND) return undefined;
-      throw unavailable('the order service is unavailable; nothing was charged');
-    }
+  const findStored = () =>
+    step('find existing order', async () => {
+      try {
+        return (await deps.orders.getOrder({ orderId, userId: request.userId })).order;
+      } catch (error) {
+        if (code(error) === status.NOT_FOUND) return undefined;
+        throw unavailable('the order service is unavailable; nothing was charged');
+      }
+    });
+  const duplicate = (stored: orders.Order): PlaceOrderOutput => ({
+    order: fromStoredOrder(stored),
+    outcome: 'duplicate',
   });
-  if (existing) return { order: fromStoredOrder(existing), outcome: 'duplicate' };
 
   const cart = await step('get cart', async () => {
     try {
@@ -84,23 +93,12 @@ export async function placeOrder(
       throw unavailable('the cart service is unavailable; nothing was charged');
     }
   });
-  if (cart.items.length === 0) throw failedPrecondition('the cart is empty');
-
-  // Pricing and the shipping quote depend only on the cart: they run side by side.
-  const [items, shippingCost] = await Promise.all([
-    step('price items', () => priceItems(deps, cart.items, currency), {
-      'app.cart.items': cart.items.length,
-    }),
-    step('quote shipping', async () => {
-      try {
-        const quote = await deps.shipping.getQuote({ address: request.address, items: cart.items });
-        return await convert(deps, quote.costUsd, currency);
-      } catch (error) {
-        if (code(error) === status.INVALID_ARGUMENT) throw invalidArgument(details(error));
-        throw unavailable('shipping could not be quoted; nothing was charged');
-      }
-    }),
-  ]);
+  if (cart.items.length === 0) {
+    const stored = await findStored();
+    if (stored) return duplicate(stored);
+    throw failedPrecondition('the cart is empty');
+  }
+  const { items, shippingCost } = await priceCart(deps, request, cart);
   const total = items.reduce(
     (sum, i) => add(sum, multiply(i.cost as Money, i.item?.quantity ?? 0)),
     shippingCost,
@@ -117,6 +115,8 @@ export async function placeOrder(
     }
   });
 
+  /** The order stored before under this id, asked before undoing anything; undefined when unknown. */
+  const storedBeforeUndo = () => findStored().catch(() => undefined);
   const releaseStock = () =>
     step('release stock', async () => {
       try {
@@ -128,30 +128,38 @@ export async function placeOrder(
       }
     });
 
-  const transactionId = await step('charge card', async (span) => {
-    span.setAttribute('app.payment.amount', Number(total.units) + total.nanos / 1e9);
-    span.setAttribute('app.payment.currency', total.currencyCode);
-    const metadata = new Metadata();
-    metadata.set(IDEMPOTENCY_KEY_HEADER, orderId);
-    const charge = () => deps.payment.charge({ amount: total, creditCard: request.creditCard }, { metadata });
-    try {
-      return (await charge()).transactionId;
-    } catch (error) {
-      // The charge may have gone through before the deadline: asking again with the same key
-      // returns that transaction instead of charging twice.
-      if (code(error) === status.DEADLINE_EXCEEDED) {
-        try {
-          return (await charge()).transactionId;
-        } catch {
-          // fall through to the failure below
+  let transactionId: string;
+  try {
+    transactionId = await step('charge card', async (span) => {
+      span.setAttribute('app.payment.amount', Number(total.units) + total.nanos / 1e9);
+      span.setAttribute('app.payment.currency', total.currencyCode);
+      const metadata = new Metadata();
+      metadata.set(IDEMPOTENCY_KEY_HEADER, orderId);
+      const charge = () =>
+        deps.payment.charge({ amount: total, creditCard: request.creditCard }, { metadata });
+      try {
+        return (await charge()).transactionId;
+      } catch (error) {
+        // The charge may have gone through before the deadline: asking again with the same key
+        // returns that transaction instead of charging twice.
+        if (code(error) === status.DEADLINE_EXCEEDED) {
+          try {
+            return (await charge()).transactionId;
+          } catch {
+            // fall through to the failure below
+          }
         }
+        if (code(error) === status.INVALID_ARGUMENT)
+          throw new RpcError(status.INVALID_ARGUMENT, details(error), 'payment_declined');
+        throw unavailable('the payment could not be processed; nothing was charged');
       }
-      await releaseStock();
-      if (code(error) === status.INVALID_ARGUMENT)
-        throw new RpcError(status.INVALID_ARGUMENT, details(error), 'payment_declined');
-      throw unavailable('the payment could not be processed; nothing was charged');
-    }
-  });
+    });
+  } catch (error) {
+    const stored = await storedBeforeUndo();
+    if (stored) return duplicate(stored);
+    await releaseStock();
+    throw error;
+  }
 
   const voidCharge = (reason: string) =>
     step('void charge', async () => {
@@ -166,19 +174,23 @@ export async function placeOrder(
         );
       }
     });
-  const undo = async (reason: string, message: string): Promise<never> => {
+  const undo = async (reason: string, message: string): Promise<PlaceOrderOutput> => {
+    const stored = await storedBeforeUndo();
+    if (stored) return duplicate(stored);
     await voidCharge(reason);
     await releaseStock();
     throw unavailable(message);
   };
 
-  const trackingId = await step('ship order', async () => {
-    try {
-      return (await deps.shipping.shipOrder({ address: request.address, items: cart.items })).trackingId;
-    } catch {
-      return undo('shipping failed', 'the order could not be shipped; the charge was voided');
-    }
-  });
+  let trackingId: string;
+  try {
+    trackingId = await step(
+      'ship order',
+      async () => (await deps.shipping.shipOrder({ address: request.address, items: cart.items })).trackingId,
+    );
+  } catch {
+    return undo('shipping failed', 'the order could not be shipped; the charge was voided');
+  }
 
   const order: OrderResult = {
     orderId,
@@ -187,50 +199,82 @@ export async function placeOrder(
     shippingAddress: request.address,
     items,
   };
-  await step('persist order', async () => {
-    const stored: orders.Order = {
-      ...order,
-      userId: request.userId,
-      emailMasked: maskEmail(request.email),
-      status: 1,
-      total,
-      transactionId,
-      createdAt: undefined,
-    };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await deps.orders.createOrder({ order: stored });
-        return;
-      } catch (error) {
-        // CreateOrder is idempotent on the order id, so it is safe to ask again.
-        const retryable = code(error) === status.UNAVAILABLE || code(error) === status.DEADLINE_EXCEEDED;
-        if (!retryable || attempt === 3) {
-          logger.error({ err: error, 'app.order.id': orderId }, 'order could not be persisted');
-          return undo('order could not be persisted', 'the order could not be saved; the charge was voided');
+  let persisted: orders.CreateOrderResponse;
+  try {
+    persisted = await step('persist order', async () => {
+      const stored: orders.Order = {
+        ...order,
+        userId: request.userId,
+        emailMasked: maskEmail(request.email),
+        status: 1,
+        total,
+        transactionId,
+        createdAt: undefined,
+      };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await deps.orders.createOrder({ order: stored });
+        } catch (error) {
+          // CreateOrder is idempotent on the order id, so it is safe to ask again.
+          const retryable = code(error) === status.UNAVAILABLE || code(error) === status.DEADLINE_EXCEEDED;
+          if (!retryable || attempt === 3) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * (0.5 + Math.random())));
         }
-        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * (0.5 + Math.random())));
       }
-    }
-  });
+    });
+  } catch (error) {
+    logger.error({ err: error, 'app.order.id': orderId }, 'order could not be persisted');
+    return undo('order could not be persisted', 'the order could not be saved; the charge was voided');
+  }
+  // A repeat of an order placed before (its cart not emptied): the stored order is the answer.
+  if (!persisted.created && persisted.order) return duplicate(persisted.order);
 
-  await step('empty cart', async () => {
-    try {
-      await deps.cart.emptyCart({ userId: request.userId });
-    } catch (error) {
-      logger.warn({ err: error, 'app.order.id': orderId }, 'cart could not be emptied after the order');
-    }
-  });
-  await step('send confirmation', async () => {
-    try {
-      await deps.email.sendOrderConfirmation(
-        { email: request.email, order },
-        { deadlineMs: input.emailDeadlineMs },
-      );
-    } catch (error) {
-      logger.warn({ err: error, 'app.order.id': orderId }, 'order confirmation could not be sent');
-    }
-  });
+  // Neither needs the other, and a failure of either is only logged: they run side by side.
+  await Promise.all([
+    step('empty cart', async () => {
+      try {
+        await deps.cart.emptyCart({ userId: request.userId });
+      } catch (error) {
+        logger.warn({ err: error, 'app.order.id': orderId }, 'cart could not be emptied after the order');
+      }
+    }),
+    step('send confirmation', async () => {
+      try {
+        await deps.email.sendOrderConfirmation(
+          { email: request.email, order },
+          { deadlineMs: input.emailDeadlineMs },
+        );
+      } catch (error) {
+        logger.warn({ err: error, 'app.order.id': orderId }, 'order confirmation could not be sent');
+      }
+    }),
+  ]);
   return { order, outcome: 'placed' };
+}
+
+/** The cart's lines priced in the shopper's currency, and the shipping quote for them. */
+async function priceCart(
+  deps: CheckoutDependencies,
+  request: hipstershop.PlaceOrderRequest,
+  cart: hipstershop.Cart,
+): Promise<{ items: OrderItem[]; shippingCost: Money }> {
+  const currency = request.userCurrency;
+  // Pricing and the shipping quote depend only on the cart: they run side by side.
+  const [items, shippingCost] = await Promise.all([
+    step('price items', () => priceItems(deps, cart.items, currency), {
+      'app.cart.items': cart.items.length,
+    }),
+    step('quote shipping', async () => {
+      try {
+        const quote = await deps.shipping.getQuote({ address: request.address, items: cart.items });
+        return await convert(deps, quote.costUsd, currency);
+      } catch (error) {
+        if (code(error) === status.INVALID_ARGUMENT) throw invalidArgument(details(error));
+        throw unavailable('shipping could not be quoted; nothing was charged');
+      }
+    }),
+  ]);
+  return { items, shippingCost };
 }
 
 async function convert(
