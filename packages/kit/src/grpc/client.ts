@@ -1,11 +1,13 @@
 import type { ChannelOptions, Client, ClientOptions, ServiceError } from '@grpc/grpc-js';
-import { Metadata, credentials, status } from '@grpc/grpc-js';
-import { trace } from '@opentelemetry/api';
+import { Metadata, credentials } from '@grpc/grpc-js';
+import type { Attributes } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import type { ServiceMetrics } from '../metrics.js';
 import { observeDuration } from '../metrics.js';
 import type { RequestOf, ResponseOf, ServiceDefinition } from './definition.js';
 import { fullMethodName, serviceNameOf } from './definition.js';
 import { STATUS_NAMES } from './errors.js';
+import { MethodSpans, endCallSpan } from './tracing.js';
 
 export interface CallOptions {
   /** Overrides the client's default deadline for this call. */
@@ -62,9 +64,17 @@ function retryServiceConfig(serviceName: string): string {
   });
 }
 
+/** server.address and server.port of a `host:port` target, as the gRPC instrumentation sets them. */
+function serverAttributes(address: string): Attributes {
+  const colon = address.lastIndexOf(':');
+  const port = Number(address.slice(colon + 1));
+  if (colon < 0 || !Number.isInteger(port)) return { 'server.address': address };
+  return { 'server.address': address.slice(0, colon).replace(/^\[|\]$/g, ''), 'server.port': port };
+}
+
 /**
- * Wraps a generated client (which the gRPC instrumentation traces and propagates context
- * through) so that each method returns a promise, always carries a deadline, and records
+ * Wraps a generated client so that each method returns a promise, always carries a deadline,
+ * makes a client span whose trace context travels in the metadata, and records
  * rpc_client_call_duration_seconds with the caller's span as exemplar.
  */
 export function createClient<S extends ServiceDefinition>(
@@ -81,31 +91,34 @@ export function createClient<S extends ServiceDefinition>(
   const raw = new Constructor(config.address, credentials.createInsecure(), channelOptions);
   const methods = raw as unknown as Record<string, RawMethod>;
   const client: Record<string, unknown> = { close: () => raw.close() };
+  const server = serverAttributes(config.address);
   for (const [key, method] of Object.entries(definition)) {
     const rpcMethod = fullMethodName(method.path);
     const invoke = methods[key]?.bind(raw);
     if (!invoke) throw new Error(`generated client has no method ${key}`);
+    const spans = new MethodSpans(rpcMethod, server);
+    const okLabels = { rpc_system: 'grpc', rpc_method: rpcMethod, rpc_grpc_status_code: 'OK' };
     client[key] = (request: unknown, options: CallOptions = {}) =>
       new Promise((resolve, reject) => {
         const start = process.hrtime.bigint();
-        const span = trace.getActiveSpan();
+        const caller = context.active();
+        const metadata = options.metadata ?? new Metadata();
+        const span = spans.startClient(caller, metadata);
         const deadline = Date.now() + (options.deadlineMs ?? config.deadlineMs);
-        invoke(request, options.metadata ?? new Metadata(), { deadline }, (error, response) => {
-          const code = error ? error.code : status.OK;
-          const labels = {
-            rpc_system: 'grpc',
-            rpc_method: rpcMethod,
-            rpc_grpc_status_code: STATUS_NAMES[code] ?? String(code),
-          };
+        invoke(request, metadata, { deadline }, (error, response) => {
           const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-          observeDuration(
-            config.metrics.rpcClientDuration,
-            error ? { ...labels, error_type: STATUS_NAMES[code] ?? 'UNKNOWN' } : labels,
-            seconds,
-            span,
-          );
-          if (error) reject(error);
-          else resolve(response);
+          if (error) {
+            const status = STATUS_NAMES[error.code] ?? String(error.code);
+            const errorType = STATUS_NAMES[error.code] ?? 'UNKNOWN';
+            endCallSpan(span, error.code, { message: error.message, errorType });
+            const labels = { ...okLabels, rpc_grpc_status_code: status, error_type: errorType };
+            observeDuration(config.metrics.rpcClientDuration, labels, seconds, trace.getSpan(caller));
+            reject(error);
+          } else {
+            endCallSpan(span, 0);
+            observeDuration(config.metrics.rpcClientDuration, okLabels, seconds, trace.getSpan(caller));
+            resolve(response);
+          }
         });
       });
   }

@@ -1,6 +1,6 @@
 import type { ServerUnaryCall, sendUnaryData, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
-import { trace } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import { observeDuration } from '../metrics.js';
 import type { Implementation, ServiceDefinition, UnaryHandler } from './definition.js';
 import { fullMethodName, serviceNameOf } from './definition.js';
 import { RpcError, STATUS_NAMES } from './errors.js';
+import { MethodSpans, endCallSpan } from './tracing.js';
 
 export interface GrpcServerOptions {
   logger: Logger;
@@ -95,45 +96,46 @@ export class GrpcServer {
     handler: UnaryHandler<Req, Res>,
   ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
     const { logger, metrics } = this.options;
+    const spans = new MethodSpans(method);
+    const okLabels = { rpc_system: 'grpc', rpc_method: method, rpc_grpc_status_code: 'OK' };
     return (call, callback) => {
       const start = process.hrtime.bigint();
-      const span = trace.getActiveSpan();
-      const finish = (code: status, errorType?: string): void => {
-        const labels = {
-          rpc_system: 'grpc',
-          rpc_method: method,
-          rpc_grpc_status_code: STATUS_NAMES[code] ?? String(code),
-        };
+      const { span, context: traced } = spans.startServer(call.metadata);
+      const finish = (code: status, error?: RpcError): void => {
+        endCallSpan(span, code, error);
+        const labels = error
+          ? {
+              ...okLabels,
+              rpc_grpc_status_code: STATUS_NAMES[code] ?? String(code),
+              error_type: error.errorType,
+            }
+          : okLabels;
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-        observeDuration(
-          metrics.rpcServerDuration,
-          errorType ? { ...labels, error_type: errorType } : labels,
-          seconds,
-          span,
-        );
+        observeDuration(metrics.rpcServerDuration, labels, seconds, span);
         logger.debug(
           { 'rpc.method': method, 'rpc.grpc.status_code': labels.rpc_grpc_status_code, duration_s: seconds },
           'call served',
         );
       };
-      const context = { method, metadata: call.metadata, deadline: call.getDeadline(), logger };
-      Promise.resolve()
-        .then(() => handler(call.request, context))
-        .then(
-          (response) => {
-            finish(status.OK);
-            callback(null, response);
-          },
-          (thrown: unknown) => {
-            const error = RpcError.from(thrown);
-            if (error.code === status.INTERNAL || error.code === status.UNKNOWN) {
-              logger.error({ err: thrown, 'rpc.method': method }, 'call failed');
-            }
-            span?.setAttribute('error.type', error.errorType);
-            finish(error.code, error.errorType);
-            callback(error.toServiceError());
-          },
-        );
+      const callContext = { method, metadata: call.metadata, deadline: call.getDeadline(), logger };
+      context.with(traced, () => {
+        Promise.resolve()
+          .then(() => handler(call.request, callContext))
+          .then(
+            (response) => {
+              finish(status.OK);
+              callback(null, response);
+            },
+            (thrown: unknown) => {
+              const error = RpcError.from(thrown);
+              if (error.code === status.INTERNAL || error.code === status.UNKNOWN) {
+                logger.error({ err: thrown, 'rpc.method': method }, 'call failed');
+              }
+              finish(error.code, error);
+              callback(error.toServiceError());
+            },
+          );
+      });
     };
   }
 }
