@@ -38,6 +38,7 @@ export { SERVICES, addressVariable, adminAddressVariable, serviceSpec, startOrde
 export type { Tracing, TracingOptions } from './telemetry/tracing.js';
 export { SERVICE_NAMESPACE, processTracing, resourceAttributes, startTracing } from './telemetry/tracing.js';
 export { defaultInstrumentations } from './telemetry/instrumentations.js';
+export { createTracedServer, tracedRequestListener } from './telemetry/http-server.js';
 export {
   SYNTHETIC_ATTRIBUTE,
   SYNTHETIC_BAGGAGE_KEY,

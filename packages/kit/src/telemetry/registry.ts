@@ -437,6 +437,7 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
 // ---------------------------------------------------------------------------------------------
 
 const INSTRUMENTATIONS = 'packages/kit/src/telemetry/instrumentations.ts';
+const GRPC_TRACING = 'packages/kit/src/grpc/tracing.ts';
 
 export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
   kit: [
@@ -446,17 +447,27 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
       attributes: ['rpc.system', 'rpc.service', 'rpc.method', 'rpc.grpc.status_code', 'error.type'],
       emittedBy: 'every gRPC service',
       meaning:
-        'A gRPC call served (gRPC instrumentation), e.g. grpc.hipstershop.CartService/GetCart. Health ' +
-        'Check/Watch and reflection are not traced.',
-      evidence: { file: INSTRUMENTATIONS, text: 'new GrpcInstrumentation(' },
+        "A gRPC call served (the kit's GrpcServer, named as the gRPC instrumentation names it), e.g. " +
+        'grpc.hipstershop.CartService/GetCart. Health Check/Watch and reflection are not traced.',
+      evidence: { file: GRPC_TRACING, text: 'SpanKind.SERVER' },
     },
     {
       name: 'grpc.<package.Service>/<Method>',
       kind: 'client',
-      attributes: ['rpc.system', 'rpc.service', 'rpc.method', 'rpc.grpc.status_code', 'server.address'],
+      attributes: [
+        'rpc.system',
+        'rpc.service',
+        'rpc.method',
+        'rpc.grpc.status_code',
+        'server.address',
+        'server.port',
+        'error.type',
+      ],
       emittedBy: ['frontend', 'checkout', 'recommendation'],
-      meaning: 'A gRPC call made to another service (gRPC instrumentation); its server span is its child.',
-      evidence: { file: INSTRUMENTATIONS, text: 'new GrpcInstrumentation(' },
+      meaning:
+        "A gRPC call made to another service (the kit's client); its trace context travels in the " +
+        'metadata and the server span is its child.',
+      evidence: { file: GRPC_TRACING, text: 'SpanKind.CLIENT' },
     },
     {
       name: '<OPERATION> <schema.table>',
@@ -481,8 +492,8 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
       attributes: ['http.request.method', 'url.path', 'http.response.status_code'],
       emittedBy: 'every service',
       meaning:
-        'An HTTP request no route matched: a frontend 404, or an admin or control port path other ' +
-        'than /metrics, /healthz and /readyz (which are not traced).',
+        'An HTTP request no route matched on an admin or control port: a path other than /metrics, ' +
+        '/healthz and /readyz (which are not traced).',
       evidence: { file: INSTRUMENTATIONS, text: 'new HttpInstrumentation(' },
     },
     {
@@ -623,10 +634,19 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
         'error.type',
       ],
       meaning:
-        "A page request: the HTTP instrumentation's span, renamed to the route template (GET " +
-        '/product/:id, POST /cart/checkout). The root of a shopper trace, or the child of a load ' +
-        "generator's request.",
+        "A page request: the span of the kit's traced server (telemetry/http-server.ts), renamed to " +
+        'the route template (GET /product/:id, POST /cart/checkout). The root of a shopper trace, or ' +
+        "the child of a load generator's request.",
       evidence: { file: 'services/frontend/src/app.ts', text: 'span.updateName(' },
+    },
+    {
+      name: '<METHOD>',
+      kind: 'server',
+      attributes: ['http.request.method', 'url.path', 'http.response.status_code'],
+      meaning:
+        "A request no route matched (a 404): the kit's traced server names a span after the method " +
+        'until a route renames it.',
+      evidence: { file: 'packages/kit/src/telemetry/http-server.ts', text: 'SpanKind.SERVER' },
     },
   ],
 
@@ -1456,6 +1476,7 @@ export const ATTRIBUTES: readonly AttributeEntry[] = deepFreeze([
 
 /** Semantic-convention attributes our code sets by hand; the conventions define their meaning. */
 export const CONVENTION_ATTRIBUTES: readonly string[] = deepFreeze([
+  'client.address',
   'db.collection.name',
   'db.namespace',
   'db.operation.name',
@@ -1469,6 +1490,7 @@ export const CONVENTION_ATTRIBUTES: readonly string[] = deepFreeze([
   'http.route',
   'rpc.grpc.status_code',
   'rpc.method',
+  'rpc.service',
   'rpc.system',
   'server.address',
   'server.port',
@@ -1477,6 +1499,8 @@ export const CONVENTION_ATTRIBUTES: readonly string[] = deepFreeze([
   'service.namespace',
   'service.version',
   'url.full',
+  'url.path',
+  'url.scheme',
   'url.template',
 ]);
 

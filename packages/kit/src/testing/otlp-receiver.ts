@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeTraceRequest } from './otlp-protobuf.js';
 
 /** A span as OTLP/JSON carries it, with its resource's service name alongside. */
 export interface ReceivedSpan {
@@ -52,8 +53,8 @@ function attributesOf(list: OtlpKeyValue[] = []): Record<string, string | number
 }
 
 /**
- * Stands in for an OpenTelemetry Collector in tests: accepts OTLP/HTTP JSON on /v1/traces
- * (what @opentelemetry/exporter-trace-otlp-http sends) and keeps every span.
+ * Stands in for an OpenTelemetry Collector in tests: accepts OTLP/HTTP on /v1/traces, in
+ * protobuf (what the kit sends by default) or JSON, and keeps every span.
  */
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
@@ -66,14 +67,22 @@ export class OtlpReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (request.url === '/v1/traces' && (request.headers['content-type'] ?? '').includes('json')) {
-          this.bodies.push(body);
-          this.collect(JSON.parse(body) as OtlpTraces);
-          response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-        } else {
+        const type = request.headers['content-type'] ?? '';
+        const protobuf = type.includes('protobuf');
+        if (request.url !== '/v1/traces' || !(protobuf || type.includes('json'))) {
           response.writeHead(request.url === '/v1/traces' ? 415 : 404).end();
+          return;
         }
+        const bytes = Buffer.concat(chunks);
+        // Protobuf is kept as its OTLP/JSON rendering, so scans read the same text either way.
+        const traces = (
+          protobuf ? decodeTraceRequest(bytes) : JSON.parse(bytes.toString('utf8'))
+        ) as OtlpTraces;
+        this.bodies.push(protobuf ? JSON.stringify(traces) : bytes.toString('utf8'));
+        this.collect(traces);
+        // An empty ExportTraceServiceResponse: no bytes in protobuf, {} in JSON.
+        if (protobuf) response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        else response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
   }
