@@ -1,0 +1,219 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceName } from '@glasshouse/kit';
+import { envReader } from '@glasshouse/kit';
+import { convert, currencyClient } from './grpc-operations.js';
+import { HttpTarget } from './http-client.js';
+import type { Operation } from './load.js';
+import { OtlpSink } from './otlp-sink.js';
+import { cpuSeconds } from './procfs.js';
+import { homePage } from './shop-operations.js';
+import type { Shop, ShopOptions, TelemetryMode } from './system.js';
+import { startShop } from './system.js';
+
+/**
+ * CPU seconds the shop spends per 1000 home pages and per 1000 Convert calls in each telemetry
+ * mode: `node --conditions=development --import tsx bench/src/telemetry-cpu.ts [export local off]`.
+ * A lane may set variables for its services: `export+OTEL_EXPORTER_OTLP_PROTOCOL=http/json`.
+ * A fixed number of operations between two /proc readings of every service is far less noisy
+ * on a shared machine than requests per second; the modes take turns, round after round, and
+ * each process's idle CPU (timers, event-loop monitoring) is subtracted.
+ *
+ * TELEMETRY_CPU_PAGES / _CONVERTS: operations per round (1000 / 10000); TELEMETRY_CPU_ROUNDS (3).
+ * TELEMETRY_CPU_BASELINE: another built checkout whose shops run beside these, for before/after.
+ * TELEMETRY_CPU_PROFILE=frontend,currency: CPU profiles of those services, per mode, into
+ * TELEMETRY_CPU_PROFILE_DIR.
+ */
+
+const CONCURRENCY = 16;
+const IDLE_SECONDS = 3;
+const MODES: readonly TelemetryMode[] = ['export', 'local', 'off'];
+
+type StartShop = (options: ShopOptions) => Promise<Shop>;
+
+interface Lane {
+  readonly label: string;
+  readonly shop: Shop;
+  readonly sink: OtlpSink;
+  readonly operations: Readonly<Record<string, (user: number) => Operation>>;
+  readonly idle: ReadonlyMap<string, number>;
+  readonly close: () => void;
+  readonly cpu: Map<string, Map<string, number>>;
+}
+
+/** Runs `total` operations, `CONCURRENCY` at a time. */
+async function drive(total: number, operation: (user: number) => Operation): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, user) => {
+      const run = operation(user);
+      while (next < total) {
+        next += 1;
+        await run();
+      }
+    }),
+  );
+}
+
+function readCpu(shop: Shop): Map<string, number> {
+  return new Map([...shop.pids].map(([name, pid]) => [name, cpuSeconds(pid) ?? NaN]));
+}
+
+function profiling(label: string, services: string[], dir: string): Partial<Record<ServiceName, string[]>> {
+  const folder = join(dir, label.replace(/\W+/g, '-'));
+  return Object.fromEntries(
+    services.map((name) => [name, ['--cpu-prof', `--cpu-prof-dir=${join(folder, name)}`]]),
+  );
+}
+
+/** `export`, or `export+NAME=value+…`: a mode, and variables only this lane's services get. */
+function parseLane(spec: string): { mode: TelemetryMode; env: Record<string, string> } {
+  const [mode = '', ...assignments] = spec.split('+');
+  if (!MODES.includes(mode as TelemetryMode)) throw new Error(`unknown mode ${mode} in ${spec}`);
+  const env = Object.fromEntries(
+    assignments.map((a) => {
+      const at = a.indexOf('=');
+      if (at < 1) throw new Error(`expected NAME=value, got ${a} in ${spec}`);
+      return [a.slice(0, at), a.slice(at + 1)];
+    }),
+  );
+  return { mode: mode as TelemetryMode, env };
+}
+
+async function startLane(
+  label: string,
+  start: StartShop,
+  spec: string,
+  profile: Partial<Record<ServiceName, string[]>>,
+): Promise<Lane> {
+  const { mode, env } = parseLane(spec);
+  const sink = new OtlpSink();
+  const endpoint = await sink.start();
+  // The services inherit this process's environment when they are spawned.
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  const shop = await start({ telemetry: mode, otlpEndpoint: endpoint, nodeArgs: profile }).finally(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  const web = new HttpTarget(shop.url, CONCURRENCY);
+  const currency = currencyClient(shop.addresses.currency ?? '');
+  return {
+    label,
+    shop,
+    sink,
+    operations: { home: homePage(web), convert: convert(currency) },
+    idle: new Map(),
+    cpu: new Map(),
+    close: () => {
+      web.close();
+      currency.close();
+    },
+  };
+}
+
+/** CPU seconds per second each process uses with nothing to do. */
+async function idleRates(lanes: Lane[]): Promise<void> {
+  const before = lanes.map((lane) => readCpu(lane.shop));
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const seconds = (performance.now() - started) / 1000;
+  lanes.forEach((lane, i) => {
+    for (const [name, cpu] of readCpu(lane.shop)) {
+      (lane.idle as Map<string, number>).set(name, (cpu - (before[i]?.get(name) ?? cpu)) / seconds);
+    }
+  });
+}
+
+async function measure(lane: Lane, operation: string, total: number): Promise<void> {
+  const run = lane.operations[operation];
+  if (!run) throw new Error(`no operation ${operation}`);
+  const before = readCpu(lane.shop);
+  const started = performance.now();
+  await drive(total, run);
+  const seconds = (performance.now() - started) / 1000;
+  const used = lane.cpu.get(operation) ?? new Map<string, number>();
+  for (const [name, cpu] of readCpu(lane.shop)) {
+    const busy = cpu - (before.get(name) ?? cpu) - (lane.idle.get(name) ?? 0) * seconds;
+    used.set(name, (used.get(name) ?? 0) + busy);
+  }
+  lane.cpu.set(operation, used);
+}
+
+function report(lane: Lane, operation: string, total: number): string {
+  const perThousand = [...(lane.cpu.get(operation) ?? [])]
+    .map(([name, seconds]) => [name, (seconds * 1000) / total] as const)
+    .filter(([, s]) => s >= 0.002)
+    .sort((a, b) => b[1] - a[1]);
+  const sum = perThousand.reduce((a, [, s]) => a + s, 0);
+  const parts = perThousand.map(([name, s]) => `${name} ${s.toFixed(3)}`).join(', ');
+  return `${operation.padEnd(8)} ${lane.label.padEnd(12)} ${sum.toFixed(3)} s/1000  ${parts}\n`;
+}
+
+async function main(): Promise<void> {
+  const env = envReader(process.env);
+  const specs = process.argv.length > 2 ? process.argv.slice(2) : MODES;
+  for (const spec of specs) parseLane(spec);
+  const counts: Record<string, number> = {
+    home: env.int('TELEMETRY_CPU_PAGES', 1000, { min: 0 }),
+    convert: env.int('TELEMETRY_CPU_CONVERTS', 10000, { min: 0 }),
+  };
+  for (const [operation, total] of Object.entries(counts)) if (total === 0) delete counts[operation];
+  const rounds = env.int('TELEMETRY_CPU_ROUNDS', 3, { min: 1 });
+  const profiled = env.string('TELEMETRY_CPU_PROFILE', '').split(',').filter(Boolean);
+  const profileDir = env.string('TELEMETRY_CPU_PROFILE_DIR', join(tmpdir(), 'glasshouse-telemetry-cpu'));
+  const baseline = env.optionalString('TELEMETRY_CPU_BASELINE');
+  const starts: [string, StartShop][] = [['', startShop]];
+  if (baseline) {
+    const other = (await import(join(baseline, 'bench', 'src', 'system.ts'))) as { startShop: StartShop };
+    starts.push(['base ', other.startShop]);
+  }
+  const lanes: Lane[] = [];
+  try {
+    for (const spec of specs) {
+      for (const [prefix, start] of starts) {
+        const label = `${prefix}${spec}`;
+        lanes.push(await startLane(label, start, spec, profiling(label, profiled, profileDir)));
+      }
+    }
+    for (const lane of lanes) {
+      for (const [operation, total] of Object.entries(counts)) {
+        await drive(Math.ceil(total / 2), lane.operations[operation] ?? (() => async () => {}));
+      }
+    }
+    await idleRates(lanes);
+    for (let round = 0; round < rounds; round += 1) {
+      for (const [operation, total] of Object.entries(counts)) {
+        for (const lane of lanes) await measure(lane, operation, total);
+      }
+    }
+    for (const [operation, total] of Object.entries(counts)) {
+      for (const lane of lanes) process.stdout.write(report(lane, operation, total * rounds));
+    }
+    for (const lane of lanes) {
+      const idle = [...lane.idle.values()].reduce((a, b) => a + b, 0);
+      process.stdout.write(`idle ${lane.label}: ${(idle * 100).toFixed(1)} % of a core\n`);
+    }
+    for (const lane of lanes) {
+      if (lane.sink.requests === 0) continue;
+      const kb = lane.sink.bytes / 1024;
+      process.stdout.write(
+        `otlp ${lane.label}: ${lane.sink.requests} requests, ${(kb / 1024).toFixed(1)} MB, ` +
+          `${(kb / lane.sink.requests).toFixed(0)} KB each\n`,
+      );
+    }
+  } finally {
+    for (const lane of lanes) {
+      lane.close();
+      await lane.shop.stop();
+      await lane.sink.stop();
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
