@@ -34,8 +34,9 @@ export interface RunConfig {
   readonly logLevel: LevelName;
   readonly mode: RunMode;
   /**
-   * Heap limits of each service thread: a young generation of 4 MB (V8's default of 16 spends
-   * memory for little), and a heap a thread may not outgrow without being restarted.
+   * Heap limits of each service thread: a young generation of 8 MB, and a heap a thread may
+   * not outgrow without being restarted. Measured at 8 checkout shoppers: 4 MB cost 20 % more
+   * CPU per order in scavenges, 16 MB bought nothing over 8 and cost 120 MB of idle memory.
    */
   readonly threadLimits: ThreadLimits;
   /** False when LOADGEN=off: the load generator is not started. */
@@ -64,7 +65,7 @@ export function readRunConfig(env: Environment, services: readonly ServiceSpec[]
     logLevel: read.oneOf('RUN_LOG_LEVEL', LEVEL_NAMES, 'info'),
     mode: read.oneOf('RUN_MODE', RUN_MODES, 'threads'),
     threadLimits: Object.freeze({
-      youngGenerationMb: read.int('RUN_THREAD_YOUNG_MB', 4, { min: 1, max: 256 }),
+      youngGenerationMb: read.int('RUN_THREAD_YOUNG_MB', 8, { min: 1, max: 256 }),
       heapMb: read.int('RUN_THREAD_HEAP_MB', 1024, { min: 64 }),
     }),
     loadgen: read.bool('LOADGEN', true),
