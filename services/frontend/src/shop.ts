@@ -36,16 +36,20 @@ export class Shop {
     }
   }
 
-  /** Header and banners of a page: currency picker, cart size, an ad for the context. */
+  /**
+   * Header and banners of a page: currency picker, cart size, an ad for the context. A page
+   * that knows the cart's size (0 after an order) passes it and saves the cart lookup.
+   */
   async chrome(
     request: FastifyRequest,
     reply: FastifyReply,
     adContext: readonly string[] = [],
+    knownCartSize?: number,
   ): Promise<Chrome> {
     const userId = sessionId(request, reply);
     const [codes, cartSize, ad] = await Promise.all([
       this.supportedCurrencies(),
-      this.cartSize(request, userId),
+      knownCartSize ?? this.cartSize(request, userId),
       this.ad(request, adContext),
     ]);
     return {

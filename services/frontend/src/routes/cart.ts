@@ -9,7 +9,7 @@ import { PageError, fromServiceFailure, notFoundPage } from '../errors.js';
 import { readCartForm, readCheckoutForm, formValues } from '../forms.js';
 import { priceIn, productCard } from '../pricing.js';
 import type { Shop } from '../shop.js';
-import { sessionId } from '../session.js';
+import { currentCurrency, sessionId } from '../session.js';
 import type { CartView, Chrome, CheckoutFormValues, LineView, OrderView } from '../views/model.js';
 import { cartPage, orderConfirmationPage } from '../views/pages.js';
 import { PRODUCT_ID } from './browse.js';
@@ -128,7 +128,10 @@ export function registerCart(app: FastifyInstance, shop: Shop): void {
       }
       throw error;
     }
-    const chrome = await shop.chrome(request, reply);
+    const currency = currentCurrency(request, await shop.supportedCurrencies(), shop.defaultCurrency);
+    // The confirmation's header and ad are fetched while the order is placed; its cart is empty.
+    const confirmationChrome = shop.chrome(request, reply, [], 0);
+    void confirmationChrome.catch(() => undefined);
     const metadata = new Metadata();
     if (form.idempotencyKey) metadata.set(IDEMPOTENCY_KEY_HEADER, form.idempotencyKey);
     let order: hipstershop.OrderResult | undefined;
@@ -136,7 +139,7 @@ export function registerCart(app: FastifyInstance, shop: Shop): void {
       ({ order } = await backends.checkout.placeOrder(
         {
           userId,
-          userCurrency: chrome.currentCurrency,
+          userCurrency: currency,
           address: form.address,
           email: form.email,
           creditCard: form.card,
@@ -156,8 +159,8 @@ export function registerCart(app: FastifyInstance, shop: Shop): void {
       });
     }
     if (!order) throw new PageError(502, 'Something went wrong', 'The checkout service gave no order.');
-    const view = await orderView(shop, order, chrome.currentCurrency);
-    return shop.send(reply, 'order-confirmation', orderConfirmationPage({ ...chrome, cartSize: 0 }, view));
+    const [chrome, view] = await Promise.all([confirmationChrome, orderView(shop, order, currency)]);
+    return shop.send(reply, 'order-confirmation', orderConfirmationPage(chrome, view));
   });
 }
 
