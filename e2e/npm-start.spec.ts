@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
 import type { ReceivedSpan } from '@glasshouse/kit/testing';
-import { OtlpReceiver, distinctFreePorts, waitFor } from '@glasshouse/kit/testing';
+import { OtlpReceiver, distinctFreePorts, pathWithout, waitFor } from '@glasshouse/kit/testing';
 import { WebShopper, requestIdOf, testIdTexts } from './support/web-shopper.js';
 
 const ROOT = join(__dirname, '..');
@@ -15,22 +15,6 @@ const SERVER = 2;
 const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 const GOOD_CARD = { number: '4432801561520454', cvv: '672', month: 1, year: NEXT_YEAR };
 const STARTED = SERVICES.filter((spec) => spec.implemented && spec.name !== 'loadgen');
-
-/** PATH without Prometheus and Alertmanager: the runner then starts neither. */
-function pathWithoutPrometheus(): string {
-  const has = (dir: string, name: string): boolean => {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return (process.env.PATH ?? '')
-    .split(delimiter)
-    .filter((dir) => !['prometheus', 'alertmanager', 'prometheus-alertmanager'].some((n) => has(dir, n)))
-    .join(delimiter);
-}
 
 /** Names of the OS threads of a process (/proc/<pid>/task/<tid>/comm). */
 function threadNames(pid: number): string[] {
@@ -63,7 +47,7 @@ describe('npm start: the shop as threads of one process', { skip: process.platfo
     const ports = await distinctFreePorts(STARTED.length * 2);
     const env: Record<string, string | undefined> = {
       ...process.env,
-      PATH: pathWithoutPrometheus(),
+      PATH: pathWithout(),
       RUN_MODE: '',
       LOADGEN: 'off',
       NO_COLOR: '1',

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
-import { freePort, waitFor } from '@glasshouse/kit/testing';
-import { ROOT, pathWithoutPrometheus } from './system.js';
+import { freePort, pathWithout, waitFor } from '@glasshouse/kit/testing';
+import { ROOT } from './system.js';
 
 export interface ColdStart {
   /** Seconds from the spawn to each service's "<name> is ready" line, in the order they came. */
@@ -26,7 +26,7 @@ export async function measureColdStart(timeoutMs = 60_000): Promise<ColdStart> {
   const dataDir = mkdtempSync(join(tmpdir(), 'glasshouse-cold-'));
   const env: Record<string, string | undefined> = {
     ...process.env,
-    PATH: pathWithoutPrometheus(process.env.PATH),
+    PATH: pathWithout(),
     LOADGEN: 'off',
     PGLITE_DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',

@@ -1,9 +1,9 @@
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import type { ServiceName, ServiceSpec } from '@glasshouse/kit';
 import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
-import { distinctFreePorts, withTimeout } from '@glasshouse/kit/testing';
+import { distinctFreePorts, pathWithout, withTimeout } from '@glasshouse/kit/testing';
 import { cpuSeconds, namedThreads, threadCpuSeconds } from './procfs.js';
 import { ServiceChild } from './service-child.js';
 
@@ -117,7 +117,7 @@ async function startThreads({ addresses, admin, env, dataDir }: Prepared): Promi
     RUN_LOG_LEVEL: 'warn',
     LOADGEN: 'off',
     NO_COLOR: '1',
-    PATH: pathWithoutPrometheus(process.env.PATH),
+    PATH: pathWithout(),
   }).start();
   const stop = async (): Promise<void> => {
     await withTimeout(runner.stop(), STOP_TIMEOUT_MS * 2, 'the runner to stop');
@@ -207,22 +207,4 @@ async function startProcesses(
   const cpu = (): Map<string, number> =>
     new Map([...pids].map(([name, pid]) => [name, cpuSeconds(pid) ?? Number.NaN]));
   return { layout: 'processes', url: admin.frontend ?? '', addresses, admin, pids, cpu, startSeconds, stop };
-}
-
-const HIDDEN = ['prometheus', 'prometheus-alertmanager', 'alertmanager', 'promtool'];
-
-/** PATH without the folders that hold Prometheus or Alertmanager, so the runner starts neither. */
-export function pathWithoutPrometheus(path: string | undefined): string {
-  const executable = (file: string): boolean => {
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return (path ?? '')
-    .split(delimiter)
-    .filter((dir) => dir !== '' && !HIDDEN.some((name) => executable(join(dir, name))))
-    .join(delimiter);
 }

@@ -11,3 +11,4 @@ export { expectStatus } from './expect-status.js';
 export type { ServedService } from './serve.js';
 export { serveOnFreePort } from './serve.js';
 export { ONLINE_BOUTIQUE_PRODUCT_IDS } from './online-boutique.js';
+export { OBSERVABILITY_PROGRAMS, pathWithout } from './path.js';

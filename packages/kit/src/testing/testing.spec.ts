@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { metricSample, parseExemplars } from './exposition.js';
+import { pathWithout } from './path.js';
 import { waitFor } from './wait.js';
 
 describe('parseExemplars', () => {
@@ -65,6 +69,22 @@ describe('waitFor', () => {
         { timeoutMs: 20, intervalMs: 5, what: 'the order' },
       ),
       { message: 'timed out waiting for the order: not yet' },
+    );
+  });
+});
+
+describe('pathWithout', () => {
+  it('drops the folders that hold one of the programs, executable ones only', (t) => {
+    const dir = (name: string) => mkdtempSync(join(tmpdir(), `glasshouse-path-${name}-`));
+    const [tools, plain, notExecutable] = [dir('tools'), dir('plain'), dir('plain')];
+    t.after(() => [tools, plain, notExecutable].forEach((d) => rmSync(d, { recursive: true, force: true })));
+    writeFileSync(join(tools, 'prometheus'), '#!/bin/sh\n');
+    chmodSync(join(tools, 'prometheus'), 0o755);
+    writeFileSync(join(notExecutable, 'prometheus'), 'not a program');
+    chmodSync(join(notExecutable, 'prometheus'), 0o644);
+    assert.equal(
+      pathWithout(['prometheus'], [tools, plain, notExecutable].join(':')),
+      [plain, notExecutable].join(':'),
     );
   });
 });
