@@ -34,11 +34,15 @@ const CARD_FORMS = CARDS.flatMap(({ number }) => {
 
 /**
  * Trace and span ids are hex and timestamps are long digit runs: neither is a card, but either
- * can look like one to a Luhn scan. Ids with at least one letter and OTLP's nanosecond times are
- * taken out before the scan; an all-digit run anywhere else still counts.
+ * can look like one to a Luhn scan (a random span id is all digits and Luhn-valid about once in
+ * 20,000). Ids in their own fields (JSON, exemplars), other hex ids with at least one letter,
+ * and OTLP's nanosecond times are taken out before the scan; an all-digit run anywhere else
+ * still counts.
  */
 function withoutIdentifiers(text: string): string {
   return text
+    .replace(/("(?:traceId|spanId|parentSpanId|trace_id|span_id)":\s*")[0-9a-fA-F]+"/g, '$1<id>"')
+    .replace(/\b((?:trace_id|span_id)=")[0-9a-f]+"/g, '$1<id>"')
     .replace(/\b(?=[0-9a-f]*[a-f])(?:[0-9a-f]{32}|[0-9a-f]{16})\b/g, '<id>')
     .replace(/"(\w*UnixNano)":\s*"?\d+"?/g, '"$1":0');
 }

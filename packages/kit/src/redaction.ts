@@ -43,8 +43,9 @@ export function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-// Not inside a decimal number: 0.0012345678901234 is a duration, not a card.
-const CARD_LIKE = /(?<![\w.])(?:\d[ -]?){12,18}\d(?!\w|\.\d)/g;
+// Not inside a decimal number: 0.0012345678901234 is a duration, not a card. Not a log line's
+// trace or span id either: a random span id is all digits, and Luhn-valid, about once in 20,000.
+const CARD_LIKE = /(?<![\w.])(?<!"(?:trace_id|span_id)":")(?:\d[ -]?){12,18}\d(?!\w|\.\d)/g;
 const EMAIL_LIKE = /\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/g;
 
 /** Masks card numbers (Luhn-valid 13–19 digit runs) and emails inside free text. */
