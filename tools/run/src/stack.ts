@@ -181,10 +181,12 @@ export class Stack {
     const terminal = this.options.terminal;
     const name = member.spec.name;
     switch (event.type) {
-      case 'spawned':
-        if (event.start === 1) terminal.say(RUNNER, 'debug', `${name} started`, { pid: event.pid });
-        else terminal.say(RUNNER, 'warn', `${name} restarted`, { pid: event.pid, start: event.start });
+      case 'spawned': {
+        const id = member.spec.thread ? { thread: event.pid } : { pid: event.pid };
+        if (event.start === 1) terminal.say(RUNNER, 'debug', `${name} started`, id);
+        else terminal.say(RUNNER, 'warn', `${name} restarted`, { ...id, start: event.start });
         return;
+      }
       case 'crashed': {
         member.crashes += 1;
         member.lastExit = event.signal ? `signal ${event.signal}` : `exit code ${event.code ?? '?'}`;
