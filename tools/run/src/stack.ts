@@ -182,7 +182,7 @@ export class Stack {
     const name = member.spec.name;
     switch (event.type) {
       case 'spawned': {
-        const id = member.spec.thread ? { thread: event.pid } : { pid: event.pid };
+        const id: Record<string, number> = { [member.spec.thread ? 'thread' : 'pid']: event.pid };
         if (event.start === 1) terminal.say(RUNNER, 'debug', `${name} started`, id);
         else terminal.say(RUNNER, 'warn', `${name} restarted`, { ...id, start: event.start });
         return;
