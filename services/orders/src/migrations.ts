@@ -70,5 +70,15 @@ export function orderMigrations(schema: string): Migration[] {
           FROM ${schema}.orders
          GROUP BY 1, 2;`,
     },
+    {
+      // created_at is the transaction's start, and orders placed in the same clock tick (PGlite's
+      // clock counts milliseconds) tie on it: a sequence keeps "newest first" exact.
+      version: 4,
+      name: 'number orders in the order they were stored',
+      sql: `
+        ALTER TABLE ${schema}.orders ADD COLUMN stored_seq bigint GENERATED ALWAYS AS IDENTITY;
+        DROP INDEX ${schema}.orders_user_id_created_at_idx;
+        CREATE INDEX orders_user_id_created_at_idx ON ${schema}.orders (user_id, created_at DESC, stored_seq DESC);`,
+    },
   ];
 }

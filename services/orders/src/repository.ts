@@ -194,7 +194,7 @@ export class OrderRepository {
     const rows = await this.db.query<OrderRow>(
       `SELECT ${ORDER_COLUMNS} FROM ${this.schema}.orders
         WHERE ${where}
-        ORDER BY created_at DESC, order_id DESC
+        ORDER BY created_at DESC, stored_seq DESC
         LIMIT $${params.length + 1}`,
       [...params, limit],
     );
