@@ -6,6 +6,7 @@ import { Client, credentials, status } from '@grpc/grpc-js';
 import { hipstershop } from '@glasshouse/contracts';
 import type { Database } from '@glasshouse/kit';
 import { GrpcServer, ServiceMetrics, createLogger, migrate, openDatabase } from '@glasshouse/kit';
+import { ONLINE_BOUTIQUE_PRODUCT_IDS } from '@glasshouse/kit/testing';
 import { loadRates } from '../services/currency/src/rates.js';
 import { currencyService } from '../services/currency/src/server.js';
 import { catalogMigrations } from '../services/productcatalog/src/migrations.js';
@@ -90,17 +91,7 @@ describe('wire compatibility with the Online Boutique API', () => {
       1,
     ).map((f) => fields(f.value as Uint8Array));
     const ids = products.map((p) => text(one(p, 1)));
-    for (const id of [
-      'OLJCESPC7Z',
-      '66VCHSJNUP',
-      '1YMWWN1N4O',
-      'L9ECAV7KIM',
-      '2ZYFJ3GM2N',
-      '0PUK6V6EV0',
-      'LS4PSXUNUM',
-      '9SIQT8TOJO',
-      '6E92ZMYYFZ',
-    ]) {
+    for (const id of ONLINE_BOUTIQUE_PRODUCT_IDS) {
       assert.ok(ids.includes(id), `catalog has ${id}`);
     }
     for (const product of products) {

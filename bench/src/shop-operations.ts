@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ONLINE_BOUTIQUE_PRODUCT_IDS } from '@glasshouse/kit/testing';
 import type { HttpTarget } from './http-client.js';
 import type { Operation } from './load.js';
 import type { LatencyRecorder } from './percentiles.js';
@@ -7,18 +8,6 @@ import type { LatencyRecorder } from './percentiles.js';
 
 export const SESSION_COOKIE = 'shop_session-id';
 export const PRODUCT_ID = 'OLJCESPC7Z';
-/** The catalogue ids every hipstershop implementation has (hipstershop-api.md). */
-export const PRODUCT_IDS = [
-  'OLJCESPC7Z',
-  '66VCHSJNUP',
-  '1YMWWN1N4O',
-  'L9ECAV7KIM',
-  '2ZYFJ3GM2N',
-  '0PUK6V6EV0',
-  'LS4PSXUNUM',
-  '9SIQT8TOJO',
-  '6E92ZMYYFZ',
-] as const;
 
 /** Online Boutique's test VISA card; the expiry stays a few years ahead. */
 export const BENCH_CARD = {
@@ -75,7 +64,8 @@ export function addToCart(target: HttpTarget): (user: number) => Operation {
         session = randomUUID();
         adds = 0;
       }
-      const productId = PRODUCT_IDS[(user + adds) % PRODUCT_IDS.length] ?? PRODUCT_ID;
+      const productId =
+        ONLINE_BOUTIQUE_PRODUCT_IDS[(user + adds) % ONLINE_BOUTIQUE_PRODUCT_IDS.length] ?? PRODUCT_ID;
       adds += 1;
       await target.expect(302, {
         method: 'POST',
