@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
+import { SERVICES } from '@glasshouse/kit';
 import type { ReceivedSpan } from '@glasshouse/kit/testing';
-import { OtlpReceiver, distinctFreePorts, pathWithout, waitFor } from '@glasshouse/kit/testing';
+import { OtlpReceiver, freeShopAddresses, pathWithout, waitFor } from '@glasshouse/kit/testing';
 import { WebShopper, requestIdOf, testIdTexts } from './support/web-shopper.js';
 
 const ROOT = join(__dirname, '..');
@@ -44,7 +44,8 @@ describe('npm start: the shop as threads of one process', { skip: process.platfo
 
   before(async () => {
     const endpoint = await receiver.start();
-    const ports = await distinctFreePorts(STARTED.length * 2);
+    const shop = await freeShopAddresses(STARTED);
+    url = `http://${shop.addresses.frontend ?? ''}`;
     const env: Record<string, string | undefined> = {
       ...process.env,
       PATH: pathWithout(),
@@ -56,14 +57,8 @@ describe('npm start: the shop as threads of one process', { skip: process.platfo
       DATABASE_URL: '',
       REDIS_URL: '',
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      ...shop.env,
     };
-    STARTED.forEach((spec, i) => {
-      const address = `127.0.0.1:${ports[2 * i]}`;
-      env[addressVariable(spec.name)] = address;
-      env[adminAddressVariable(spec.name)] =
-        spec.protocol === 'http' ? address : `127.0.0.1:${ports[2 * i + 1]}`;
-      if (spec.name === 'frontend') url = `http://${address}`;
-    });
     runner = spawn(process.execPath, [join(ROOT, 'tools', 'run', 'dist', 'main.js')], { cwd: ROOT, env });
     exited = new Promise((resolve) => runner.once('exit', (code) => resolve(code)));
     runner.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
-import { freePort, pathWithout, waitFor } from '@glasshouse/kit/testing';
+import { SERVICES } from '@glasshouse/kit';
+import { freeShopAddresses, pathWithout, waitFor } from '@glasshouse/kit/testing';
 import { ROOT } from './system.js';
 
 export interface ColdStart {
@@ -35,13 +35,7 @@ export async function measureColdStart(timeoutMs = 60_000): Promise<ColdStart> {
     DATABASE_URL: '',
     REDIS_URL: '',
   };
-  for (const spec of SERVICES) {
-    const port = await freePort();
-    env[addressVariable(spec.name)] = `127.0.0.1:${port}`;
-    // The frontend serves its probes on its main port.
-    env[adminAddressVariable(spec.name)] =
-      spec.protocol === 'http' ? `127.0.0.1:${port}` : `127.0.0.1:${await freePort()}`;
-  }
+  Object.assign(env, (await freeShopAddresses(SERVICES)).env);
   const started = performance.now();
   const runner = spawn(process.execPath, [join(ROOT, 'tools', 'run', 'dist', 'main.js')], {
     cwd: ROOT,

@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName, ServiceSpec } from '@glasshouse/kit';
-import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
-import { distinctFreePorts, pathWithout, withTimeout } from '@glasshouse/kit/testing';
+import { SERVICES } from '@glasshouse/kit';
+import { freeShopAddresses, pathWithout, withTimeout } from '@glasshouse/kit/testing';
 import { cpuSeconds, namedThreads, threadCpuSeconds } from './procfs.js';
 import { ServiceChild } from './service-child.js';
 
 export const ROOT = join(__dirname, '..', '..');
-const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -79,9 +78,7 @@ interface Prepared {
 
 /** Free ports for every service, the telemetry mode's variables, PGlite in a temporary folder. */
 async function prepare(options: ShopOptions): Promise<Prepared> {
-  const ports = await distinctFreePorts(SHOP_SERVICES.length * 2);
-  const addresses: Partial<Record<ServiceName, string>> = {};
-  const admin: Partial<Record<ServiceName, string>> = {};
+  const { addresses, admin, env: listening } = await freeShopAddresses(SHOP_SERVICES);
   const dataDir = mkdtempSync(join(tmpdir(), 'glasshouse-bench-'));
   const env: Record<string, string> = {
     ...telemetryEnvironment(options.telemetry, options.otlpEndpoint),
@@ -90,15 +87,8 @@ async function prepare(options: ShopOptions): Promise<Prepared> {
     REDIS_URL: '',
     SMTP_URL: '',
     PGLITE_DATA_DIR: dataDir,
+    ...listening,
   };
-  SHOP_SERVICES.forEach((spec, i) => {
-    const address = `${HOST}:${ports[2 * i]}`;
-    const adminAddress = spec.protocol === 'http' ? address : `${HOST}:${ports[2 * i + 1]}`;
-    addresses[spec.name] = address;
-    admin[spec.name] = `http://${adminAddress}`;
-    env[addressVariable(spec.name)] = address;
-    env[adminAddressVariable(spec.name)] = adminAddress;
-  });
   return { addresses, admin, env, dataDir };
 }
 

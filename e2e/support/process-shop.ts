@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName, ServiceSpec } from '@glasshouse/kit';
-import { SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
-import { ServiceProcess, distinctFreePorts, withTimeout } from '@glasshouse/kit/testing';
+import { SERVICES } from '@glasshouse/kit';
+import { ServiceProcess, freeShopAddresses, withTimeout } from '@glasshouse/kit/testing';
 
 const ROOT = join(__dirname, '..', '..');
-const HOST = '127.0.0.1';
 
 export interface ProcessShopOptions {
   /** Where every service exports its spans (an OtlpReceiver's URL); no export when absent. */
@@ -47,9 +46,7 @@ const STOP_TIMEOUT_MS = 15_000;
 /** Starts every implemented service of the table (not loadgen) in parallel and waits for each /readyz. */
 export async function startProcessShop(options: ProcessShopOptions = {}): Promise<ProcessShop> {
   const specs: ServiceSpec[] = SERVICES.filter((s) => s.implemented && s.protocol !== 'worker');
-  const ports = await distinctFreePorts(specs.length * 2);
-  const addresses: Partial<Record<ServiceName, string>> = {};
-  const admin: Partial<Record<ServiceName, string>> = {};
+  const { addresses, admin, env: listening } = await freeShopAddresses(specs);
   const env: Record<string, string> = {
     OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint ?? '',
     OTEL_BSP_SCHEDULE_DELAY: '100',
@@ -57,16 +54,8 @@ export async function startProcessShop(options: ProcessShopOptions = {}): Promis
     DATABASE_URL: options.databaseUrl ?? '',
     REDIS_URL: options.redisUrl ?? '',
     SMTP_URL: '',
+    ...listening,
   };
-  specs.forEach((spec, i) => {
-    const address = `${HOST}:${ports[2 * i]}`;
-    // An HTTP service serves /metrics and the probes on its own port.
-    const adminAddress = spec.protocol === 'http' ? address : `${HOST}:${ports[2 * i + 1]}`;
-    addresses[spec.name] = address;
-    admin[spec.name] = `http://${adminAddress}`;
-    env[addressVariable(spec.name)] = address;
-    env[adminAddressVariable(spec.name)] = adminAddress;
-  });
   const dataDir = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'glasshouse-shop-'));
   if (dataDir) env.PGLITE_DATA_DIR = dataDir;
   Object.assign(env, options.env);
