@@ -18,7 +18,10 @@ export class OtlpSink {
       });
       request.on('end', () => {
         this.requests += 1;
-        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        // An empty ExportTraceServiceResponse in the request's encoding: no bytes in protobuf, {} in JSON.
+        if (request.headers['content-type']?.includes('protobuf'))
+          response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        else response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
   }
