@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /**
@@ -44,7 +44,7 @@ export async function initPgliteDataDir(dataDir: string): Promise<void> {
   const template = join(dirname(dataDir), TEMPLATE_FOLDER);
   await ensureTemplate(template);
   // Copied beside the target first, then moved in: a half-copied folder never looks finished.
-  const copy = `${dataDir}.copy-${process.pid}-${basename(dataDir)}`;
+  const copy = `${dataDir}.copy-${process.pid}`;
   rmSync(copy, { recursive: true, force: true });
   cpSync(template, copy, { recursive: true });
   rmSync(dataDir, { recursive: true, force: true });
