@@ -4,10 +4,15 @@
  * This is the kit's one module with a side effect on import, on purpose.
  */
 import { basename, dirname } from 'node:path';
+import { installLeanAsyncResourceBind } from './async-resource-bind.js';
 import { envReader } from './config.js';
 import { defaultInstrumentations } from './telemetry/instrumentations.js';
 import type { Tracing } from './telemetry/tracing.js';
 import { setProcessTracing, startTracing } from './telemetry/tracing.js';
+
+// Every gRPC call binds a function to an async resource (node:http2): without the deprecated
+// accessor Node 20 adds to each.
+installLeanAsyncResourceBind();
 
 // Stable HTTP and database semantic conventions (http.request.method, db.system.name, ...).
 process.env.OTEL_SEMCONV_STABILITY_OPT_IN ??= 'http,database';
