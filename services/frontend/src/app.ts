@@ -3,7 +3,7 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
-import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Fastify, { LogController } from 'fastify';
 import { join } from 'node:path';
 import type { Logger, ReadinessCheck, ServiceMetrics } from '@glasshouse/kit';
@@ -58,6 +58,9 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     loggerInstance: baseLogger,
     // One 'request completed' line of our own per request, with the route and trace id.
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log is the service's logger itself: a child per request (for a reqId binding) cost
+    // 2 % of the frontend's CPU, and the trace_id on every line already ties a request together.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: 64 * 1024,
     // The kit makes the page request's server span (the HTTP instrumentation's costs several
     // times more per request); onRequest below names it after the route.
@@ -73,7 +76,9 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     maxAge: '1h',
   });
 
-  app.addHook('onRequest', async (request) => {
+  // The hooks take a callback rather than return a promise: they run on every request, and
+  // with tracing on each promise costs the context propagation's hook too.
+  app.addHook('onRequest', (request, _reply, done) => {
     request.startedAt = process.hrtime.bigint();
     const span = trace.getActiveSpan();
     const route = request.routeOptions.url;
@@ -82,19 +87,22 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
       span.updateName(`${request.method} ${route}`);
     }
     request.span = span;
+    done();
   });
 
   // CSRF: a state-changing form posted from another site is refused. Requests without Origin
   // or Referer (scripts, Online Boutique's load generator) pass; SameSite cookies cover browsers.
-  app.addHook('preHandler', async (request) => {
-    if (request.method !== 'POST') return;
-    const source = request.headers.origin ?? request.headers.referer;
+  app.addHook('preHandler', (request, _reply, done) => {
+    const source =
+      request.method === 'POST' ? (request.headers.origin ?? request.headers.referer) : undefined;
     if (source && source !== 'null' && !sameHost(source, request.headers.host)) {
-      throw new PageError(403, 'Refused', 'This form was sent from another site.', 'csrf');
+      done(new PageError(403, 'Refused', 'This form was sent from another site.', 'csrf'));
+      return;
     }
+    done();
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  const recordRequest = (request: FastifyRequest, reply: FastifyReply): void => {
     const route = request.routeOptions.url ?? 'unmatched';
     if (PROBES.has(route) || route.startsWith('/static/')) return;
     const seconds = Number(process.hrtime.bigint() - request.startedAt) / 1e9;
@@ -114,6 +122,10 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
       },
       'request completed',
     );
+  };
+  app.addHook('onResponse', (request, reply, done) => {
+    recordRequest(request, reply);
+    done();
   });
 
   registerBrowsing(app, shop);

@@ -14,22 +14,35 @@ export async function priceIn(
   return backends.currency.convert({ from: amount, toCode: currency });
 }
 
-export async function priceText(
-  backends: Backends,
-  amount: Money | undefined,
-  currency: string,
-): Promise<string> {
-  return formatMoney(await priceIn(backends, amount, currency));
-}
-
-/** A product as a card in the shopper's currency. */
-export async function productCard(backends: Backends, product: hipstershop.Product, currency: string) {
+/** A product as a card, its price already in the shopper's currency. */
+function cardOf(product: hipstershop.Product, price: Money) {
   return {
     id: product.id,
     name: product.name,
     picture: product.picture,
     categories: product.categories,
     description: product.description,
-    price: { text: await priceText(backends, product.priceUsd, currency) },
+    price: { text: formatMoney(price) },
   };
+}
+
+/** A product as a card in the shopper's currency. */
+export async function productCard(backends: Backends, product: hipstershop.Product, currency: string) {
+  return cardOf(product, await priceIn(backends, product.priceUsd, currency));
+}
+
+/**
+ * Products as cards in the shopper's currency. When every price is in it already (the home
+ * page of a shopper who kept the default currency) the cards are made at once, without the
+ * promise per product that the conversions need.
+ */
+export async function productCards(
+  backends: Backends,
+  products: readonly hipstershop.Product[],
+  currency: string,
+): Promise<ReturnType<typeof cardOf>[]> {
+  const inCurrency = (p: hipstershop.Product): p is hipstershop.Product & { priceUsd: Money } =>
+    p.priceUsd?.currencyCode === currency;
+  if (products.every(inCurrency)) return products.map((p) => cardOf(p, p.priceUsd));
+  return Promise.all(products.map((p) => productCard(backends, p, currency)));
 }

@@ -3,7 +3,7 @@ import type { hipstershop } from '@glasshouse/contracts';
 import type { Logger, ServiceMetrics } from '@glasshouse/kit';
 import type { Backends } from './backends.js';
 import { fromServiceFailure } from './errors.js';
-import { productCard } from './pricing.js';
+import { productCards } from './pricing.js';
 import { currentCurrency, sessionId } from './session.js';
 import type { AdView, Chrome, ProductCard } from './views/model.js';
 
@@ -69,7 +69,7 @@ export class Shop {
   /** Product cards in the shopper's currency; a failing conversion fails the page. */
   async cards(products: readonly hipstershop.Product[], currency: string): Promise<ProductCard[]> {
     try {
-      return await Promise.all(products.map((p) => productCard(this.backends, p, currency)));
+      return await productCards(this.backends, products, currency);
     } catch (error) {
       throw fromServiceFailure(error, 'currency service');
     }
