@@ -6,9 +6,8 @@ import { convert, currencyClient } from './grpc-operations.js';
 import { HttpTarget } from './http-client.js';
 import type { Operation } from './load.js';
 import { OtlpSink } from './otlp-sink.js';
-import { cpuSeconds } from './procfs.js';
 import { homePage } from './shop-operations.js';
-import type { Shop, ShopOptions, TelemetryMode } from './system.js';
+import type { Shop, ShopLayout, ShopOptions, TelemetryMode } from './system.js';
 import { startShop } from './system.js';
 
 /**
@@ -22,7 +21,8 @@ import { startShop } from './system.js';
  * TELEMETRY_CPU_PAGES / _CONVERTS: operations per round (1000 / 10000); TELEMETRY_CPU_ROUNDS (3).
  * TELEMETRY_CPU_BASELINE: another built checkout whose shops run beside these, for before/after.
  * TELEMETRY_CPU_PROFILE=frontend,currency: CPU profiles of those services, per mode, into
- * TELEMETRY_CPU_PROFILE_DIR.
+ * TELEMETRY_CPU_PROFILE_DIR. TELEMETRY_CPU_LAYOUT=threads: the shop as npm start runs it, one
+ * thread a service, its GC and compiler threads counted as "runtime" (processes by default).
  */
 
 const CONCURRENCY = 16;
@@ -56,7 +56,7 @@ async function drive(total: number, operation: (user: number) => Operation): Pro
 }
 
 function readCpu(shop: Shop): Map<string, number> {
-  return new Map([...shop.pids].map(([name, pid]) => [name, cpuSeconds(pid) ?? NaN]));
+  return shop.cpu();
 }
 
 function profiling(label: string, services: string[], dir: string): Partial<Record<ServiceName, string[]>> {
@@ -85,6 +85,7 @@ async function startLane(
   start: StartShop,
   spec: string,
   profile: Partial<Record<ServiceName, string[]>>,
+  layout: ShopLayout,
 ): Promise<Lane> {
   const { mode, env } = parseLane(spec);
   const sink = new OtlpSink();
@@ -92,12 +93,14 @@ async function startLane(
   // The services inherit this process's environment when they are spawned.
   const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
-  const shop = await start({ telemetry: mode, otlpEndpoint: endpoint, nodeArgs: profile }).finally(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  const shop = await start({ telemetry: mode, otlpEndpoint: endpoint, nodeArgs: profile, layout }).finally(
+    () => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    },
+  );
   const web = new HttpTarget(shop.url, CONCURRENCY);
   const currency = currencyClient(shop.addresses.currency ?? '');
   return {
@@ -165,6 +168,9 @@ async function main(): Promise<void> {
   const profiled = env.string('TELEMETRY_CPU_PROFILE', '').split(',').filter(Boolean);
   const profileDir = env.string('TELEMETRY_CPU_PROFILE_DIR', join(tmpdir(), 'glasshouse-telemetry-cpu'));
   const baseline = env.optionalString('TELEMETRY_CPU_BASELINE');
+  const layout = env.oneOf('TELEMETRY_CPU_LAYOUT', ['processes', 'threads'] as const, 'processes');
+  if (layout === 'threads' && profiled.length > 0)
+    throw new Error('CPU profiles need TELEMETRY_CPU_LAYOUT=processes');
   const starts: [string, StartShop][] = [['', startShop]];
   if (baseline) {
     const other = (await import(join(baseline, 'bench', 'src', 'system.ts'))) as { startShop: StartShop };
@@ -175,7 +181,7 @@ async function main(): Promise<void> {
     for (const spec of specs) {
       for (const [prefix, start] of starts) {
         const label = `${prefix}${spec}`;
-        lanes.push(await startLane(label, start, spec, profiling(label, profiled, profileDir)));
+        lanes.push(await startLane(label, start, spec, profiling(label, profiled, profileDir), layout));
       }
     }
     for (const lane of lanes) {
