@@ -19,19 +19,25 @@ const METHOD = 'hipstershop.CurrencyService/Convert';
 /** Convert's behaviour is chosen by toCode, so one method can answer every way. */
 const currency: Implementation<Currency> = {
   getSupportedCurrencies: () => ({ currencyCodes: ['EUR', 'USD'] }),
-  async convert(request) {
-    switch (request.toCode) {
-      case 'BAD':
-        throw invalidArgument('from: bad');
-      case 'BOOM':
-        throw new Error('secret detail');
-      case 'SLOW':
-        await delay(500);
-        break;
-    }
-    return { currencyCode: request.toCode, units: (request.from?.units ?? 0n) * 2n, nanos: 0 };
+  convert(request) {
+    // Thrown before the handler returns a promise: the wrapper must answer it all the same.
+    if (request.toCode === 'NOW') throw invalidArgument('toCode: refused at once');
+    return convertLater(request);
   },
 };
+
+async function convertLater(request: hipstershop.CurrencyConversionRequest): Promise<hipstershop.Money> {
+  switch (request.toCode) {
+    case 'BAD':
+      throw invalidArgument('from: bad');
+    case 'BOOM':
+      throw new Error('secret detail');
+    case 'SLOW':
+      await delay(500);
+      break;
+  }
+  return { currencyCode: request.toCode, units: (request.from?.units ?? 0n) * 2n, nanos: 0 };
+}
 
 const convertTo = (toCode: string) => ({ from: { currencyCode: 'EUR', units: 21n, nanos: 0 }, toCode });
 
@@ -98,6 +104,10 @@ describe('GrpcServer and createClient', () => {
 
   it('keeps the code and reason of an RpcError', async () => {
     await assert.rejects(client.convert(convertTo('BAD')), isStatus(status.INVALID_ARGUMENT, 'from: bad'));
+    await assert.rejects(
+      client.convert(convertTo('NOW')),
+      isStatus(status.INVALID_ARGUMENT, 'toCode: refused at once'),
+    );
   });
 
   it('answers INTERNAL without the details of an unexpected error, and logs it', async () => {
