@@ -7,6 +7,7 @@ import { observeDuration } from '../metrics.js';
 import type { RequestOf, ResponseOf, ServiceDefinition } from './definition.js';
 import { fullMethodName, serviceNameOf } from './definition.js';
 import { STATUS_NAMES } from './errors.js';
+import { CHANNELZ_OFF } from './options.js';
 import { MethodSpans, endCallSpan } from './tracing.js';
 
 export interface CallOptions {
@@ -83,6 +84,7 @@ export function createClient<S extends ServiceDefinition>(
   config: ClientConfig,
 ): PromiseClient<S> {
   const channelOptions: ChannelOptions = {
+    ...CHANNELZ_OFF,
     'grpc.keepalive_time_ms': 30_000,
     'grpc.enable_retries': config.idempotent ? 1 : 0,
   };

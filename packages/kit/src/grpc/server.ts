@@ -10,6 +10,7 @@ import { observeDuration } from '../metrics.js';
 import type { Implementation, ServiceDefinition, UnaryHandler } from './definition.js';
 import { fullMethodName, serviceNameOf } from './definition.js';
 import { RpcError, STATUS_NAMES } from './errors.js';
+import { CHANNELZ_OFF } from './options.js';
 import { MethodSpans, endCallSpan } from './tracing.js';
 
 export interface GrpcServerOptions {
@@ -36,6 +37,7 @@ export class GrpcServer {
   constructor(private readonly options: GrpcServerOptions) {
     this.server = new Server({
       'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? 4 * 1024 * 1024,
+      ...CHANNELZ_OFF,
     });
     this.health.addToServer(this.server);
     new ReflectionService(protoPackageDefinition()).addToServer(this.server);
