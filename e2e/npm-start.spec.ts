@@ -7,13 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SERVICES } from '@glasshouse/kit';
 import type { ReceivedSpan } from '@glasshouse/kit/testing';
-import {
-  OtlpReceiver,
-  freeShopAddresses,
-  pathWithout,
-  runnerArguments,
-  waitFor,
-} from '@glasshouse/kit/testing';
+import { OtlpReceiver, freeShopAddresses, pathWithout, waitFor } from '@glasshouse/kit/testing';
 import { WebShopper, requestIdOf, testIdTexts } from './support/web-shopper.js';
 
 const ROOT = join(__dirname, '..');
@@ -65,7 +59,7 @@ describe('npm start: the shop as threads of one process', { skip: process.platfo
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       ...shop.env,
     };
-    runner = spawn(process.execPath, runnerArguments(ROOT), { cwd: ROOT, env });
+    runner = spawn(process.execPath, [join(ROOT, 'tools', 'run', 'dist', 'main.js')], { cwd: ROOT, env });
     exited = new Promise((resolve) => runner.once('exit', (code) => resolve(code)));
     runner.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     runner.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

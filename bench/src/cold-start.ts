@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICES } from '@glasshouse/kit';
-import { freeShopAddresses, pathWithout, runnerArguments, waitFor } from '@glasshouse/kit/testing';
+import { freeShopAddresses, pathWithout, waitFor } from '@glasshouse/kit/testing';
 import { ROOT } from './system.js';
 
 export interface ColdStart {
@@ -37,7 +37,7 @@ export async function measureColdStart(timeoutMs = 60_000): Promise<ColdStart> {
   };
   Object.assign(env, (await freeShopAddresses(SERVICES)).env);
   const started = performance.now();
-  const runner = spawn(process.execPath, runnerArguments(ROOT), {
+  const runner = spawn(process.execPath, [join(ROOT, 'tools', 'run', 'dist', 'main.js')], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

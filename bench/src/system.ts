@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName, ServiceSpec } from '@glasshouse/kit';
-import { SERVICES, SHOP_NODE_FLAGS } from '@glasshouse/kit';
+import { SERVICES } from '@glasshouse/kit';
 import { freeShopAddresses, pathWithout, withTimeout } from '@glasshouse/kit/testing';
 import { cpuSeconds, namedThreads, threadCpuSeconds } from './procfs.js';
 import { ServiceChild } from './service-child.js';
@@ -101,19 +101,14 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
 /** The runner, as `npm start` runs it, without the load generator and Prometheus. */
 async function startThreads({ addresses, admin, env, dataDir }: Prepared): Promise<Shop> {
   const started = performance.now();
-  const runner = new ServiceChild(
-    'runner',
-    join(ROOT, 'tools', 'run', 'dist', 'main.js'),
-    {
-      ...env,
-      RUN_MODE: 'threads',
-      RUN_LOG_LEVEL: 'warn',
-      LOADGEN: 'off',
-      NO_COLOR: '1',
-      PATH: pathWithout(),
-    },
-    SHOP_NODE_FLAGS,
-  ).start();
+  const runner = new ServiceChild('runner', join(ROOT, 'tools', 'run', 'dist', 'main.js'), {
+    ...env,
+    RUN_MODE: 'threads',
+    RUN_LOG_LEVEL: 'warn',
+    LOADGEN: 'off',
+    NO_COLOR: '1',
+    PATH: pathWithout(),
+  }).start();
   const stop = async (): Promise<void> => {
     await withTimeout(runner.stop(), STOP_TIMEOUT_MS * 2, 'the runner to stop');
     rmSync(dataDir, { recursive: true, force: true });
@@ -187,10 +182,7 @@ async function startProcesses(
     await Promise.all(
       SHOP_SERVICES.map(async (spec) => {
         const script = join(ROOT, 'services', spec.name, 'dist', 'main.js');
-        const child = new ServiceChild(spec.name, script, env, [
-          ...SHOP_NODE_FLAGS,
-          ...(options.nodeArgs?.[spec.name] ?? []),
-        ]);
+        const child = new ServiceChild(spec.name, script, env, options.nodeArgs?.[spec.name]);
         running.set(spec.name, child.start());
         await child.ready(`${admin[spec.name]}/readyz`, READY_TIMEOUT_MS);
       }),

@@ -7,5 +7,4 @@ export type { EnvReader, Environment } from './config.js';
 export { ConfigError, envReader } from './config.js';
 export type { ServiceName, ServiceSpec, ServiceStore } from './services.js';
 export { SERVICES, addressVariable, adminAddressVariable, serviceSpec, startOrder } from './services.js';
-export { SHOP_NODE_FLAGS } from './node-flags.js';
 export { STOP_MESSAGE, inServiceThread, isStopMessage } from './thread.js';

@@ -34,7 +34,6 @@ export {
   startAdmin,
 } from './service.js';
 export type { ServiceName, ServiceSpec, ServiceStore } from './services.js';
-export { SHOP_NODE_FLAGS } from './node-flags.js';
 export { SERVICES, addressVariable, adminAddressVariable, serviceSpec, startOrder } from './services.js';
 export type { Tracing, TracingOptions } from './telemetry/tracing.js';
 export { SERVICE_NAMESPACE, processTracing, resourceAttributes, startTracing } from './telemetry/tracing.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ConfigError, SHOP_NODE_FLAGS } from '@glasshouse/kit/core';
+import { ConfigError } from '@glasshouse/kit/core';
 import { readRunConfig } from './config.js';
 import type { RunConfig, RunMode } from './config.js';
 import { connectAddress, formatAddress } from './env.js';
@@ -154,7 +154,7 @@ async function startServices(run: Run, plan: readonly ServiceLaunch[]): Promise<
       run.stack.launch({
         name: launch.name,
         command: process.execPath,
-        args: threads ? [launch.script] : [...SHOP_NODE_FLAGS, launch.script],
+        args: [launch.script],
         // A service process stops when this stdin closes: a runner killed with -9 takes its
         // services along. A service thread dies with the runner anyway.
         env: threads ? launch.env : { ...launch.env, STOP_WITH_STDIN: 'true' },

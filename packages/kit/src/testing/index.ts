@@ -13,4 +13,3 @@ export type { ServedService } from './serve.js';
 export { serveOnFreePort } from './serve.js';
 export { ONLINE_BOUTIQUE_PRODUCT_IDS } from './online-boutique.js';
 export { OBSERVABILITY_PROGRAMS, pathWithout } from './path.js';
-export { runnerArguments } from './runner.js';
