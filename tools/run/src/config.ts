@@ -65,10 +65,7 @@ export function readRunConfig(env: Environment, services: readonly ServiceSpec[]
     logLevel: read.oneOf('RUN_LOG_LEVEL', LEVEL_NAMES, 'info'),
     mode: read.oneOf('RUN_MODE', RUN_MODES, 'threads'),
     threadLimits: Object.freeze({
-      // 16 MB: with tracing on, spans and their contexts outlive one scavenge of a smaller young
-      // generation. Against 8 MB, alternating rounds on one machine gave 3–9 % more checkouts per
-      // second and 5–7 % less CPU per order and per home page, for 85 MB more resident at idle.
-      youngGenerationMb: read.int('RUN_THREAD_YOUNG_MB', 16, { min: 1, max: 256 }),
+      youngGenerationMb: read.int('RUN_THREAD_YOUNG_MB', 8, { min: 1, max: 256 }),
       heapMb: read.int('RUN_THREAD_HEAP_MB', 1024, { min: 64 }),
     }),
     loadgen: read.bool('LOADGEN', true),
