@@ -31,6 +31,11 @@ describe('findCardNumbers', () => {
       '5555555555554444',
       '378282246310005',
     ]);
+    // Amex's 4-6-5 grouping and a 19-digit number in groups of four.
+    assert.deepEqual(findCardNumbers('3782 822463 10005 and 6011 1111 1111 1111 110'), [
+      '378282246310005',
+      '6011111111111111110',
+    ]);
   });
 
   it('ignores numbers that fail Luhn, are too short, or are part of a longer word', () => {
@@ -62,6 +67,16 @@ describe('scrubText', () => {
   it('leaves other text alone, including already masked emails', () => {
     const text = 'order 12345 for a***@example.com, total 4111111111111112 cents';
     assert.equal(scrubText(text), text);
+  });
+
+  it('leaves UUIDs alone, even when groups of them join into a Luhn-valid number', () => {
+    // Groups 4 and 5, and groups 1 to 3, of these ids are Luhn-valid 16-digit numbers.
+    assert.equal(passesLuhn('8006123456789012'), true);
+    assert.equal(passesLuhn('2024111012344050'), true);
+    const line =
+      '{"order_id":"0a1b2c3d-4e5f-4a6b-8006-123456789012","transaction_id":"20241110-1234-4050-a123-b456c789d012"}';
+    assert.equal(scrubText(line), line);
+    assert.deepEqual(findCardNumbers(line), []);
   });
 
   it("leaves a log line's trace and span ids alone, even when they read as a card number", () => {

@@ -43,19 +43,29 @@ export function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-// Not inside a decimal number: 0.0012345678901234 is a duration, not a card. Not a log line's
-// trace or span id either: a random span id is all digits, and Luhn-valid, about once in 20,000.
-const CARD_LIKE = /(?<![\w.])(?<!"(?:trace_id|span_id)":")(?:\d[ -]?){12,18}\d(?!\w|\.\d)/g;
+// A card number is one run of digits, or groups of at most six joined by single spaces or dashes
+// (4-4-4-4, Amex's 4-6-5): a UUID's groups of 8 and 12 never join into one, where "any digits
+// with separators" read one UUID in ~10,000 as a card (8006-123456789012 is Luhn-valid). Not inside
+// a decimal number either (0.0012345678901234 is a duration), nor a log line's trace or span id:
+// a random span id is all digits, and Luhn-valid, about once in 20,000.
+const CARD_LIKE =
+  /(?<![\w.])(?<!"(?:trace_id|span_id)":")(?:\d{13,19}|\d{1,6}(?:[ -]\d{1,6}){2,5})(?!\w|\.\d)/g;
+
+/** The digits of a card-like match, when they are 13–19 and pass Luhn. */
+function cardDigits(match: string): string | undefined {
+  const digits = match.replace(/[ -]/g, '');
+  return digits.length >= 13 && digits.length <= 19 && passesLuhn(digits) ? digits : undefined;
+}
 const EMAIL_LIKE = /\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/g;
 
 /** Masks card numbers (Luhn-valid 13–19 digit runs) and emails inside free text. */
 export function scrubText(text: string): string {
   return text
-    .replace(CARD_LIKE, (match) => (passesLuhn(match.replace(/[ -]/g, '')) ? '[card]' : match))
+    .replace(CARD_LIKE, (match) => (cardDigits(match) ? '[card]' : match))
     .replace(EMAIL_LIKE, '$1***$2');
 }
 
 /** The card-like numbers found in a text: a test helper for "no card ever leaks" scans. */
 export function findCardNumbers(text: string): string[] {
-  return [...text.matchAll(CARD_LIKE)].map((m) => m[0].replace(/[ -]/g, '')).filter(passesLuhn);
+  return [...text.matchAll(CARD_LIKE)].flatMap((m) => cardDigits(m[0]) ?? []);
 }
