@@ -56,6 +56,7 @@ function cardDigits(match: string): string | undefined {
   const digits = match.replace(/[ -]/g, '');
   return digits.length >= 13 && digits.length <= 19 && passesLuhn(digits) ? digits : undefined;
 }
+
 const EMAIL_LIKE = /\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})\b/g;
 
 /** Masks card numbers (Luhn-valid 13–19 digit runs) and emails inside free text. */
