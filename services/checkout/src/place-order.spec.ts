@@ -25,6 +25,20 @@ describe('PlaceOrder over the whole shop', () => {
   const orders = (status: string) => counterValue(shop.metricsOf('checkout'), 'orders_total', { status });
   const rowsOf = async (userId: string) =>
     (await shop.clients.orders.listOrders({ userId, limit: 0 })).orders;
+  /**
+   * Called before a shopper's one-terrarium order is placed (and maybe repeated); the check it
+   * returns asserts what exactly one order leaves: a charge, a ledger entry, a stored row, a unit of stock.
+   */
+  const exactlyOneTerrariumOrder = async (userId: string) => {
+    const stockBefore = await stockOf(shop.clients, TERRARIUM);
+    const [chargesBefore, ledgerBefore] = [await charges(), shop.ledger.size];
+    return async () => {
+      assert.equal(await charges(), chargesBefore + 1);
+      assert.equal(shop.ledger.size, ledgerBefore + 1);
+      assert.equal((await rowsOf(userId)).length, 1);
+      assert.equal(await stockOf(shop.clients, TERRARIUM), stockBefore - 1);
+    };
+  };
 
   before(async () => {
     shop = await startInProcessShop({ now: testClock });
@@ -91,8 +105,7 @@ describe('PlaceOrder over the whole shop', () => {
     const { clients } = shop;
     const userId = newShopper();
     await fillCart(clients, userId, [[TERRARIUM, 1]]);
-    const stockBefore = await stockOf(clients, TERRARIUM);
-    const [chargesBefore, ledgerBefore] = [await charges(), shop.ledger.size];
+    const expectOneOrder = await exactlyOneTerrariumOrder(userId);
     const duplicatesBefore = await orders('duplicate');
     const key = randomUUID();
 
@@ -101,11 +114,7 @@ describe('PlaceOrder over the whole shop', () => {
     assert.equal(again.order?.orderId, first.order?.orderId);
     assert.equal(again.order?.shippingTrackingId, first.order?.shippingTrackingId);
     assert.equal(await orders('duplicate'), duplicatesBefore + 1);
-
-    assert.equal(await charges(), chargesBefore + 1);
-    assert.equal(shop.ledger.size, ledgerBefore + 1);
-    assert.equal((await rowsOf(userId)).length, 1);
-    assert.equal(await stockOf(clients, TERRARIUM), stockBefore - 1);
+    await expectOneOrder();
   });
 
   it('places one order for two concurrent calls with the same idempotency key', async () => {
@@ -143,8 +152,7 @@ describe('PlaceOrder over the whole shop', () => {
     const { clients } = shop;
     const userId = newShopper();
     await fillCart(clients, userId, [[TERRARIUM, 1]]);
-    const stockBefore = await stockOf(clients, TERRARIUM);
-    const [chargesBefore, ledgerBefore] = [await charges(), shop.ledger.size];
+    const expectOneOrder = await exactlyOneTerrariumOrder(userId);
     const [duplicatesBefore, placedBefore] = [await orders('duplicate'), await orders('placed')];
     const key = randomUUID();
 
@@ -155,11 +163,7 @@ describe('PlaceOrder over the whole shop', () => {
     assert.deepEqual(again.order, first.order);
     assert.equal(await orders('duplicate'), duplicatesBefore + 1);
     assert.equal(await orders('placed'), placedBefore + 1);
-
-    assert.equal(await charges(), chargesBefore + 1);
-    assert.equal(shop.ledger.size, ledgerBefore + 1);
-    assert.equal((await rowsOf(userId)).length, 1);
-    assert.equal(await stockOf(clients, TERRARIUM), stockBefore - 1);
+    await expectOneOrder();
   });
 
   it('never undoes a placed order when its repeat is refused', async () => {
