@@ -4,7 +4,10 @@ import { envReader } from '@glasshouse/kit';
 
 /** The bench's settings, read once from the environment. */
 export interface BenchConfig {
+  /** Each phase warms up at least this long, and then until the shop has settled. */
   readonly warmupSeconds: number;
+  /** The longest warm-up of a phase while the shop's CPU per operation is still falling. */
+  readonly maxWarmupSeconds: number;
   readonly measureSeconds: number;
   readonly httpConcurrency: number;
   readonly grpcConcurrency: number;
@@ -30,8 +33,10 @@ export function readBenchConfig(environment: Environment, resultsDir: string): B
   return Object.freeze({
     quick,
     // Twelve isolates take tens of seconds to optimise their hot paths: TurboFan still took a
-    // quarter of the shop's CPU 25 s into a checkout run, 5 % after 70 s.
+    // quarter of the shop's CPU 25 s into a checkout run, 5 % after 70 s. So a phase warms up
+    // until its CPU per operation stops falling (load.ts, Settling), within these bounds.
     warmupSeconds: env.number('BENCH_WARMUP_SECONDS', quick ? 1 : 10, { min: 0, max: 600 }),
+    maxWarmupSeconds: env.number('BENCH_MAX_WARMUP_SECONDS', quick ? 1 : 60, { min: 0, max: 600 }),
     measureSeconds: env.number('BENCH_SECONDS', quick ? 1 : 10, { min: 0.1, max: 600 }),
     httpConcurrency,
     grpcConcurrency: env.int('BENCH_GRPC_CONCURRENCY', httpConcurrency * 2, { min: 1, max: 4096 }),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Measurement } from './load.js';
-import { mergeMeasurements, runClosedLoop } from './load.js';
+import { Settling, mergeMeasurements, runClosedLoop } from './load.js';
 
 describe('runClosedLoop', () => {
   it('keeps one operation in flight per user and counts only the measured window', async () => {
@@ -31,6 +31,45 @@ describe('runClosedLoop', () => {
     assert.ok(m.p50Ms >= 4, `p50 ${m.p50Ms}`);
   });
 
+  it('warms up until CPU per operation stops falling, then measures', async () => {
+    // A system that gets cheaper for its first 1,500 operations, as a JIT warms up: 3 ms of CPU
+    // per operation falling by 0.002 ms each, then 0.01 ms for good.
+    let cpu = 0;
+    let done = 0;
+    let doneAtStart = 0;
+    const operation = async (): Promise<void> => {
+      await delay(1);
+      cpu += Math.max(0.01, 3 - 0.002 * done) / 1000;
+      done += 1;
+    };
+    const m = await runClosedLoop(
+      'warming',
+      {
+        concurrency: 4,
+        warmupSeconds: 0,
+        maxWarmupSeconds: 60,
+        measureSeconds: 0.1,
+        settleWindowSeconds: 0.2,
+      },
+      () => operation,
+      { cpuSeconds: () => cpu, onMeasureStart: () => (doneAtStart = done) },
+    );
+    // Settling takes at least two calm windows after the one that reached the floor.
+    assert.ok(m.warmupSeconds >= 3 * 0.2, `warm-up ${m.warmupSeconds} s`);
+    assert.ok(m.warmupSeconds < 60, `warm-up ${m.warmupSeconds} s`);
+    assert.ok(doneAtStart > 1500, `measuring began after ${doneAtStart} operations`);
+    assert.ok(m.count > 0);
+  });
+
+  it('measures after the minimum warm-up when nothing reads the CPU', async () => {
+    const m = await runClosedLoop(
+      'plain',
+      { concurrency: 1, warmupSeconds: 0.05, maxWarmupSeconds: 60, measureSeconds: 0.05 },
+      () => () => delay(1),
+    );
+    assert.ok(m.warmupSeconds >= 0.04 && m.warmupSeconds < 1, `warm-up ${m.warmupSeconds} s`);
+  });
+
   it('counts failures apart from successes and keeps the first reason', async () => {
     let calls = 0;
     const m = await runClosedLoop(
@@ -48,6 +87,27 @@ describe('runClosedLoop', () => {
   });
 });
 
+describe('Settling', () => {
+  const settledAfter = (windows: number[]): number | undefined => {
+    const settling = new Settling();
+    const at = windows.findIndex((cpu) => settling.window(cpu));
+    return at < 0 ? undefined : at + 1;
+  };
+
+  it('waits while each window is cheaper than the ones before, as while the JIT is at work', () => {
+    assert.equal(settledAfter([12, 11, 10.5, 10, 9.5, 9.2, 9]), undefined);
+  });
+
+  it('settles after two windows in a row within 3 % of the cheapest so far', () => {
+    assert.equal(settledAfter([12, 10, 10.2, 9.9]), 4);
+    assert.equal(settledAfter([12, 10, 10.2, 9.5, 9.6, 9.7]), 6);
+  });
+
+  it('ignores windows without a finished operation', () => {
+    assert.equal(settledAfter([Number.NaN, 10, Number.NaN, 10, 10]), 5);
+  });
+});
+
 describe('mergeMeasurements', () => {
   const round = (samples: number[], seconds: number, errors = 0): Measurement => ({
     name: 'round',
@@ -61,6 +121,7 @@ describe('mergeMeasurements', () => {
     meanMs: Number.NaN,
     errors,
     seconds,
+    warmupSeconds: 1,
     samples: Float64Array.from(samples).sort(),
   });
 
@@ -71,6 +132,7 @@ describe('mergeMeasurements', () => {
     assert.equal(merged.seconds, 3);
     assert.equal(merged.rps, 2);
     assert.equal(merged.errors, 3);
+    assert.equal(merged.warmupSeconds, 2);
     assert.equal(merged.p50Ms, 3);
     assert.equal(merged.maxMs, 20);
     assert.deepEqual([...merged.samples], [1, 2, 3, 4, 10, 20]);

@@ -88,6 +88,7 @@ function machine(config: BenchConfig): Results {
     bench_concurrency_grpc: config.grpcConcurrency,
     bench_concurrency_checkout: config.checkoutConcurrency,
     bench_warmup_s: config.warmupSeconds,
+    bench_max_warmup_s: config.maxWarmupSeconds,
     bench_measure_s: config.measureSeconds,
     bench_telemetry_rounds: config.telemetryRounds,
     bench_checkout_operation:

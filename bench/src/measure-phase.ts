@@ -30,7 +30,8 @@ export interface PhaseOutcome {
 
 export function summary(m: Measurement): string {
   const errors = m.errors > 0 ? `, ${m.errors} errors (first: ${m.firstError ?? '?'})` : '';
-  return `${m.name}: ${m.rps.toFixed(1)}/s, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms${errors}`;
+  const warm = `after ${m.warmupSeconds.toFixed(0)} s of warm-up`;
+  return `${m.name}: ${m.rps.toFixed(1)}/s, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms ${warm}${errors}`;
 }
 
 /** Measurement fields plus CPU seconds per 1,000 operations (in total, and per service when asked). */
@@ -77,6 +78,7 @@ export async function measurePhase(shop: Shop, phase: Phase, say: Say | undefine
       if (admin) callsAfter = scrape(admin);
       phase.onMeasureEnd?.();
     },
+    cpuSeconds: () => total(shop.cpu().values()),
   });
   const cpu = cpuDelta(cpuBefore, cpuAfter);
   if (!say) return { m, cpu, results: {} };

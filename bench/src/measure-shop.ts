@@ -37,6 +37,7 @@ export function shapesOf(config: BenchConfig): ShopShapes {
   const shape = (concurrency: number): LoadShape => ({
     concurrency,
     warmupSeconds: config.warmupSeconds,
+    maxWarmupSeconds: config.maxWarmupSeconds,
     measureSeconds: config.measureSeconds,
   });
   return {

@@ -80,6 +80,7 @@ describe('formatting', () => {
       meanMs: 1.5,
       errors: 2,
       seconds: 10,
+      warmupSeconds: 12.34,
       samples: new Float64Array(),
     };
     assert.deepEqual(measurementFields('home', m), {
@@ -89,6 +90,7 @@ describe('formatting', () => {
       home_p99_ms: 3.46,
       home_max_ms: 10,
       home_errors: 2,
+      home_warmup_s: 12.3,
     });
   });
 

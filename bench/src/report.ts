@@ -46,6 +46,7 @@ export function measurementFields(prefix: string, m: Measurement): Results {
     [`${prefix}_p99_ms`]: round(m.p99Ms, 2),
     [`${prefix}_max_ms`]: round(m.maxMs, 2),
     [`${prefix}_errors`]: m.errors,
+    [`${prefix}_warmup_s`]: round(m.warmupSeconds, 1),
   };
 }
 

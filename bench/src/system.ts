@@ -34,6 +34,8 @@ export interface ShopOptions {
   readonly logLevel?: string;
   /** Extra node flags for one service (a CPU profile of the frontend, say). */
   readonly nodeArgs?: Partial<Record<ServiceName, readonly string[]>>;
+  /** Variables every service gets on top of the mode's (OTEL_TRACES_SAMPLER=always_off, say). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** The shop, started from the compiled dist/ of every service. */
@@ -88,6 +90,7 @@ async function prepare(options: ShopOptions): Promise<Prepared> {
     SMTP_URL: '',
     PGLITE_DATA_DIR: dataDir,
     ...listening,
+    ...options.environment,
   };
   return { addresses, admin, env, dataDir };
 }

@@ -52,6 +52,7 @@ export async function compareTelemetry(
             concurrency: shape.concurrency,
             // The first round warms each shop up; later ones only refill the connections.
             warmupSeconds: round === 0 ? shape.warmupSeconds : Math.min(1, shape.warmupSeconds),
+            maxWarmupSeconds: round === 0 ? shape.maxWarmupSeconds : undefined,
             measureSeconds: shape.measureSeconds / shapes.rounds,
           };
           const key = `${name}_telemetry_${MODE_KEYS[lane.mode]}`;

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '@glasshouse/kit';
@@ -18,7 +19,10 @@ import { startShop } from './system.js';
  * on a shared machine than requests per second; the modes take turns, round after round, and
  * each process's idle CPU (timers, event-loop monitoring) is subtracted.
  *
- * TELEMETRY_CPU_PAGES / _CONVERTS: operations per round (1000 / 10000); TELEMETRY_CPU_ROUNDS (3).
+ * TELEMETRY_CPU_PAGES / _CONVERTS: operations per round (1000 / 10000); TELEMETRY_CPU_ROUNDS (3);
+ * TELEMETRY_CPU_WARMUP: operations each lane runs before the first round (half a round's).
+ * TELEMETRY_CPU_PERF=file: `perf record -a` over the rounds; set NODE_OPTIONS=--perf-basic-prof-only-functions
+ * in a lane for JavaScript names (`perf report --sort pid,comm,sym`).
  * TELEMETRY_CPU_BASELINE: another built checkout whose shops run beside these, for before/after.
  * TELEMETRY_CPU_PROFILE=frontend,currency: CPU profiles of those services, per mode, into
  * TELEMETRY_CPU_PROFILE_DIR. TELEMETRY_CPU_LAYOUT=threads: the shop as npm start runs it, one
@@ -90,17 +94,13 @@ async function startLane(
   const { mode, env } = parseLane(spec);
   const sink = new OtlpSink();
   const endpoint = await sink.start();
-  // The services inherit this process's environment when they are spawned.
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  const shop = await start({ telemetry: mode, otlpEndpoint: endpoint, nodeArgs: profile, layout }).finally(
-    () => {
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    },
-  );
+  const shop = await start({
+    telemetry: mode,
+    otlpEndpoint: endpoint,
+    nodeArgs: profile,
+    layout,
+    environment: env,
+  });
   const web = new HttpTarget(shop.url, CONCURRENCY);
   const currency = currencyClient(shop.addresses.currency ?? '');
   return {
@@ -155,6 +155,21 @@ function report(lane: Lane, operation: string, total: number): string {
   return `${operation.padEnd(8)} ${lane.label.padEnd(12)} ${sum.toFixed(3)} s/1000  ${parts}\n`;
 }
 
+/**
+ * `perf record` of the whole machine (on-CPU samples, JIT symbols from the services'
+ * --perf-basic-prof maps) over the measured rounds only; resolves to a function that stops it.
+ */
+async function perfRecord(file: string | undefined): Promise<(() => Promise<void>) | undefined> {
+  if (!file) return undefined;
+  const perf = spawn('perf', ['record', '-a', '-F', '999', '-o', file], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return () =>
+    new Promise((resolve) => {
+      perf.once('exit', () => resolve());
+      perf.kill('SIGINT');
+    });
+}
+
 async function main(): Promise<void> {
   const env = envReader(process.env);
   const specs = process.argv.length > 2 ? process.argv.slice(2) : MODES;
@@ -186,15 +201,19 @@ async function main(): Promise<void> {
     }
     for (const lane of lanes) {
       for (const [operation, total] of Object.entries(counts)) {
-        await drive(Math.ceil(total / 2), lane.operations[operation] ?? (() => async () => {}));
+        const warmup = env.int('TELEMETRY_CPU_WARMUP', Math.ceil(total / 2), { min: 0 });
+        await drive(warmup, lane.operations[operation] ?? (() => async () => {}));
       }
     }
     await idleRates(lanes);
+    const perf = await perfRecord(env.optionalString('TELEMETRY_CPU_PERF'));
     for (let round = 0; round < rounds; round += 1) {
       for (const [operation, total] of Object.entries(counts)) {
         for (const lane of lanes) await measure(lane, operation, total);
       }
     }
+    await perf?.();
+    for (const lane of lanes) process.stdout.write(`pid ${lane.label}: ${[...lane.shop.pids.values()].join(' ')}\n`);
     for (const [operation, total] of Object.entries(counts)) {
       for (const lane of lanes) process.stdout.write(report(lane, operation, total * rounds));
     }
