@@ -213,7 +213,8 @@ async function main(): Promise<void> {
       }
     }
     await perf?.();
-    for (const lane of lanes) process.stdout.write(`pid ${lane.label}: ${[...lane.shop.pids.values()].join(' ')}\n`);
+    for (const lane of lanes)
+      process.stdout.write(`pid ${lane.label}: ${[...lane.shop.pids.values()].join(' ')}\n`);
     for (const [operation, total] of Object.entries(counts)) {
       for (const lane of lanes) process.stdout.write(report(lane, operation, total * rounds));
     }
