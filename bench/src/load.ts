@@ -18,21 +18,26 @@ export interface LoadShape {
 export const SETTLE_WINDOW_SECONDS = 2.5;
 
 /**
- * Judges warm-up windows by CPU per operation: the shop has settled once two windows in a row
- * come within 3 % of the cheapest window so far, i.e. the JIT has stopped making it cheaper.
- * Twelve isolates take tens of seconds to optimise their hot paths on two cores: CPU per order
- * fell from 12.3 ms after 1,000 orders to 9.9 ms after 8,000 (GC and compiler threads 3.0 → 1.4).
+ * Judges warm-up windows by CPU per operation: the shop has settled once the last four windows
+ * together cost at least 97 % of the four before them, i.e. the JIT has stopped making it
+ * cheaper. Twelve isolates take tens of seconds to optimise their hot paths on two cores: CPU per
+ * order fell from 12.3 ms after 1,000 orders to 9.9 ms after 8,000 (GC and compiler threads
+ * 3.0 → 1.4 ms), a slope that single windows, ±5 % apart on a shared machine, do not show.
  */
 export class Settling {
-  private cheapest = Number.POSITIVE_INFINITY;
-  private calm = 0;
+  static readonly SPAN = 4;
+  private readonly windows: number[] = [];
 
   /** Takes one window's CPU seconds per operation; true once the shop has settled. */
   window(cpuPerOperation: number): boolean {
     if (!Number.isFinite(cpuPerOperation)) return false;
-    this.calm = cpuPerOperation >= this.cheapest * 0.97 ? this.calm + 1 : 0;
-    this.cheapest = Math.min(this.cheapest, cpuPerOperation);
-    return this.calm >= 2;
+    this.windows.push(cpuPerOperation);
+    const span = Settling.SPAN;
+    if (this.windows.length < 2 * span) return false;
+    const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+    const last = mean(this.windows.slice(-span));
+    const before = mean(this.windows.slice(-2 * span, -span));
+    return last >= before * 0.97;
   }
 }
 

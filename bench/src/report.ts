@@ -202,7 +202,7 @@ export function renderReport(results: Results): string {
   });
   const sections = [
     `Glasshouse bench — ${String(results.date)} — ${String(results.machine_cores)} cores ${String(results.machine_cpu_model)}, node ${String(results.machine_node_version)}`,
-    `closed loop: ${String(results.bench_concurrency_http)} HTTP users (${String(results.bench_concurrency_checkout)} checking out), ${String(results.bench_concurrency_grpc)} gRPC users; ${String(results.bench_warmup_s)} s warm-up + ${String(results.bench_measure_s)} s measured each`,
+    `closed loop: ${String(results.bench_concurrency_http)} HTTP users (${String(results.bench_concurrency_checkout)} checking out), ${String(results.bench_concurrency_grpc)} gRPC users; warm-up until CPU per operation settles (${String(results.bench_warmup_s)}–${String(results.bench_max_warmup_s)} s) + ${String(results.bench_measure_s)} s measured each`,
     '',
     table(
       ['operation', 'rate', 'unit', '÷ ceiling', 'p50 ms', 'p99 ms', 'errors'],

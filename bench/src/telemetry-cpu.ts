@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '@glasshouse/kit';
 import { envReader } from '@glasshouse/kit';
-import { convert, currencyClient } from './grpc-operations.js';
+import { convert, currencyClient, inventoryClient } from './grpc-operations.js';
 import { HttpTarget } from './http-client.js';
 import type { Operation } from './load.js';
 import { OtlpSink } from './otlp-sink.js';
-import { homePage } from './shop-operations.js';
+import { LatencyRecorder } from './percentiles.js';
+import type { CheckoutLog } from './shop-operations.js';
+import { PRODUCT_ID, addItemAndCheckout, homePage } from './shop-operations.js';
 import type { Shop, ShopLayout, ShopOptions, TelemetryMode } from './system.js';
 import { startShop } from './system.js';
 
@@ -19,7 +21,8 @@ import { startShop } from './system.js';
  * on a shared machine than requests per second; the modes take turns, round after round, and
  * each process's idle CPU (timers, event-loop monitoring) is subtracted.
  *
- * TELEMETRY_CPU_PAGES / _CONVERTS: operations per round (1000 / 10000); TELEMETRY_CPU_ROUNDS (3);
+ * TELEMETRY_CPU_PAGES / _CONVERTS / _ORDERS: operations per round (1000 / 10000 / 0; an order is
+ * the bench's "add item + checkout"); TELEMETRY_CPU_ROUNDS (3);
  * TELEMETRY_CPU_WARMUP: operations each lane runs before the first round (half a round's).
  * TELEMETRY_CPU_PERF=file: `perf record -a` over the rounds; set NODE_OPTIONS=--perf-basic-prof-only-functions
  * in a lane for JavaScript names (`perf report --sort pid,comm,sym`).
@@ -103,11 +106,20 @@ async function startLane(
   });
   const web = new HttpTarget(shop.url, CONCURRENCY);
   const currency = currencyClient(shop.addresses.currency ?? '');
+  const inventory = inventoryClient(shop.addresses.inventory ?? '');
+  // Checkout takes stock: enough for every order of the run.
+  await inventory.setStock({ productId: PRODUCT_ID, quantity: 1_000_000, lowStockThreshold: 10 });
+  inventory.close();
+  const orders: CheckoutLog = { placed: [], checkoutOnly: new LatencyRecorder(), measuring: false };
   return {
     label,
     shop,
     sink,
-    operations: { home: homePage(web), convert: convert(currency) },
+    operations: {
+      home: homePage(web),
+      convert: convert(currency),
+      checkout: addItemAndCheckout(web, orders),
+    },
     idle: new Map(),
     cpu: new Map(),
     close: () => {
@@ -177,6 +189,7 @@ async function main(): Promise<void> {
   const counts: Record<string, number> = {
     home: env.int('TELEMETRY_CPU_PAGES', 1000, { min: 0 }),
     convert: env.int('TELEMETRY_CPU_CONVERTS', 10000, { min: 0 }),
+    checkout: env.int('TELEMETRY_CPU_ORDERS', 0, { min: 0 }),
   };
   for (const [operation, total] of Object.entries(counts)) if (total === 0) delete counts[operation];
   const rounds = env.int('TELEMETRY_CPU_ROUNDS', 3, { min: 1 });
