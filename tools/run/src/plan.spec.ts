@@ -27,7 +27,7 @@ describe('readRunConfig', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.services.length, SERVICES.length);
     assert.equal(config.mode, 'threads');
-    assert.deepEqual(config.threadLimits, { youngGenerationMb: 8, heapMb: 1024 });
+    assert.deepEqual(config.threadLimits, { youngGenerationMb: 32, heapMb: 1024 });
   });
 
   it('runs one process per service when asked', () => {
