@@ -43,6 +43,6 @@ export function readBenchConfig(environment: Environment, resultsDir: string): B
     checkoutConcurrency: env.int('BENCH_CHECKOUT_CONCURRENCY', 10, { min: 1, max: 4096 }),
     telemetryRounds: env.int('BENCH_TELEMETRY_ROUNDS', quick ? 1 : 2, { min: 1, max: 20 }),
     output: env.string('BENCH_OUTPUT', join(resultsDir, quick ? 'quick.tmp' : 'latest.json')),
-    timeoutSeconds: env.int('BENCH_TIMEOUT_SECONDS', 900, { min: 10 }),
+    timeoutSeconds: env.int('BENCH_TIMEOUT_SECONDS', 1800, { min: 10 }),
   });
 }

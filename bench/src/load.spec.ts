@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Measurement } from './load.js';
 import { Settling, mergeMeasurements, runClosedLoop } from './load.js';
+import { rotated } from './telemetry-compare.js';
 
 describe('runClosedLoop', () => {
   it('keeps one operation in flight per user and counts only the measured window', async () => {
@@ -137,5 +138,14 @@ describe('mergeMeasurements', () => {
     assert.equal(merged.p50Ms, 3);
     assert.equal(merged.maxMs, 20);
     assert.deepEqual([...merged.samples], [1, 2, 3, 4, 10, 20]);
+  });
+});
+
+describe('rotated', () => {
+  it('starts each round with the next item, wrapping round', () => {
+    assert.deepEqual(rotated(['on', 'off', 'local'], 0), ['on', 'off', 'local']);
+    assert.deepEqual(rotated(['on', 'off', 'local'], 1), ['off', 'local', 'on']);
+    assert.deepEqual(rotated(['on', 'off', 'local'], 5), ['local', 'on', 'off']);
+    assert.deepEqual(rotated([], 3), []);
   });
 });

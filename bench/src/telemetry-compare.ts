@@ -17,10 +17,16 @@ export interface TelemetryShapes {
   readonly rounds: number;
 }
 
+/** `items` starting at `by` (modulo their number), wrapping round. */
+export function rotated<T>(items: readonly T[], by: number): T[] {
+  const at = items.length === 0 ? 0 : by % items.length;
+  return [...items.slice(at), ...items.slice(0, at)];
+}
+
 /**
  * Home page and Convert on shops that differ only in telemetry, measured in alternating rounds
- * (on, off, local, on, off, local, …) so that whatever else the machine does weighs on every
- * mode alike. Each mode's rounds are merged: completions over the summed windows.
+ * (on, off, local, then off, local, on, …) so that whatever else the machine does weighs on
+ * every mode alike. Each mode's rounds are merged: completions over the summed windows.
  */
 export async function compareTelemetry(
   shops: readonly { readonly mode: TelemetryMode; readonly shop: Shop }[],
@@ -47,7 +53,8 @@ export async function compareTelemetry(
     for (const { name, shape, operation } of operations) {
       const measured = new Map<TelemetryMode, { ms: Measurement[]; cpu: Map<string, number> }>();
       for (let round = 0; round < shapes.rounds; round += 1) {
-        for (const lane of lanes) {
+        // Each round starts with another mode, so that none is always measured first.
+        for (const lane of rotated(lanes, round)) {
           const roundShape: LoadShape = {
             concurrency: shape.concurrency,
             // The first round warms each shop up; later ones only refill the connections.

@@ -7,6 +7,7 @@ import { convert, currencyClient, inventoryClient } from './grpc-operations.js';
 import { HttpTarget } from './http-client.js';
 import type { Operation } from './load.js';
 import { OtlpSink } from './otlp-sink.js';
+import { rotated } from './telemetry-compare.js';
 import { LatencyRecorder } from './percentiles.js';
 import type { CheckoutLog } from './shop-operations.js';
 import { PRODUCT_ID, addItemAndCheckout, homePage } from './shop-operations.js';
@@ -222,7 +223,8 @@ async function main(): Promise<void> {
     const perf = await perfRecord(env.optionalString('TELEMETRY_CPU_PERF'));
     for (let round = 0; round < rounds; round += 1) {
       for (const [operation, total] of Object.entries(counts)) {
-        for (const lane of lanes) await measure(lane, operation, total);
+        // Each round starts with another lane: whichever comes first after the others is slower.
+        for (const lane of rotated(lanes, round)) await measure(lane, operation, total);
       }
     }
     await perf?.();
