@@ -37,9 +37,10 @@ export interface RunConfig {
    * Heap limits of each service thread: a young generation of 32 MB, and a heap a thread may
    * not outgrow without being restarted. With 8 MB a scavenge came round every few pages, so the
    * objects of every request still in flight (spans too) were promoted and left to the
-   * mark-compact collector. Measured once the JIT had settled, in interleaved rounds: 32 MB cost
-   * 16–19 % less CPU per home page than 8 MB (tracing on and off) and 13 % less per order (16 MB:
-   * 11 %), for 75 MB more at idle and 290 MB more at the peak of the bench.
+   * mark-compact collector. Measured once the JIT had settled, in interleaved rounds with either
+   * size started first: 32 MB cost 3–20 % less CPU per home page than 8 MB (about 10 % on
+   * average, tracing on and off) and 2–13 % less per order, for 75 MB more at idle and 290 MB
+   * more at the peak of the bench.
    */
   readonly threadLimits: ThreadLimits;
   /** False when LOADGEN=off: the load generator is not started. */
