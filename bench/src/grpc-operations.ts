@@ -54,6 +54,22 @@ export function inventoryClient(address: string): PromiseClient<typeof inventory
   });
 }
 
+/**
+ * Checkout takes stock: fills `productId` up to a million units (keeping its low-stock
+ * threshold), so that a run measures orders, not sold-out refusals.
+ */
+export async function stockUp(
+  client: PromiseClient<typeof inventory.InventoryServiceService>,
+  productId: string,
+): Promise<void> {
+  const { levels } = await client.getStock({ productIds: [productId] });
+  await client.setStock({
+    productId,
+    quantity: 1_000_000,
+    lowStockThreshold: levels[0]?.lowStockThreshold ?? 10,
+  });
+}
+
 /** Convert 12.50 USD to EUR; the answer must be EUR. */
 export function convert(client: CurrencyClient): () => Operation {
   const request = { from: { currencyCode: 'USD', units: 12n, nanos: 500_000_000 }, toCode: 'EUR' };

@@ -11,6 +11,7 @@ import {
   inventoryClient,
   ordersClient,
   paymentClient,
+  stockUp,
 } from './grpc-operations.js';
 import { HttpTarget } from './http-client.js';
 import type { LoadShape } from './load.js';
@@ -78,13 +79,7 @@ export async function measureShop(shop: Shop, shapes: ShopShapes, say: Say): Pro
     await run({ key: 'product', shape: http, operation: productPage(web), callsOf: 'frontend' });
     await run({ key: 'add_to_cart', shape: http, operation: addToCart(web) });
 
-    // Checkout takes stock: fill the product up so that the run measures orders, not sold-out refusals.
-    const { levels } = await clients.inventory.getStock({ productIds: [PRODUCT_ID] });
-    await clients.inventory.setStock({
-      productId: PRODUCT_ID,
-      quantity: 1_000_000,
-      lowStockThreshold: levels[0]?.lowStockThreshold ?? 10,
-    });
+    await stockUp(clients.inventory, PRODUCT_ID);
     const checkoutAdmin = shop.admin.checkout ?? '';
     const placedBefore = placedOrdersCounter(await scrape(checkoutAdmin));
     // At the target's concurrency, then at the pages' (where the shop saturates); each order checked.

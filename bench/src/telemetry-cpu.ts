@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '@glasshouse/kit';
 import { envReader } from '@glasshouse/kit';
-import { convert, currencyClient, inventoryClient } from './grpc-operations.js';
+import { convert, currencyClient, inventoryClient, stockUp } from './grpc-operations.js';
 import { HttpTarget } from './http-client.js';
 import type { Operation } from './load.js';
 import { OtlpSink } from './otlp-sink.js';
@@ -108,8 +108,7 @@ async function startLane(
   const web = new HttpTarget(shop.url, CONCURRENCY);
   const currency = currencyClient(shop.addresses.currency ?? '');
   const inventory = inventoryClient(shop.addresses.inventory ?? '');
-  // Checkout takes stock: enough for every order of the run.
-  await inventory.setStock({ productId: PRODUCT_ID, quantity: 1_000_000, lowStockThreshold: 10 });
+  await stockUp(inventory, PRODUCT_ID);
   inventory.close();
   const orders: CheckoutLog = { placed: [], checkoutOnly: new LatencyRecorder(), measuring: false };
   return {
