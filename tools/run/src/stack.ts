@@ -50,6 +50,8 @@ interface Member {
   readonly pipe: LogPipe;
   crashes: number;
   lastExit: string;
+  /** How it exited the time its crashes reached the limit: readiness is polled, and may see a later one. */
+  exitAtLimit?: string;
 }
 
 /** The source name of the runner's own terminal lines. */
@@ -113,7 +115,7 @@ export class Stack {
           if (member.crashes >= limit) {
             throw this.startupError(
               member,
-              `exited ${member.crashes} times before it was ready (${member.lastExit})`,
+              `exited ${limit} times before it was ready (${member.exitAtLimit ?? member.lastExit})`,
             );
           }
           return probe();
@@ -121,6 +123,7 @@ export class Stack {
         { timeoutMs: options.timeoutMs, signal: options.signal },
       );
       member.crashes = 0;
+      member.exitAtLimit = undefined;
     } catch (error) {
       if (error instanceof DeadlineError) {
         throw this.startupError(member, `was not ready within ${options.timeoutMs / 1000} s (${what})`);
@@ -177,6 +180,12 @@ export class Stack {
     return new StartupError(member.spec.name, problem, member.pipe.filePath, tail);
   }
 
+  private crashed(member: Member, exit: string): void {
+    member.crashes += 1;
+    member.lastExit = exit;
+    if (member.crashes === (this.options.crashesBeforeGivingUp ?? 3)) member.exitAtLimit = exit;
+  }
+
   private report(member: Member, event: SupervisorEvent): void {
     const terminal = this.options.terminal;
     const name = member.spec.name;
@@ -188,8 +197,7 @@ export class Stack {
         return;
       }
       case 'crashed': {
-        member.crashes += 1;
-        member.lastExit = event.signal ? `signal ${event.signal}` : `exit code ${event.code ?? '?'}`;
+        this.crashed(member, event.signal ? `signal ${event.signal}` : `exit code ${event.code ?? '?'}`);
         const uptime = `${(event.uptimeMs / 1000).toFixed(1)} s`;
         terminal.say(
           RUNNER,
@@ -200,8 +208,7 @@ export class Stack {
         return;
       }
       case 'spawn-failed':
-        member.crashes += 1;
-        member.lastExit = event.error.message;
+        this.crashed(member, event.error.message);
         terminal.say(RUNNER, 'error', `${name} could not be started: ${event.error.message}`, {
           retry_in: seconds(event.restartInMs),
         });
