@@ -65,7 +65,12 @@ export class Stack {
   private readonly members: Member[] = [];
   private stopping = false;
 
-  constructor(private readonly options: StackOptions) {}
+  /** Crashes before readiness after which `waitReady` gives up. */
+  private readonly crashLimit: number;
+
+  constructor(private readonly options: StackOptions) {
+    this.crashLimit = options.crashesBeforeGivingUp ?? 3;
+  }
 
   /** Spawns a member now; its restarts and stops are reported on the terminal. */
   launch(spec: MemberSpec): void {
@@ -107,7 +112,7 @@ export class Stack {
     options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
   ): Promise<void> {
     const member = this.find(name);
-    const limit = this.options.crashesBeforeGivingUp ?? 3;
+    const limit = this.crashLimit;
     try {
       await waitFor(
         `${name} ready`,
@@ -183,7 +188,7 @@ export class Stack {
   private crashed(member: Member, exit: string): void {
     member.crashes += 1;
     member.lastExit = exit;
-    if (member.crashes === (this.options.crashesBeforeGivingUp ?? 3)) member.exitAtLimit = exit;
+    if (member.crashes === this.crashLimit) member.exitAtLimit = exit;
   }
 
   private report(member: Member, event: SupervisorEvent): void {
