@@ -161,6 +161,29 @@ function databaseSuite(
 databaseSuite('pglite', (options) => openPgliteStore('kit_test', options));
 databaseSuite('postgres', (options) => openPostgresStore('kit_test', options));
 
+describe('Database (pglite) under queries that arrive together', () => {
+  let store: TestStore | undefined;
+  after(() => store?.dispose());
+
+  it('runs each in a turn of the event loop of its own, so an answer goes out before the next query', async () => {
+    store = await openPgliteStore('kit_turns', { metrics: new ServiceMetrics({ defaultMetrics: false }) });
+    const { db } = store;
+    // Counts turns of the loop: the check phase, where node:http2 flushes the frames written.
+    let turn = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turn += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const turns = await Promise.all(
+      [1, 2, 3].map((n) => db.query<{ n: number }>('SELECT $1::int AS n', [n]).then(() => turn)),
+    );
+    ticking = false;
+    assert.equal(new Set(turns).size, 3, `answered in turns ${turns.join(', ')}`);
+  });
+});
+
 describe('describeQuery', () => {
   it('finds the operation and the table', () => {
     assert.deepEqual(describeQuery('SELECT * FROM catalog.products WHERE id = $1'), {
