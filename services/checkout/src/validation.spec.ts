@@ -97,9 +97,12 @@ describe('PlaceOrder input checks', () => {
   it('answers INVALID_ARGUMENT naming user_currency for a currency the shop does not sell in', async () => {
     const userId = newShopper();
     await fillCart(shop.clients, userId, [[TEAPOT, 1]]);
+    const stock = await stockOf(shop.clients, TEAPOT);
     const error = await refusal(orderRequest(userId, { userCurrency: 'XYZ' }));
     assert.equal(error.code, status.INVALID_ARGUMENT);
     assert.match(error.details, /^user_currency: .*XYZ.* not supported/);
+    // Refused while pricing: nothing was taken from stock.
+    assert.equal(await stockOf(shop.clients, TEAPOT), stock);
   });
 
   it('answers FAILED_PRECONDITION for an empty cart, and a product no longer sold', async () => {

@@ -265,26 +265,36 @@ async function priceCart(
       'app.cart.items': cart.items.length,
     }),
     step('quote shipping', async () => {
+      let quote: hipstershop.GetQuoteResponse;
       try {
-        const quote = await deps.shipping.getQuote({ address: request.address, items: cart.items });
-        return await convert(deps, quote.costUsd, currency);
+        quote = await deps.shipping.getQuote({ address: request.address, items: cart.items });
       } catch (error) {
         if (code(error) === status.INVALID_ARGUMENT) throw invalidArgument(details(error));
         throw unavailable('shipping could not be quoted; nothing was charged');
       }
+      return priceIn(deps, quote.costUsd, currency);
     }),
   ]);
   return { items, shippingCost };
 }
 
-async function convert(
+/**
+ * An amount in the shopper's currency. An unknown currency is the request's fault, named as its
+ * user_currency field, whichever of the prices and the shipping quote is converted first.
+ */
+async function priceIn(
   deps: CheckoutDependencies,
   amount: Money | undefined,
   currency: string,
 ): Promise<Money> {
   if (!amount) return zero(currency);
   if (amount.currencyCode === currency) return amount;
-  return deps.currency.convert({ from: amount, toCode: currency });
+  try {
+    return await deps.currency.convert({ from: amount, toCode: currency });
+  } catch (error) {
+    if (code(error) === status.INVALID_ARGUMENT) throw invalidArgument(`user_currency: ${details(error)}`);
+    throw unavailable('prices could not be converted; nothing was charged');
+  }
 }
 
 async function priceItems(
@@ -302,13 +312,7 @@ async function priceItems(
           throw failedPrecondition(`product ${item.productId} is no longer sold`);
         throw unavailable('the product catalog is unavailable; nothing was charged');
       }
-      try {
-        return { item, cost: await convert(deps, product.priceUsd, currency) };
-      } catch (error) {
-        if (code(error) === status.INVALID_ARGUMENT)
-          throw invalidArgument(`user_currency: ${details(error)}`);
-        throw unavailable('prices could not be converted; nothing was charged');
-      }
+      return { item, cost: await priceIn(deps, product.priceUsd, currency) };
     }),
   );
 }
