@@ -1,6 +1,6 @@
 /**
  * The parts of the kit that load nothing else: the service table, the typed environment
- * readers and the service-thread messages. For entry points that must stay light — the runner
+ * readers, the service-thread messages and the embedded databases' initdb. For entry points that must stay light — the runner
  * hosts every service thread, and the whole kit would add ≈ 35 MB to its own thread.
  */
 export type { EnvReader, Environment } from './config.js';
@@ -8,3 +8,4 @@ export { ConfigError, envReader } from './config.js';
 export type { ServiceName, ServiceSpec, ServiceStore } from './services.js';
 export { SERVICES, addressVariable, adminAddressVariable, serviceSpec, startOrder } from './services.js';
 export { STOP_MESSAGE, inServiceThread, isStopMessage } from './thread.js';
+export { prepareTemplate } from './pglite-init.js';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
-import { TEMPLATE_FOLDER, holdsDatabase, initPgliteDataDir } from './pglite-init.js';
+import { TEMPLATE_FOLDER, holdsDatabase, initPgliteDataDir, prepareTemplate } from './pglite-init.js';
 
 async function systemIdentifier(dataDir: string): Promise<string> {
   const db = await PGlite.create({ dataDir });
@@ -55,6 +55,26 @@ describe('initPgliteDataDir', () => {
     assert.equal(holdsDatabase(join(parent, TEMPLATE_FOLDER)), true);
     // No lock, build or copy folder is left behind.
     assert.deepEqual(readdirSync(parent).sort(), [TEMPLATE_FOLDER, 'inventory', 'orders', 'productcatalog']);
+  });
+
+  it('prepares the template ahead of the services only when one of their folders has no cluster', async (t) => {
+    const parent = join(mkdtempSync(join(tmpdir(), 'glasshouse-initdb-')), 'pgdata');
+    t.after(() => rmSync(dirname(parent), { recursive: true, force: true }));
+    assert.equal(await prepareTemplate(parent, ['orders', 'inventory']), true);
+    assert.equal(holdsDatabase(join(parent, TEMPLATE_FOLDER)), true);
+    const made = statSync(join(parent, TEMPLATE_FOLDER, 'PG_VERSION')).mtimeMs;
+
+    // The services then copy it: one cluster, no second initdb.
+    const dirs = ['orders', 'inventory'].map((name) => join(parent, name));
+    for (const dir of dirs) mkdirSync(dir);
+    await Promise.all(dirs.map((dir) => initPgliteDataDir(dir)));
+    assert.equal(new Set(await Promise.all(dirs.map(systemIdentifier))).size, 1);
+    assert.equal(statSync(join(parent, TEMPLATE_FOLDER, 'PG_VERSION')).mtimeMs, made);
+
+    // A restart finds every cluster: nothing to prepare, even without the template.
+    rmSync(join(parent, TEMPLATE_FOLDER), { recursive: true });
+    assert.equal(await prepareTemplate(parent, ['orders', 'inventory']), false);
+    assert.equal(existsSync(join(parent, TEMPLATE_FOLDER)), false);
   });
 
   it('fails with the reason when the folder cannot be written', async (t) => {

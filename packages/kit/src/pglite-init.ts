@@ -51,6 +51,19 @@ export async function initPgliteDataDir(dataDir: string): Promise<void> {
   renameSync(copy, dataDir);
 }
 
+/**
+ * Builds the template under `parent` ahead of the services whose folders (`parent/<folder>`)
+ * hold no cluster yet, so that initdb's seconds overlap the services loading their code instead
+ * of following it; each service then only copies it. Nothing is done when every folder holds a
+ * cluster (a restart). Resolves true when a template was made or found.
+ */
+export async function prepareTemplate(parent: string, folders: readonly string[]): Promise<boolean> {
+  if (folders.every((folder) => holdsDatabase(join(parent, folder)))) return false;
+  mkdirSync(parent, { recursive: true });
+  await ensureTemplate(join(parent, TEMPLATE_FOLDER));
+  return true;
+}
+
 /** Makes the template cluster once, whoever asks first; the others wait for it. */
 async function ensureTemplate(template: string): Promise<void> {
   const lock = `${template}.lock`;

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ConfigError } from '@glasshouse/kit/core';
+import { ConfigError, prepareTemplate } from '@glasshouse/kit/core';
 import { readRunConfig } from './config.js';
 import type { RunConfig, RunMode } from './config.js';
 import { connectAddress, formatAddress } from './env.js';
 import { LEVELS, Terminal } from './log-pipe.js';
 import { startObservability } from './observability.js';
-import { launchPlan } from './plan.js';
+import { embeddedDatabases, launchPlan } from './plan.js';
 import type { ServiceLaunch } from './plan.js';
 import { portInUse } from './ports.js';
 import type { ScrapedService } from './prometheus-config.js';
@@ -84,6 +84,11 @@ async function main(): Promise<void> {
     const started = performance.now();
     const addresses = launchPlan(config, process.env, config.databaseUrl);
     await preflight(run, addresses);
+    // A first start makes the embedded databases' cluster (initdb, ≈ 3 s of one core): begun
+    // here, it runs while the services load their code. A failure is theirs to report: each
+    // tries again when it opens its database.
+    const databases = embeddedDatabases(addresses, root);
+    if (databases) void prepareTemplate(databases.parent, databases.folders).catch(() => undefined);
     // Prometheus and Alertmanager need nothing of the shop to start: they boot alongside it.
     const observability = startObservability(
       { ...run, scrapeInterval: config.scrapeInterval, readyTimeoutMs: READY_TIMEOUT_MS },

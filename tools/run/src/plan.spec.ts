@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, SERVICES, addressVariable, adminAddressVariable } from '@glasshouse/kit';
 import type { ServiceSpec } from '@glasshouse/kit';
 import { readRunConfig } from './config.js';
-import { launchPlan } from './plan.js';
+import { embeddedDatabases, launchPlan } from './plan.js';
 
 const DB = 'postgres://postgres@127.0.0.1:55432/postgres';
 
@@ -125,5 +125,22 @@ describe('launchPlan', () => {
       plan.map((launch) => launch.name),
       ['productcatalog', 'frontend'],
     );
+  });
+
+  it('names the embedded databases to prepare: one folder per service with a Postgres store, none with a server', () => {
+    const stores = [
+      ...table,
+      spec({ name: 'orders', port: 50055, adminPort: 15005, store: 'postgres' }),
+      spec({ name: 'inventory', port: 50056, adminPort: 15006, store: 'postgres' }),
+    ];
+    const embedded = launchPlan(readRunConfig({}, stores), {}, undefined);
+    assert.deepEqual(embeddedDatabases(embedded, '/repo'), {
+      parent: '/repo/var/pgdata',
+      folders: ['orders', 'inventory'],
+    });
+    const elsewhere = launchPlan(readRunConfig({}, stores), { PGLITE_DATA_DIR: '/tmp/shop' }, undefined);
+    assert.equal(embeddedDatabases(elsewhere, '/repo')?.parent, '/tmp/shop');
+    assert.equal(embeddedDatabases(launchPlan(readRunConfig({}, stores), {}, DB), '/repo'), undefined);
+    assert.equal(embeddedDatabases(launchPlan(readRunConfig({}, table), {}, undefined), '/repo'), undefined);
   });
 });

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { addressVariable, adminAddressVariable, startOrder } from '@glasshouse/kit/core';
 import type { Environment, ServiceName } from '@glasshouse/kit/core';
 import type { RunConfig, ServiceTarget } from './config.js';
@@ -65,4 +65,19 @@ export function sharedEnvironment(
   // Without a server, each service opens its own PGlite under this folder (relative to the repo).
   else if (!base.PGLITE_DATA_DIR?.trim()) env.PGLITE_DATA_DIR = 'var/pgdata';
   return env;
+}
+
+/**
+ * The embedded databases of a run without a database server: the PGlite folder (relative to
+ * `root` unless absolute) and the services with a Postgres store, each of which opens
+ * `<folder>/<service>`. Undefined when the services use a server.
+ */
+export function embeddedDatabases(
+  plan: readonly ServiceLaunch[],
+  root: string,
+): { parent: string; folders: ServiceName[] } | undefined {
+  const stores = plan.filter((launch) => launch.target.spec.store === 'postgres');
+  const folder = stores[0]?.env.PGLITE_DATA_DIR;
+  if (!folder || stores.some((launch) => launch.env.DATABASE_URL?.trim())) return undefined;
+  return { parent: resolve(root, folder), folders: stores.map((launch) => launch.name) };
 }
