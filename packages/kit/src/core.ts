@@ -1,7 +1,8 @@
 /**
  * The parts of the kit that load nothing else: the service table, the typed environment
- * readers, the service-thread messages and the embedded databases' initdb. For entry points that must stay light — the runner
- * hosts every service thread, and the whole kit would add ≈ 35 MB to its own thread.
+ * readers, the service-thread messages and the embedded databases' initdb. For entry points
+ * that must stay light — the runner hosts every service thread, and the whole kit would add
+ * ≈ 35 MB to its own thread.
  */
 export type { EnvReader, Environment } from './config.js';
 export { ConfigError, envReader } from './config.js';
