@@ -106,6 +106,22 @@ describe('createLogger', () => {
     assert.equal(records()[0]?.message, 'charge failed for card [card], customer d***@example.com');
   });
 
+  it("redacts secrets in errors' fields and child bindings, and leaves the caller's objects alone", () => {
+    const { logger, lines, records } = capture();
+    const payment = { creditCardNumber: CARD };
+    const error = Object.assign(new Error('declined'), { password: 'err-pw' });
+    logger.child({ session: { token: 'bound-tok' } }).error({ err: error, payment }, 'payment failed');
+    const output = lines.join('');
+    for (const secret of [CARD, 'err-pw', 'bound-tok'])
+      assert.ok(!output.includes(secret), `${secret} leaked`);
+    const [record] = records();
+    assert.equal((record?.err as Record<string, unknown>).message, 'declined');
+    assert.equal((record?.err as Record<string, unknown>).type, 'Error');
+    assert.deepEqual(record?.session, { token: REDACTED });
+    assert.equal(payment.creditCardNumber, CARD);
+    assert.equal(error.password, 'err-pw');
+  });
+
   it('scrubs card numbers in error messages and stacks', () => {
     const { logger, lines } = capture();
     logger.error({ err: new Error(`declined: ${CARD}`) }, 'payment failed');

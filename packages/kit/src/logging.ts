@@ -1,6 +1,6 @@
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import pino from 'pino';
-import { REDACTED, SECRET_KEYS, maskEmail, scrubText } from './redaction.js';
+import { redactFields, scrubText } from './redaction.js';
 import { SYNTHETIC_ATTRIBUTE, isSynthetic } from './telemetry/baggage.js';
 import { inServiceThread } from './thread.js';
 
@@ -15,9 +15,6 @@ export interface LoggerConfig {
   destination?: DestinationStream;
 }
 
-const secretPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
-const emailPaths = ['email', '*.email', '*.*.email', '*.*.*.email'];
-
 /**
  * JSON lines on stdout: level, time, message, service.name, and trace_id / span_id /
  * trace_flags from the active span (added by the pino instrumentation). Secrets are removed
@@ -31,11 +28,11 @@ export function createLogger(config: LoggerConfig): Logger {
     // Synthetic traffic (load generator baggage) is marked on every log line it causes.
     mixin: () => (isSynthetic() ? SYNTHETIC_LOG_FIELDS : {}),
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: {
-      paths: [...secretPaths, ...emailPaths],
-      censor: (value: unknown, path: string[]) =>
-        path[path.length - 1] === 'email' && typeof value === 'string' ? maskEmail(value) : REDACTED,
+    formatters: {
+      level: (label) => ({ level: label }),
+      // Every record, mixin fields included, before serialization.
+      bindings: (bindings) => redactFields(bindings) as typeof bindings,
+      log: (record) => redactFields(record) as typeof record,
     },
     hooks: {
       streamWrite: (line) => (/(?:\d[ -]?){12}|@/.test(line) ? scrubText(line) : line),
@@ -44,5 +41,13 @@ export function createLogger(config: LoggerConfig): Logger {
   // A service thread's stdout is its own stream, which the runner reads; pino's default would
   // write to file descriptor 1 and mix every thread's lines together.
   const destination = config.destination ?? (inServiceThread() ? process.stdout : undefined);
-  return destination ? pino(options, destination) : pino(options);
+  const logger = destination ? pino(options, destination) : pino(options);
+  // pino runs formatters.bindings on the root's bindings only; a child's go through here
+  // (children inherit this method from the root).
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the child's parent as this
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings, childOptions) {
+    return child.call(this, redactFields(bindings) as typeof bindings, childOptions);
+  } as typeof child;
+  return logger;
 }

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SECRET_KEYS, findCardNumbers, maskEmail, passesLuhn, scrubText } from './redaction.js';
+import {
+  REDACTED,
+  SECRET_KEYS,
+  findCardNumbers,
+  maskEmail,
+  passesLuhn,
+  redactFields,
+  scrubText,
+} from './redaction.js';
 
 describe('passesLuhn', () => {
   it('accepts test card numbers', () => {
@@ -105,5 +113,60 @@ describe('SECRET_KEYS', () => {
     ]) {
       assert.ok((SECRET_KEYS as readonly string[]).includes(key), key);
     }
+  });
+});
+
+describe('redactFields', () => {
+  it('removes secret keys and masks emails at any depth, in objects and arrays', () => {
+    const record = {
+      password: 'pw-1',
+      email: 'alice@example.com',
+      order: { customer: { contact: { email: 'bob@example.com', token: 'tok-1' } } },
+      lines: [{ cvv: '737', quantity: 2 }],
+      note: 'kept',
+    };
+    assert.deepEqual(redactFields(record), {
+      password: REDACTED,
+      email: 'a***@example.com',
+      order: { customer: { contact: { email: 'b***@example.com', token: REDACTED } } },
+      lines: [{ cvv: REDACTED, quantity: 2 }],
+      note: 'kept',
+    });
+  });
+
+  it("leaves the caller's objects as they were, and returns them when nothing is secret", () => {
+    const nested = { creditCardNumber: '4111111111111111' };
+    const record = { payment: nested, lines: [nested] };
+    const redacted = redactFields(record) as typeof record;
+    assert.equal(nested.creditCardNumber, '4111111111111111');
+    assert.equal(record.payment, nested);
+    assert.deepEqual(redacted.payment, { creditCardNumber: REDACTED });
+    assert.deepEqual(redacted.lines, [{ creditCardNumber: REDACTED }]);
+    const clean = { orderId: 'o-1', items: [{ productId: 'p-1' }] };
+    assert.equal(redactFields(clean), clean);
+  });
+
+  it("redacts an error's own fields and keeps it an error", () => {
+    class DeclinedError extends Error {}
+    const error = Object.assign(new DeclinedError('declined'), { authorization: 'Bearer abc' });
+    const redacted = redactFields({ err: error }) as { err: Error & { authorization: string } };
+    assert.ok(redacted.err instanceof DeclinedError);
+    assert.equal(redacted.err.message, 'declined');
+    assert.equal(redacted.err.stack, error.stack);
+    assert.equal(redacted.err.authorization, REDACTED);
+    assert.equal(error.authorization, 'Bearer abc');
+  });
+
+  it('stops at a depth bound, so a cycle cannot hang it', () => {
+    const cycle: Record<string, unknown> = { name: 'loop' };
+    cycle.self = cycle;
+    assert.equal(redactFields(cycle), cycle);
+  });
+
+  it('leaves class instances other than errors alone', () => {
+    const when = new Date(0);
+    const bytes = Buffer.from('password');
+    assert.equal(redactFields(when), when);
+    assert.equal(redactFields(bytes), bytes);
   });
 });

@@ -32,7 +32,9 @@ export function defaultInstrumentations(): Instrumentation[] {
       disableOutgoingRequestInstrumentation: true,
     }),
     new IORedisInstrumentation({ requireParentSpan: true }),
-    new PinoInstrumentation(),
+    // Log lines leave as JSON on stdout, where the collector reads them. Sending each one to the
+    // OpenTelemetry Logs API as well (with no logger provider here) parsed every line again.
+    new PinoInstrumentation({ disableLogSending: true }),
     new UndiciInstrumentation(),
   ];
 }
