@@ -20,11 +20,13 @@ import { startShop } from './system.js';
  * A lane may set variables for its services: `export+OTEL_EXPORTER_OTLP_PROTOCOL=http/json`.
  * A fixed number of operations between two /proc readings of every service is far less noisy
  * on a shared machine than requests per second; the modes take turns, round after round, and
- * each process's idle CPU (timers, event-loop monitoring) is subtracted.
+ * each process's idle CPU (timers, event-loop monitoring), read after a quiet time before and
+ * after the rounds, is subtracted.
  *
  * TELEMETRY_CPU_PAGES / _CONVERTS / _ORDERS: operations per round (1000 / 10000 / 0; an order is
  * the bench's "add item + checkout"); TELEMETRY_CPU_ROUNDS (3);
- * TELEMETRY_CPU_WARMUP: operations each lane runs before the first round (half a round's).
+ * TELEMETRY_CPU_WARMUP: operations each lane runs before the first round (four rounds' worth: the
+ * shop's CPU per home page fell over the first 4,000 pages and was flat after).
  * TELEMETRY_CPU_PERF=file: `perf record -a` over the rounds; set NODE_OPTIONS=--perf-basic-prof-only-functions
  * in a lane for JavaScript names (`perf report --sort pid,comm,sym`).
  * TELEMETRY_CPU_BASELINE: another built checkout whose shops run beside these, for before/after.
@@ -35,6 +37,11 @@ import { startShop } from './system.js';
 
 const CONCURRENCY = 16;
 const IDLE_SECONDS = 3;
+/**
+ * Quiet time before an idle reading: longer than the batch span processor's 5 s delay, so the
+ * last warm-up's spans are exported, its garbage collected and its compilations done first.
+ */
+const QUIET_SECONDS = 6;
 const MODES: readonly TelemetryMode[] = ['export', 'local', 'off'];
 
 type StartShop = (options: ShopOptions) => Promise<Shop>;
@@ -44,7 +51,10 @@ interface Lane {
   readonly shop: Shop;
   readonly sink: OtlpSink;
   readonly operations: Readonly<Record<string, (user: number) => Operation>>;
-  readonly idle: ReadonlyMap<string, number>;
+  /** CPU seconds per second of each process with nothing to do: the lowest reading. */
+  readonly idle: Map<string, number>;
+  /** Seconds each operation was measured for, to subtract the idle rate over. */
+  readonly seconds: Map<string, number>;
   readonly close: () => void;
   readonly cpu: Map<string, Map<string, number>>;
 }
@@ -121,6 +131,7 @@ async function startLane(
       checkout: addItemAndCheckout(web, orders),
     },
     idle: new Map(),
+    seconds: new Map(),
     cpu: new Map(),
     close: () => {
       web.close();
@@ -129,15 +140,21 @@ async function startLane(
   };
 }
 
-/** CPU seconds per second each process uses with nothing to do. */
+/**
+ * CPU seconds per second each process uses with nothing to do, after a quiet time; each call
+ * keeps the lower of its reading and the previous one. A reading taken while the last lane to
+ * warm up was still finishing (exporting, collecting) once took 0.3 ms off its CPU per page.
+ */
 async function idleRates(lanes: Lane[]): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, QUIET_SECONDS * 1000));
   const before = lanes.map((lane) => readCpu(lane.shop));
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
   const seconds = (performance.now() - started) / 1000;
   lanes.forEach((lane, i) => {
     for (const [name, cpu] of readCpu(lane.shop)) {
-      (lane.idle as Map<string, number>).set(name, (cpu - (before[i]?.get(name) ?? cpu)) / seconds);
+      const rate = (cpu - (before[i]?.get(name) ?? cpu)) / seconds;
+      lane.idle.set(name, Math.min(rate, lane.idle.get(name) ?? rate));
     }
   });
 }
@@ -151,15 +168,16 @@ async function measure(lane: Lane, operation: string, total: number): Promise<vo
   const seconds = (performance.now() - started) / 1000;
   const used = lane.cpu.get(operation) ?? new Map<string, number>();
   for (const [name, cpu] of readCpu(lane.shop)) {
-    const busy = cpu - (before.get(name) ?? cpu) - (lane.idle.get(name) ?? 0) * seconds;
-    used.set(name, (used.get(name) ?? 0) + busy);
+    used.set(name, (used.get(name) ?? 0) + cpu - (before.get(name) ?? cpu));
   }
   lane.cpu.set(operation, used);
+  lane.seconds.set(operation, (lane.seconds.get(operation) ?? 0) + seconds);
 }
 
 function report(lane: Lane, operation: string, total: number): string {
+  const measured = lane.seconds.get(operation) ?? 0;
   const perThousand = [...(lane.cpu.get(operation) ?? [])]
-    .map(([name, seconds]) => [name, (seconds * 1000) / total] as const)
+    .map(([name, cpu]) => [name, ((cpu - (lane.idle.get(name) ?? 0) * measured) * 1000) / total] as const)
     .filter(([, s]) => s >= 0.002)
     .sort((a, b) => b[1] - a[1]);
   const sum = perThousand.reduce((a, [, s]) => a + s, 0);
@@ -214,7 +232,7 @@ async function main(): Promise<void> {
     }
     for (const lane of lanes) {
       for (const [operation, total] of Object.entries(counts)) {
-        const warmup = env.int('TELEMETRY_CPU_WARMUP', Math.ceil(total / 2), { min: 0 });
+        const warmup = env.int('TELEMETRY_CPU_WARMUP', total * 4, { min: 0 });
         await drive(warmup, lane.operations[operation] ?? (() => async () => {}));
       }
     }
@@ -227,6 +245,7 @@ async function main(): Promise<void> {
       }
     }
     await perf?.();
+    await idleRates(lanes);
     for (const lane of lanes)
       process.stdout.write(`pid ${lane.label}: ${[...lane.shop.pids.values()].join(' ')}\n`);
     for (const [operation, total] of Object.entries(counts)) {
