@@ -30,7 +30,7 @@ export function createLogger(config: LoggerConfig): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ level: label }),
-      // Every record, mixin fields included, before serialization.
+      // The root's bindings and every record (mixin fields included), before serialization.
       bindings: (bindings) => redactFields(bindings) as typeof bindings,
       log: (record) => redactFields(record) as typeof record,
     },
