@@ -579,7 +579,9 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
       name: 'release stock',
       kind: 'internal',
       attributes: ['error.type'],
-      meaning: 'Compensation: gives reserved stock back after a later step failed.',
+      meaning:
+        'Compensation: gives reserved stock back after another step failed (pricing, which runs ' +
+        'beside the reservation, or a later one).',
     },
     {
       name: 'void charge',
