@@ -11,6 +11,17 @@ import type { Shop, TelemetryMode } from './system.js';
 /** How each telemetry mode is named in the results: home_telemetry_on_rps, …_off_rps, …_local_rps. */
 export const MODE_KEYS: Record<TelemetryMode, string> = { export: 'on', off: 'off', local: 'local' };
 
+/**
+ * Warm-up before every round but the first. A shop idles while the others are measured (half a
+ * minute in the main run), and V8's memory reducer shrinks its heaps meanwhile; the first seconds
+ * of load then pay for growing them back, and a tracing shop, with more allocation and more
+ * survivors, pays more. Measured on one shop with 40 s of idle between 8 s windows: after 1 s of
+ * warm-up, CPU per home page rose by 0.1–0.4 ms over the windows without idle (runtime threads
+ * 0.38–0.53 → 0.59–0.77 ms), with tracing; by up to 0.1 ms without. After 5 s of warm-up
+ * the windows after idle were within the spread of the others.
+ */
+export const REWARM_SECONDS = 5;
+
 export interface TelemetryShapes {
   readonly http: LoadShape;
   readonly grpc: LoadShape;
@@ -57,8 +68,9 @@ export async function compareTelemetry(
         for (const lane of rotated(lanes, round)) {
           const roundShape: LoadShape = {
             concurrency: shape.concurrency,
-            // The first round warms each shop up; later ones only refill the connections.
-            warmupSeconds: round === 0 ? shape.warmupSeconds : Math.min(1, shape.warmupSeconds),
+            // The first round warms each shop up until it has settled; later ones warm up again
+            // after the idle time (REWARM_SECONDS).
+            warmupSeconds: round === 0 ? shape.warmupSeconds : Math.min(REWARM_SECONDS, shape.warmupSeconds),
             maxWarmupSeconds: round === 0 ? shape.maxWarmupSeconds : undefined,
             measureSeconds: shape.measureSeconds / shapes.rounds,
           };
