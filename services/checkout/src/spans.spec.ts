@@ -15,8 +15,9 @@ import { startTracing } from '../../../packages/kit/src/telemetry/tracing.js';
 /** The business steps in stages: a stage starts when the one before it has ended. */
 const STAGES = [
   ['get cart'],
-  // Pricing, the shipping quote and the reservation need only the cart: they run side by side.
-  ['price items', 'quote shipping', 'reserve stock'],
+  // Pricing and the shipping quote need only the cart: they run side by side.
+  ['price items', 'quote shipping'],
+  ['reserve stock'],
   ['charge card'],
   ['ship order'],
   ['persist order'],

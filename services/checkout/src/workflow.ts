@@ -55,8 +55,8 @@ function fromStoredOrder(order: orders.Order): OrderResult {
 }
 
 /**
- * PlaceOrder: cart → prices in the shopper's currency, shipping quote and stock reservation side
- * by side → charge → ship → persist → empty cart and confirmation. Once stock is reserved or a
+ * PlaceOrder: cart → products → prices in the shopper's currency → shipping quote → reserve
+ * stock → charge → ship → persist → empty cart and confirmation. Once stock is reserved or a
  * card charged, any later failure undoes them (release, void) before answering, so there is
  * never a paid order without a stored row, nor a stored order without a charge.
  *
@@ -98,6 +98,22 @@ export async function placeOrder(
     if (stored) return duplicate(stored);
     throw failedPrecondition('the cart is empty');
   }
+  const { items, shippingCost } = await priceCart(deps, request, cart);
+  const total = items.reduce(
+    (sum, i) => add(sum, multiply(i.cost as Money, i.item?.quantity ?? 0)),
+    shippingCost,
+  );
+
+  await step('reserve stock', async () => {
+    try {
+      await deps.inventory.reserveStock({ reservationId: orderId, items: cart.items });
+    } catch (error) {
+      if (code(error) === status.FAILED_PRECONDITION || code(error) === status.NOT_FOUND) {
+        throw new RpcError(status.FAILED_PRECONDITION, details(error), 'out_of_stock');
+      }
+      throw unavailable('stock could not be reserved; nothing was charged');
+    }
+  });
 
   /** The order stored before under this id, asked before undoing anything; undefined when unknown. */
   const storedBeforeUndo = () => findStored().catch(() => undefined);
@@ -111,36 +127,6 @@ export async function placeOrder(
         logger.error({ err: error, 'app.order.id': orderId }, 'stock reservation could not be released');
       }
     });
-
-  const reserveStock = () =>
-    step('reserve stock', async () => {
-      try {
-        await deps.inventory.reserveStock({ reservationId: orderId, items: cart.items });
-      } catch (error) {
-        if (code(error) === status.FAILED_PRECONDITION || code(error) === status.NOT_FOUND) {
-          throw new RpcError(status.FAILED_PRECONDITION, details(error), 'out_of_stock');
-        }
-        throw unavailable('stock could not be reserved; nothing was charged');
-      }
-    });
-  // The reservation needs only the cart, as pricing does, so they run side by side: one round
-  // trip less before the charge. Pricing's refusal (a currency not sold, a product gone) is the
-  // answer when both fail, as when they ran one after the other; stock it took goes back first.
-  const [priced, reserved] = await Promise.allSettled([priceCart(deps, request, cart), reserveStock()]);
-  if (priced.status === 'rejected') {
-    if (reserved.status === 'fulfilled') {
-      const stored = await storedBeforeUndo();
-      if (stored) return duplicate(stored);
-      await releaseStock();
-    }
-    throw priced.reason;
-  }
-  if (reserved.status === 'rejected') throw reserved.reason;
-  const { items, shippingCost } = priced.value;
-  const total = items.reduce(
-    (sum, i) => add(sum, multiply(i.cost as Money, i.item?.quantity ?? 0)),
-    shippingCost,
-  );
 
   let transactionId: string;
   try {

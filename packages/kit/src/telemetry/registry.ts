@@ -579,9 +579,7 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
       name: 'release stock',
       kind: 'internal',
       attributes: ['error.type'],
-      meaning:
-        'Compensation: gives reserved stock back after another step failed (pricing, which runs ' +
-        'beside the reservation, or a later one).',
+      meaning: 'Compensation: gives reserved stock back after a later step failed.',
     },
     {
       name: 'void charge',
