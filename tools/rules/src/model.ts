@@ -59,7 +59,8 @@ export interface AlertCases {
   /** The input series' sample interval; 1m by default. */
   readonly interval?: string;
   readonly fires: FiringCase;
-  readonly nearMiss: NearMissCase;
+  /** Absent only for an alert that cannot miss (Watchdog). */
+  readonly nearMiss?: NearMissCase;
   /** Further near misses, e.g. one per severity of an SLO. */
   readonly moreNearMisses?: readonly NearMissCase[];
 }

@@ -86,8 +86,7 @@ function testsOf(alert: string, rules: readonly AlertRule[], cases: AlertCases):
         check(cases.fires.at, cases.fires.alerts),
       ],
     },
-    nearMiss(cases.nearMiss),
-    ...(cases.moreNearMisses ?? []).map(nearMiss),
+    ...[...(cases.nearMiss ? [cases.nearMiss] : []), ...(cases.moreNearMisses ?? [])].map(nearMiss),
   ];
 }
 

@@ -114,8 +114,9 @@ describe('Prometheus rules', () => {
       }
       const forSeconds = seconds(rule.for ?? '0s');
       const misses = mine.filter((t) => ofSeverity(t).length === 0);
+      // The Watchdog is always firing by design: it has nothing to miss.
       assert.ok(
-        misses.some((t) => seconds(t.eval_time) >= forSeconds),
+        rule.expr === 'vector(1)' || misses.some((t) => seconds(t.eval_time) >= forSeconds),
         `${name} (${severity}) has no near miss`,
       );
       if (forSeconds > 0) {
