@@ -5,9 +5,9 @@ import type { PromiseClient } from '@glasshouse/kit';
 import { ServiceMetrics, createClient } from '@glasshouse/kit';
 import type { ReceivedSpan } from '@glasshouse/kit/testing';
 import { OtlpReceiver, waitFor } from '@glasshouse/kit/testing';
-import type { ProcessShop } from './support/process-shop.js';
-import { startProcessShop } from './support/process-shop.js';
-import { WebShopper, checkoutErrorOf, requestIdOf, testIdTexts } from './support/web-shopper.js';
+import type { ProcessShop } from '@glasshouse/testing';
+import { startProcessShop } from '@glasshouse/testing';
+import { WebShopper, checkoutErrorOf, requestIdOf, testIdTexts } from '@glasshouse/testing';
 
 const SERVER = 2;
 const ERROR = 2;

@@ -15,8 +15,8 @@ import { TrafficGenerator } from '../services/loadgen/src/generator.js';
 import { JOURNEYS, JOURNEY_NAMES, seededRandom } from '../services/loadgen/src/journeys.js';
 import { TrafficMetrics } from '../services/loadgen/src/metrics.js';
 import type { Settings } from '../services/loadgen/src/settings.js';
-import type { InProcessShop } from './support/in-process-shop.js';
-import { backendsFor, counterValue, startInProcessShop } from './support/in-process-shop.js';
+import type { InProcessShop } from '@glasshouse/testing';
+import { backendsFor, counterValue, startInProcessShop } from '@glasshouse/testing';
 
 /** Every journey as likely as any other, so that a short run walks each of them. */
 const EVEN_JOURNEYS = JOURNEYS.map((journey) => ({ ...journey, weight: 1 }));

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { SERVICES } from '@glasshouse/kit';
 import type { ReceivedSpan } from '@glasshouse/kit/testing';
 import { OtlpReceiver, freeShopAddresses, pathWithout, waitFor } from '@glasshouse/kit/testing';
-import { WebShopper, requestIdOf, testIdTexts } from './support/web-shopper.js';
+import { WebShopper, requestIdOf, testIdTexts } from '@glasshouse/testing';
 
 const ROOT = join(__dirname, '..');
 const SERVER = 2;

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { findCardNumbers } from '@glasshouse/kit';
 import { OtlpReceiver, waitFor } from '@glasshouse/kit/testing';
-import type { ProcessShop } from './support/process-shop.js';
-import { startProcessShop } from './support/process-shop.js';
-import type { CardFields } from './support/web-shopper.js';
-import { WebShopper, requestIdOf } from './support/web-shopper.js';
+import type { ProcessShop } from '@glasshouse/testing';
+import { startProcessShop } from '@glasshouse/testing';
+import type { CardFields } from '@glasshouse/testing';
+import { WebShopper, requestIdOf } from '@glasshouse/testing';
 
 const NEXT_YEAR = new Date().getUTCFullYear() + 2;
 const LAST_YEAR = new Date().getUTCFullYear() - 1;

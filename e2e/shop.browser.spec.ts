@@ -7,9 +7,9 @@ import { chromium } from 'playwright-core';
 import { inventory } from '@glasshouse/contracts';
 import type { PromiseClient } from '@glasshouse/kit';
 import { ServiceMetrics, createClient } from '@glasshouse/kit';
-import type { ProcessShop } from './support/process-shop.js';
-import { startProcessShop } from './support/process-shop.js';
-import { checkoutErrorOf } from './support/web-shopper.js';
+import type { ProcessShop } from '@glasshouse/testing';
+import { startProcessShop } from '@glasshouse/testing';
+import { checkoutErrorOf } from '@glasshouse/testing';
 
 const ARTIFACTS = join(__dirname, '..', 'var', 'test-artifacts');
 const CHROMIUM_ARGS = [

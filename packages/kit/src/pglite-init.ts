@@ -28,6 +28,9 @@ PGlite.create({ dataDir })
   );
 `;
 
+/** Where embedded databases live when PGLITE_DATA_DIR is unset (relative to the working folder). */
+export const DEFAULT_PGLITE_DATA_DIR = 'var/pgdata';
+
 export const TEMPLATE_FOLDER = '.initdb-template';
 /** A lock older than this belongs to a start that died: it is taken over. */
 const STALE_LOCK_MS = 120_000;

@@ -22,23 +22,37 @@ type GeneratedClientConstructor = new (
   options?: Partial<ClientOptions>,
 ) => Client;
 
-/** Everything a service's setup needs, built once by the kit. */
-export interface ServiceContext {
-  readonly name: ServiceName;
-  readonly env: EnvReader;
+/** Makes a client of another service by its name in the table. */
+export type ServiceClientFactory = <S extends ServiceDefinition>(
+  Constructor: GeneratedClientConstructor,
+  definition: S,
+  target: ServiceName,
+  options?: { idempotent?: boolean; deadlineMs?: number },
+) => PromiseClient<S>;
+
+/**
+ * What a service's wiring is built with, whether main.ts runs it or a test shop hosts it:
+ * its logger and metrics, its readiness checks, clients of the services it calls, and a
+ * place to register what must stop with it.
+ */
+export interface ServiceRuntime {
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
-  readonly lifecycle: Lifecycle;
   /** /readyz fails while this check fails. */
   readonly addReadinessCheck: (check: ReadinessCheck) => void;
+  /** Registers something to stop with the service; later registrations stop first. */
+  readonly onShutdown: (what: string, stop: () => Promise<void> | void) => void;
+  readonly client: ServiceClientFactory;
+}
+
+/** Everything a service's setup needs, built once by the kit. */
+export interface ServiceContext extends ServiceRuntime {
+  readonly name: ServiceName;
+  readonly env: EnvReader;
+  readonly lifecycle: Lifecycle;
   readonly readinessChecks: readonly ReadinessCheck[];
   /** A client of another service, at <SERVICE>_ADDR, with the default deadline (RPC_DEADLINE_MS). */
-  readonly client: <S extends ServiceDefinition>(
-    Constructor: GeneratedClientConstructor,
-    definition: S,
-    target: ServiceName,
-    options?: { idempotent?: boolean; deadlineMs?: number },
-  ) => PromiseClient<S>;
+  readonly client: ServiceClientFactory;
 }
 
 /** Where another service is reached: <NAME>_ADDR, or localhost on its default port. */
@@ -66,6 +80,7 @@ export function createServiceContext(name: ServiceName, environment = process.en
     metrics,
     lifecycle,
     addReadinessCheck: (check) => checks.push(check),
+    onShutdown: (what, stop) => lifecycle.onShutdown(what, stop),
     client(Constructor, definition, target, options = {}) {
       const client = createClient(Constructor, definition, {
         address: dependencyAddress(env, target),

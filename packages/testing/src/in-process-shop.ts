@@ -1,38 +1,34 @@
 import { Writable } from 'node:stream';
-import { hipstershop, inventory, orders, payment } from '@glasshouse/contracts';
-import type { Logger } from '@glasshouse/kit';
-import { GrpcServer, ServiceMetrics, createLogger } from '@glasshouse/kit';
-import { adService } from '../../services/ad/src/server.js';
-import { cartService } from '../../services/cart/src/server.js';
-import type { CheckoutDependencies } from '../../services/checkout/src/dependencies.js';
-import { checkoutService } from '../../services/checkout/src/server.js';
-import { loadRates } from '../../services/currency/src/rates.js';
-import { currencyService } from '../../services/currency/src/server.js';
-import { emailService } from '../../services/email/src/server.js';
-import { logTransport } from '../../services/email/src/transport.js';
-import type { Backends } from '../../services/frontend/src/backends.js';
-import { StockGauges } from '../../services/inventory/src/gauges.js';
-import { inventoryMigrations } from '../../services/inventory/src/migrations.js';
-import { StockRepository } from '../../services/inventory/src/repository.js';
-import { inventoryService } from '../../services/inventory/src/server.js';
-import { orderMigrations } from '../../services/orders/src/migrations.js';
-import { OrderRepository } from '../../services/orders/src/repository.js';
-import { orderService } from '../../services/orders/src/server.js';
-import { ChargeLedger } from '../../services/payment/src/ledger.js';
-import { paymentMetrics } from '../../services/payment/src/metrics.js';
-import { chargeReversalService, paymentService } from '../../services/payment/src/server.js';
-import { catalogMigrations } from '../../services/productcatalog/src/migrations.js';
-import { ProductRepository } from '../../services/productcatalog/src/repository.js';
-import { catalogService } from '../../services/productcatalog/src/server.js';
-import { CatalogCache } from '../../services/recommendation/src/catalog-cache.js';
-import { recommendationService } from '../../services/recommendation/src/server.js';
-import { shippingService } from '../../services/shipping/src/server.js';
+import { createAdService } from '@glasshouse/ad';
+import { createCartService, readCartConfig } from '@glasshouse/cart';
+import type { CheckoutDependencies } from '@glasshouse/checkout';
+import { checkoutClients, createCheckoutService, readCheckoutConfig } from '@glasshouse/checkout';
+import { createCurrencyService, readCurrencyConfig } from '@glasshouse/currency';
+import { createEmailService, readEmailConfig } from '@glasshouse/email';
+import type { Backends } from '@glasshouse/frontend';
+import { frontendBackends } from '@glasshouse/frontend';
+import {
+  INVENTORY_SCHEMA,
+  createInventoryService,
+  inventoryMigrations,
+  readInventoryConfig,
+} from '@glasshouse/inventory';
+import type { Environment, Logger, ServiceClientFactory, ServiceRuntime } from '@glasshouse/kit';
+import { GrpcServer, ServiceMetrics, createLogger, envReader } from '@glasshouse/kit';
+import { ORDERS_SCHEMA, createOrdersService, orderMigrations } from '@glasshouse/orders';
+import type { ChargeLedger } from '@glasshouse/payment';
+import { createPaymentService, readPaymentConfig } from '@glasshouse/payment';
+import {
+  CATALOG_SCHEMA,
+  catalogMigrations,
+  createCatalogService,
+  readCatalogConfig,
+} from '@glasshouse/productcatalog';
+import { createRecommendationService, readRecommendationConfig } from '@glasshouse/recommendation';
+import { createShippingService } from '@glasshouse/shipping';
 import type { ShopClients, ShopService } from './shop-clients.js';
-import { checkoutDependencies, dialer, shopClients } from './shop-clients.js';
+import { dialer, shopClients } from './shop-clients.js';
 import { openTestCartStore, openTestDatabase } from './shop-stores.js';
-
-export type { ShopClients, ShopService } from './shop-clients.js';
-export { SHOP_SERVICES } from './shop-clients.js';
 
 export interface InProcessShopOptions {
   /** Real Postgres for catalog, orders and inventory (unique schemas, dropped on stop); else PGlite. */
@@ -44,6 +40,11 @@ export interface InProcessShopOptions {
   /** Deadline of every client the shop makes (default 5 s). */
   deadlineMs?: number;
   logLevel?: string;
+  /**
+   * The services' environment, read by their own config readers as main.ts reads it. The shop
+   * turns the catalog's cache off (CATALOG_CACHE_TTL_MS=0) unless this says otherwise.
+   */
+  env?: Environment;
   /** Changes what checkout calls, e.g. to make one step fail. */
   checkoutDependencies?: (dependencies: CheckoutDependencies) => CheckoutDependencies;
 }
@@ -60,17 +61,14 @@ export interface InProcessShop {
   metricsOf(service: ShopService): ServiceMetrics;
   /** New clients of every service, measured in `metrics`; closed when the shop stops. */
   connect(metrics: ServiceMetrics): ShopClients;
+  /** A client factory over the shop's addresses, measured in `metrics`, as a service's runtime has. */
+  dial(metrics: ServiceMetrics): ServiceClientFactory;
   /** Stops one service's server (its port then refuses calls). */
   stopService(service: ShopService): Promise<void>;
   stop(): Promise<void>;
 }
 
-interface ServiceContext {
-  logger: Logger;
-  metrics: ServiceMetrics;
-}
-
-/** Starts the whole shop in this process: the services' own handler builders on real gRPC servers. */
+/** Starts the whole shop in this process: each service built by its own wiring, on real gRPC servers. */
 export async function startInProcessShop(options: InProcessShopOptions = {}): Promise<InProcessShop> {
   const logs: string[] = [];
   const sink = new Writable({
@@ -79,6 +77,7 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
       done();
     },
   });
+  const env = envReader({ CATALOG_CACHE_TTL_MS: '0', ...options.env });
   const deadlineMs = options.deadlineMs ?? 5000;
   const metrics = new Map<ShopService, ServiceMetrics>();
   const servers = new Map<ShopService, GrpcServer>();
@@ -91,15 +90,21 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
 
   const serve = async (
     name: ShopService,
-    setup: (server: GrpcServer, context: ServiceContext) => Promise<void> | void,
+    setup: (runtime: ServiceRuntime & { server: GrpcServer; logger: Logger }) => Promise<void> | void,
   ): Promise<void> => {
-    const context = {
-      metrics: new ServiceMetrics({ defaultMetrics: false }),
-      logger: createLogger({ serviceName: name, level: options.logLevel ?? 'info', destination: sink }),
-    };
-    metrics.set(name, context.metrics);
-    const server = new GrpcServer(context);
-    await setup(server, context);
+    const serviceMetrics = new ServiceMetrics({ defaultMetrics: false });
+    const logger = createLogger({ serviceName: name, level: options.logLevel ?? 'info', destination: sink });
+    metrics.set(name, serviceMetrics);
+    const server = new GrpcServer({ logger, metrics: serviceMetrics });
+    await setup({
+      server,
+      logger,
+      metrics: serviceMetrics,
+      // The test shop has no admin port: its tests call the services, not their probes.
+      addReadinessCheck: () => undefined,
+      onShutdown: (_what, stop) => cleanups.push(stop),
+      client: dial(serviceMetrics),
+    });
     servers.set(name, server);
     addresses[name] = `127.0.0.1:${await server.listen('127.0.0.1', 0)}`;
   };
@@ -108,7 +113,7 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
     cleanups.push(() => database.drop());
     return database;
   };
-  const ledger = new ChargeLedger();
+  let ledger: ChargeLedger | undefined;
 
   const stopService = (name: ShopService): Promise<void> => {
     const server = servers.get(name);
@@ -122,7 +127,8 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
     stopping ??= (async () => {
       for (const client of opened.splice(0)) client.close();
       await Promise.all([...servers.keys()].map(stopService));
-      const results = await Promise.allSettled(cleanups.map(async (cleanup) => cleanup()));
+      // Later registrations first, as a service's lifecycle runs them: timers before databases.
+      const results = await Promise.allSettled(cleanups.reverse().map(async (cleanup) => cleanup()));
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;
     })();
@@ -131,85 +137,50 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
 
   try {
     await Promise.all([
-      serve('productcatalog', async (server, { metrics }) => {
-        const { db, schema } = await database('catalog', catalogMigrations, metrics, options.databaseUrl);
-        const repository = new ProductRepository(db, schema);
-        server.add(
-          hipstershop.ProductCatalogServiceService,
-          catalogService({ repository, metrics, cacheTtlMs: 0 }),
+      serve('productcatalog', async (runtime) => {
+        const db = await database(CATALOG_SCHEMA, catalogMigrations, runtime.metrics, options.databaseUrl);
+        createCatalogService(readCatalogConfig(env), { ...runtime, database: db });
+      }),
+      serve('orders', async (runtime) => {
+        const db = await database(ORDERS_SCHEMA, orderMigrations, runtime.metrics, options.databaseUrl);
+        createOrdersService({ ...runtime, database: db });
+      }),
+      serve('inventory', async (runtime) => {
+        const db = await database(
+          INVENTORY_SCHEMA,
+          inventoryMigrations,
+          runtime.metrics,
+          options.databaseUrl,
         );
+        await createInventoryService(readInventoryConfig(env), { ...runtime, database: db });
       }),
-      serve('orders', async (server, { metrics }) => {
-        const { db, schema } = await database('orders', orderMigrations, metrics, options.databaseUrl);
-        server.add(
-          orders.OrderServiceService,
-          orderService({ repository: new OrderRepository(db, schema), metrics }),
-        );
-      }),
-      serve('inventory', async (server, { metrics, logger }) => {
-        const { db, schema } = await database('inventory', inventoryMigrations, metrics, options.databaseUrl);
-        const repository = new StockRepository(db, schema);
-        const gauges = new StockGauges({ metrics, logger, load: () => repository.levels() });
-        await gauges.refresh();
-        cleanups.push(() => gauges.stop());
-        server.add(inventory.InventoryServiceService, inventoryService({ repository, gauges }));
-      }),
-      serve('currency', async (server) => {
-        server.add(hipstershop.CurrencyServiceService, currencyService(await loadRates()));
-      }),
-      serve('cart', (server, { metrics }) => {
+      serve('currency', (runtime) => createCurrencyService(readCurrencyConfig(env), runtime)),
+      serve('cart', (runtime) => {
         const carts = openTestCartStore(options.redisUrl);
         cleanups.push(() => carts.drop());
-        const { store } = carts;
-        server.add(hipstershop.CartServiceService, cartService({ store, metrics }));
+        createCartService(readCartConfig(env), { ...runtime, store: carts.store });
       }),
-      serve('ad', (server, { metrics }) => {
-        server.add(hipstershop.AdServiceService, adService({ metrics }));
+      serve('ad', (runtime) => createAdService(runtime)),
+      serve('shipping', (runtime) => createShippingService(runtime)),
+      serve('payment', (runtime) => {
+        const now = options.now;
+        ({ ledger } = createPaymentService(readPaymentConfig(env), { ...runtime, ...(now ? { now } : {}) }));
       }),
-      serve('shipping', (server, { metrics }) => {
-        server.add(hipstershop.ShippingServiceService, shippingService({ metrics }));
-      }),
-      serve('payment', (server, { metrics }) => {
-        const handlers = {
-          ledger,
-          metrics: paymentMetrics(metrics),
-          ...(options.now ? { now: options.now } : {}),
-        };
-        server.add(hipstershop.PaymentServiceService, paymentService(handlers));
-        server.add(payment.ChargeReversalServiceService, chargeReversalService(handlers));
-      }),
-      serve('email', (server, { metrics, logger }) => {
-        server.add(
-          hipstershop.EmailServiceService,
-          emailService({ transport: logTransport(logger), metrics }),
-        );
-      }),
+      serve('email', (runtime) => createEmailService(readEmailConfig(env), runtime)),
     ]);
-    await serve('recommendation', (server, { metrics, logger }) => {
-      const catalog = dial(metrics)(
-        hipstershop.ProductCatalogServiceClient,
-        hipstershop.ProductCatalogServiceService,
-        'productcatalog',
-        true,
-      );
-      const cache = new CatalogCache({ catalog, metrics, logger, ttlMs: 60_000 });
-      server.add(
-        hipstershop.RecommendationServiceService,
-        recommendationService({ catalog: cache, metrics, count: 4 }),
-      );
-    });
-    await serve('checkout', (server, { metrics, logger }) => {
-      const wired = checkoutDependencies(dial(metrics));
+    await serve('recommendation', (runtime) =>
+      createRecommendationService(readRecommendationConfig(env), runtime),
+    );
+    await serve('checkout', (runtime) => {
+      const wired = checkoutClients(runtime.client);
       const dependencies = options.checkoutDependencies?.(wired) ?? wired;
-      server.add(
-        hipstershop.CheckoutServiceService,
-        checkoutService({ dependencies, metrics, logger, emailDeadlineMs: 1000 }),
-      );
+      createCheckoutService(readCheckoutConfig(env), { ...runtime, dependencies });
     });
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
   }
+  if (!ledger) throw new Error('payment did not start');
 
   const testMetrics = new ServiceMetrics({ defaultMetrics: false });
   return {
@@ -223,6 +194,7 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
       return found;
     },
     connect: (clientMetrics) => shopClients(dial(clientMetrics)),
+    dial,
     stopService,
     stop,
   };
@@ -233,7 +205,7 @@ export function backendsFor(
   shop: InProcessShop,
   metrics = new ServiceMetrics({ defaultMetrics: false }),
 ): Backends {
-  return shop.connect(metrics);
+  return frontendBackends(shop.dial(metrics));
 }
 
 /** The value of a counter (summed over the series matching `labels`), as /metrics would show it. */

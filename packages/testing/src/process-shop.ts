@@ -5,7 +5,7 @@ import type { ServiceName, ServiceSpec } from '@glasshouse/kit';
 import { SERVICES } from '@glasshouse/kit';
 import { ServiceProcess, freeShopAddresses, withTimeout } from '@glasshouse/kit/testing';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 
 export interface ProcessShopOptions {
   /** Where every service exports its spans (an OtlpReceiver's URL); no export when absent. */

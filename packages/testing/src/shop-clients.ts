@@ -1,7 +1,8 @@
-import { hipstershop, inventory, orders, payment } from '@glasshouse/contracts';
-import type { PromiseClient, ServiceDefinition, ServiceMetrics } from '@glasshouse/kit';
+import { hipstershop } from '@glasshouse/contracts';
+import type { CheckoutDependencies } from '@glasshouse/checkout';
+import { checkoutClients } from '@glasshouse/checkout';
+import type { PromiseClient, ServiceClientFactory, ServiceMetrics } from '@glasshouse/kit';
 import { createClient } from '@glasshouse/kit';
-import type { CheckoutDependencies } from '../../services/checkout/src/dependencies.js';
 
 /** The gRPC services of the shop, by the names of the kit's service table. */
 export const SHOP_SERVICES = [
@@ -26,69 +27,43 @@ export interface ShopClients extends CheckoutDependencies {
   readonly ad: PromiseClient<typeof hipstershop.AdServiceService>;
 }
 
-type ClientConstructor = Parameters<typeof createClient>[0];
-
-/** Makes clients of services by name; `idempotent` lets reads be retried, as main.ts does. */
-export type Dial = <S extends ServiceDefinition>(
-  Constructor: ClientConstructor,
-  definition: S,
-  target: ShopService,
-  idempotent?: boolean,
-) => PromiseClient<S>;
-
 export interface DialOptions {
   addresses: Readonly<Partial<Record<ShopService, string>>>;
   metrics: ServiceMetrics;
+  /** The deadline of a call whose client names none. */
   deadlineMs: number;
   /** Every client made is added here, to be closed when the shop stops. */
   opened: { close(): void }[];
 }
 
-export function dialer({ addresses, metrics, deadlineMs, opened }: DialOptions): Dial {
-  return (Constructor, definition, target, idempotent = false) => {
-    const address = addresses[target];
+/** Makes clients of the shop's services by name, as a service's runtime does from its env. */
+export function dialer({ addresses, metrics, deadlineMs, opened }: DialOptions): ServiceClientFactory {
+  return (Constructor, definition, target, options = {}) => {
+    const address = (addresses as Partial<Record<string, string>>)[target];
     if (!address) throw new Error(`${target} is not running yet`);
-    const client = createClient(Constructor, definition, { address, metrics, deadlineMs, idempotent });
+    const client = createClient(Constructor, definition, {
+      address,
+      metrics,
+      deadlineMs: options.deadlineMs ?? deadlineMs,
+      idempotent: options.idempotent ?? false,
+    });
     opened.push(client);
     return client;
   };
 }
 
-/** Checkout's clients, wired like services/checkout/src/main.ts wires them. */
-export function checkoutDependencies(dial: Dial): CheckoutDependencies {
+/** Clients of every service of the shop: checkout's own, plus checkout, recommendation and ad. */
+export function shopClients(dial: ServiceClientFactory): ShopClients {
+  const reads = { idempotent: true };
   return {
-    cart: dial(hipstershop.CartServiceClient, hipstershop.CartServiceService, 'cart'),
-    catalog: dial(
-      hipstershop.ProductCatalogServiceClient,
-      hipstershop.ProductCatalogServiceService,
-      'productcatalog',
-      true,
-    ),
-    currency: dial(hipstershop.CurrencyServiceClient, hipstershop.CurrencyServiceService, 'currency', true),
-    shipping: dial(hipstershop.ShippingServiceClient, hipstershop.ShippingServiceService, 'shipping'),
-    payment: dial(hipstershop.PaymentServiceClient, hipstershop.PaymentServiceService, 'payment'),
-    chargeReversal: dial(
-      payment.ChargeReversalServiceClient,
-      payment.ChargeReversalServiceService,
-      'payment',
-    ),
-    email: dial(hipstershop.EmailServiceClient, hipstershop.EmailServiceService, 'email'),
-    orders: dial(orders.OrderServiceClient, orders.OrderServiceService, 'orders'),
-    inventory: dial(inventory.InventoryServiceClient, inventory.InventoryServiceService, 'inventory'),
-  };
-}
-
-/** Clients of every service of the shop. */
-export function shopClients(dial: Dial): ShopClients {
-  return {
-    ...checkoutDependencies(dial),
+    ...checkoutClients(dial),
     checkout: dial(hipstershop.CheckoutServiceClient, hipstershop.CheckoutServiceService, 'checkout'),
     recommendation: dial(
       hipstershop.RecommendationServiceClient,
       hipstershop.RecommendationServiceService,
       'recommendation',
-      true,
+      reads,
     ),
-    ad: dial(hipstershop.AdServiceClient, hipstershop.AdServiceService, 'ad', true),
+    ad: dial(hipstershop.AdServiceClient, hipstershop.AdServiceService, 'ad', reads),
   };
 }

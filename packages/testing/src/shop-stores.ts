@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Database, Migration, ServiceMetrics } from '@glasshouse/kit';
 import { migrate, openDatabase } from '@glasshouse/kit';
-import type { CartStore } from '../../services/cart/src/store.js';
-import { MemoryCartStore, RedisCartStore } from '../../services/cart/src/store.js';
+import type { CartStore } from '@glasshouse/cart';
+import { MemoryCartStore, RedisCartStore } from '@glasshouse/cart';
 
 /** A service's database, migrated, in its own schema; `drop` removes what a test left behind. */
 export interface TestDatabase {

@@ -1,8 +1,5 @@
 import '@glasshouse/kit/register';
-import { hipstershop } from '@glasshouse/contracts';
 import { runGrpcService } from '@glasshouse/kit';
-import { adService } from './server.js';
+import { createAdService } from './index.js';
 
-void runGrpcService('ad', ({ metrics }, server) => {
-  server.add(hipstershop.AdServiceService, adService({ metrics }));
-});
+void runGrpcService('ad', (context, server) => createAdService({ ...context, server }));

@@ -6,8 +6,8 @@ import { orders } from '@glasshouse/contracts';
 import type { PromiseClient } from '@glasshouse/kit';
 import { ServiceMetrics, createClient } from '@glasshouse/kit';
 import { freePort } from '@glasshouse/kit/testing';
-import type { InProcessShop } from '../../../e2e/support/in-process-shop.js';
-import { counterValue, startInProcessShop } from '../../../e2e/support/in-process-shop.js';
+import type { InProcessShop } from '@glasshouse/testing';
+import { counterValue, startInProcessShop } from '@glasshouse/testing';
 import {
   BAD_LUHN_CARD,
   EXPIRED_CARD,
@@ -17,7 +17,7 @@ import {
   stockOf,
   testClock,
   withIdempotencyKey,
-} from '../../../e2e/support/place-order.js';
+} from '@glasshouse/testing';
 
 const LANTERN = '0PUK6V6EV0';
 const SHEARS = '2ZYFJ3GM2N';

@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { connect } from 'node:net';
 import { TEST_POSTGRES_URL } from '@glasshouse/kit/testing';
-import type { InProcessShopOptions } from '../../../e2e/support/in-process-shop.js';
-import { counterValue, startInProcessShop } from '../../../e2e/support/in-process-shop.js';
+import type { InProcessShopOptions } from '@glasshouse/testing';
+import { counterValue, startInProcessShop } from '@glasshouse/testing';
 import {
   fillCart,
   newShopper,
@@ -14,7 +14,7 @@ import {
   stockOf,
   testClock,
   withIdempotencyKey,
-} from '../../../e2e/support/place-order.js';
+} from '@glasshouse/testing';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const BENCH = 'W7DN5QJ9AZ';

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Money } from '@glasshouse/money';
 import { add, multiply, sum } from '@glasshouse/money';
-import type { InProcessShop } from '../../../e2e/support/in-process-shop.js';
-import { counterValue, startInProcessShop } from '../../../e2e/support/in-process-shop.js';
+import type { InProcessShop } from '@glasshouse/testing';
+import { counterValue, startInProcessShop } from '@glasshouse/testing';
 import {
   ACCEPTED_CARD,
   fillCart,
@@ -13,7 +13,7 @@ import {
   stockOf,
   testClock,
   withIdempotencyKey,
-} from '../../../e2e/support/place-order.js';
+} from '@glasshouse/testing';
 
 const TERRARIUM = 'OLJCESPC7Z';
 const WATERING_CAN = '66VCHSJNUP';

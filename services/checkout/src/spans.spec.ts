@@ -4,8 +4,8 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { InProcessShop } from '../../../e2e/support/in-process-shop.js';
-import type * as PlaceOrderSupport from '../../../e2e/support/place-order.js';
+import type { InProcessShop } from '@glasshouse/testing';
+import type * as PlaceOrderSupport from '@glasshouse/testing';
 // Deep imports on purpose: the kit's index loads @grpc/grpc-js, and instrumentation only patches
 // modules loaded after it starts. The shop is imported only once tracing runs (see before()).
 import { defaultInstrumentations } from '../../../packages/kit/src/telemetry/instrumentations.js';
@@ -60,8 +60,8 @@ describe('PlaceOrder spans', () => {
       exporters: [exporter],
       instrumentations: defaultInstrumentations(),
     });
-    const { startInProcessShop } = await import('../../../e2e/support/in-process-shop.js');
-    support = await import('../../../e2e/support/place-order.js');
+    const { startInProcessShop } = await import('@glasshouse/testing');
+    support = await import('@glasshouse/testing');
     shop = await startInProcessShop({ now: support.testClock });
   });
   after(async () => {

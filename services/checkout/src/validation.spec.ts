@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import type { hipstershop } from '@glasshouse/contracts';
-import type { InProcessShop } from '../../../e2e/support/in-process-shop.js';
-import { counterValue, startInProcessShop } from '../../../e2e/support/in-process-shop.js';
+import type { InProcessShop } from '@glasshouse/testing';
+import { counterValue, startInProcessShop } from '@glasshouse/testing';
 import {
   ACCEPTED_CARD,
   SHIPPING_ADDRESS,
@@ -12,7 +12,7 @@ import {
   orderRequest,
   stockOf,
   testClock,
-} from '../../../e2e/support/place-order.js';
+} from '@glasshouse/testing';
 
 type Changes = Partial<hipstershop.PlaceOrderRequest>;
 

@@ -5,8 +5,8 @@ import { hipstershop } from '@glasshouse/contracts';
 import { ServiceMetrics, createClient, createLogger } from '@glasshouse/kit';
 import { freePort } from '@glasshouse/kit/testing';
 import { convert, formatMoney, parseRate } from '@glasshouse/money';
-import type { InProcessShop } from '../../../e2e/support/in-process-shop.js';
-import { backendsFor, startInProcessShop } from '../../../e2e/support/in-process-shop.js';
+import type { InProcessShop } from '@glasshouse/testing';
+import { backendsFor, startInProcessShop } from '@glasshouse/testing';
 import { SEED_PRODUCTS } from '../../productcatalog/src/seed-products.js';
 import { buildFrontend } from './app.js';
 

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { ServiceMetrics, createLogger } from '@glasshouse/kit';
-import type { InProcessShop } from '../../../e2e/support/in-process-shop.js';
-import { backendsFor, startInProcessShop } from '../../../e2e/support/in-process-shop.js';
-import { testClock } from '../../../e2e/support/place-order.js';
+import type { InProcessShop } from '@glasshouse/testing';
+import { backendsFor, startInProcessShop } from '@glasshouse/testing';
+import { testClock } from '@glasshouse/testing';
 import { buildFrontend } from './app.js';
 
 const logger = createLogger({ serviceName: 'frontend-test', level: 'silent' });

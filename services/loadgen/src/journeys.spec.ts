@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { ServiceMetrics, createLogger, passesLuhn as kitPassesLuhn } from '@glasshouse/kit';
-import { SHOP_SERVICES, dialer, shopClients } from '../../../e2e/support/shop-clients.js';
+import { SHOP_SERVICES, dialer, shopClients } from '@glasshouse/testing';
 import { loadRates } from '../../currency/src/rates.js';
 import { buildFrontend } from '../../frontend/src/app.js';
 import { readCheckoutForm } from '../../frontend/src/forms.js';

@@ -1,30 +1,9 @@
 import '@glasshouse/kit/register';
-import { join } from 'node:path';
-import { hipstershop } from '@glasshouse/contracts';
-import { migrate, openDatabase, runGrpcService } from '@glasshouse/kit';
-import { catalogMigrations } from './migrations.js';
-import { ProductRepository } from './repository.js';
-import { catalogService } from './server.js';
+import { openServiceDatabase, runGrpcService } from '@glasshouse/kit';
+import { CATALOG_SCHEMA, catalogMigrations, createCatalogService, readCatalogConfig } from './index.js';
 
-const SCHEMA = 'catalog';
-
-void runGrpcService(
-  'productcatalog',
-  async ({ env, logger, metrics, lifecycle, addReadinessCheck }, server) => {
-    const db = await openDatabase({
-      url: env.url('DATABASE_URL')?.toString(),
-      pgliteDataDir: join(env.string('PGLITE_DATA_DIR', 'var/pgdata'), 'productcatalog'),
-      metrics,
-      namespace: SCHEMA,
-    });
-    lifecycle.onShutdown('database', () => db.close());
-    const applied = await migrate(db, SCHEMA, catalogMigrations(SCHEMA));
-    logger.info({ 'db.kind': db.kind, applied }, 'catalog database ready');
-    addReadinessCheck({ name: 'database', check: () => db.ping() });
-    const repository = new ProductRepository(db, SCHEMA);
-    server.add(
-      hipstershop.ProductCatalogServiceService,
-      catalogService({ repository, metrics, cacheTtlMs: env.int('CATALOG_CACHE_TTL_MS', 5000, { min: 0 }) }),
-    );
-  },
-);
+void runGrpcService('productcatalog', async (context, server) => {
+  const database = await openServiceDatabase(context, CATALOG_SCHEMA, catalogMigrations);
+  context.logger.info({ 'db.kind': database.db.kind, applied: database.applied }, 'catalog database ready');
+  createCatalogService(readCatalogConfig(context.env), { ...context, server, database });
+});

@@ -1,8 +1,5 @@
 import '@glasshouse/kit/register';
-import { hipstershop } from '@glasshouse/contracts';
 import { runGrpcService } from '@glasshouse/kit';
-import { shippingService } from './server.js';
+import { createShippingService } from './index.js';
 
-void runGrpcService('shipping', ({ metrics }, server) => {
-  server.add(hipstershop.ShippingServiceService, shippingService({ metrics }));
-});
+void runGrpcService('shipping', (context, server) => createShippingService({ ...context, server }));

@@ -1,0 +1,49 @@
+import { inventory } from '@glasshouse/contracts';
+import type { Database, EnvReader, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
+import { StockGauges } from './gauges.js';
+import { StockRepository } from './repository.js';
+import { Restocker } from './restock.js';
+import { inventoryService } from './server.js';
+
+export { inventoryMigrations } from './migrations.js';
+
+/** The schema the inventory owns. */
+export const INVENTORY_SCHEMA = 'inventory';
+
+export interface InventoryConfig {
+  /** How often the stock gauges are read again in full. */
+  readonly gaugeRefreshMs: number;
+  /** How often low products are restocked; 0 turns deliveries off. */
+  readonly restockIntervalMs: number;
+}
+
+export function readInventoryConfig(env: EnvReader): InventoryConfig {
+  return Object.freeze({
+    gaugeRefreshMs: env.int('INVENTORY_GAUGE_REFRESH_MS', 15_000, { min: 100 }),
+    restockIntervalMs: env.int('INVENTORY_RESTOCK_INTERVAL_MS', 180_000, { min: 0 }),
+  });
+}
+
+export interface InventoryDependencies extends ServiceRuntime {
+  readonly server: GrpcServer;
+  /** The inventory's database, migrated, and the schema its tables are in. */
+  readonly database: { readonly db: Database; readonly schema: string };
+}
+
+/** Serves the InventoryService, keeps its stock gauges current and restocks low products. */
+export async function createInventoryService(
+  config: InventoryConfig,
+  deps: InventoryDependencies,
+): Promise<void> {
+  const { metrics, logger } = deps;
+  const repository = new StockRepository(deps.database.db, deps.database.schema);
+  const gauges = new StockGauges({ metrics, logger, load: () => repository.levels() });
+  await gauges.refresh();
+  gauges.start(config.gaugeRefreshMs);
+  // Registered after the database, so it stops first.
+  deps.onShutdown('stock gauges', () => gauges.stop());
+  const restocker = new Restocker({ repository, gauges, metrics, logger, factor: 5, minimum: 20 });
+  restocker.start(config.restockIntervalMs);
+  deps.onShutdown('restocking', () => restocker.stop());
+  deps.server.add(inventory.InventoryServiceService, inventoryService({ repository, gauges }));
+}
