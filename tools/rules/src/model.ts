@@ -45,6 +45,8 @@ export interface FiringCase {
   /** When the condition holds but `for` has not passed: nothing may fire yet. Required with `for`. */
   readonly pendingAt?: string;
   readonly alerts: readonly ExpectedAlert[];
+  /** Further checks on the same series, e.g. a slower severity firing later. */
+  readonly later?: readonly { readonly at: string; readonly alerts: readonly ExpectedAlert[] }[];
 }
 
 export interface NearMissCase {

@@ -84,6 +84,7 @@ function testsOf(alert: string, rules: readonly AlertRule[], cases: AlertCases):
       alert_rule_test: [
         ...(cases.fires.pendingAt ? [check(cases.fires.pendingAt, [])] : []),
         check(cases.fires.at, cases.fires.alerts),
+        ...(cases.fires.later ?? []).map((c) => check(c.at, c.alerts)),
       ],
     },
     ...[...(cases.nearMiss ? [cases.nearMiss] : []), ...(cases.moreNearMisses ?? [])].map(nearMiss),

@@ -97,7 +97,7 @@ function traffic(slo: Slo, burn: number): { good: number; bad: number } {
 }
 
 /**
- * The tests: 50× burns both severities (page pending before its 2 m); 5× is a near miss for the
+ * The tests: 50× burns both severities (each pending before its `for`); 5× is a near miss for the
  * page (under 6× and 14.4×) while the ticket fires; 0.8× fires nothing.
  */
 function sloCases(slo: Slo): AlertCases {
@@ -109,10 +109,16 @@ function sloCases(slo: Slo): AlertCases {
     fires: {
       input: slo.series(fast.good, fast.bad),
       pendingAt: '1m',
-      at: '20m',
-      alerts: [
-        { labels: { ...labels, severity: 'page' }, value: 50 },
-        { labels: { ...labels, severity: 'ticket' }, value: 50 },
+      at: '4m',
+      alerts: [{ labels: { ...labels, severity: 'page' }, value: 50 }],
+      later: [
+        {
+          at: '20m',
+          alerts: [
+            { labels: { ...labels, severity: 'page' }, value: 50 },
+            { labels: { ...labels, severity: 'ticket' }, value: 50 },
+          ],
+        },
       ],
     },
     nearMiss: {
