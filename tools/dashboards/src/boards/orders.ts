@@ -1,0 +1,171 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import type { Board } from '../board.js';
+import { buildBoard } from '../board.js';
+import { POSTGRES_ORDERS, PROMETHEUS } from '../datasources.js';
+import { barGauge, lowerIsBetter, statPanel, tablePanel, timeSeries } from '../panels.js';
+import { promInstant, promQuery, sqlQuery } from '../queries.js';
+
+/**
+ * Share of PlaceOrder outcomes with `status` over the dashboard's range. Declines and
+ * out-of-stock refusals are no rows in the orders database (only placed orders are stored), so
+ * they come from checkout's orders_total counter.
+ */
+const outcomeShare = (status: string): string =>
+  `(sum(increase(orders_total{status="${status}"}[$__range])) or 0 * sum(increase(orders_total[$__range]))) ` +
+  `/ sum(increase(orders_total[$__range]))`;
+
+/** Order analytics over the orders database (read-only), with refusals from Prometheus. */
+export function ordersBoard(): Board {
+  return buildBoard({
+    folder: 'Business',
+    file: 'order-analytics.json',
+    uid: 'glasshouse-order-analytics',
+    title: 'Glasshouse / Order analytics',
+    description:
+      'Orders and revenue per hour (orders.order_stats_hourly), average basket, top products, and the ' +
+      'share of checkouts declined or refused for stock. SQL runs as a read-only user.',
+    tags: ['business', 'orders'],
+    from: 'now-24h',
+    sections: [
+      {
+        title: 'Orders',
+        panels: [
+          timeSeries({
+            title: 'Orders per hour',
+            description: 'Placed orders per UTC hour, from the order_stats_hourly view.',
+            unit: 'short',
+            datasource: POSTGRES_ORDERS,
+            targets: [
+              sqlQuery(
+                POSTGRES_ORDERS,
+                `SELECT hour AS time, sum(order_count)::bigint AS orders
+                   FROM orders.order_stats_hourly
+                  WHERE $__timeFilter(hour)
+                  GROUP BY hour ORDER BY hour`,
+                'time_series',
+              ),
+            ],
+          }).drawStyle(common.GraphDrawStyle.Bars),
+          timeSeries({
+            title: 'Revenue per hour',
+            description:
+              'Revenue of placed orders per UTC hour, one series per currency (order_stats_hourly).',
+            unit: 'short',
+            datasource: POSTGRES_ORDERS,
+            targets: [
+              sqlQuery(
+                POSTGRES_ORDERS,
+                `SELECT hour AS time, currency_code AS metric, revenue::float8 AS revenue
+                   FROM orders.order_stats_hourly
+                  WHERE $__timeFilter(hour)
+                  ORDER BY hour`,
+                'time_series',
+              ),
+            ],
+          }),
+        ],
+      },
+      {
+        title: 'Baskets',
+        panels: [
+          statPanel({
+            title: 'Average basket value',
+            description: 'Mean total of a placed order over the range, per currency.',
+            unit: 'short',
+            datasource: POSTGRES_ORDERS,
+            targets: [
+              sqlQuery(
+                POSTGRES_ORDERS,
+                `SELECT currency_code AS currency,
+                        round(sum(revenue) / nullif(sum(order_count), 0), 2)::float8 AS average_order_value
+                   FROM orders.order_stats_hourly
+                  WHERE $__timeFilter(hour)
+                  GROUP BY currency_code ORDER BY currency_code`,
+              ),
+            ],
+          }),
+          statPanel({
+            title: 'Average items per order',
+            description: 'Mean number of units in a placed order over the range.',
+            unit: 'short',
+            datasource: POSTGRES_ORDERS,
+            targets: [
+              sqlQuery(
+                POSTGRES_ORDERS,
+                `SELECT round(avg(units), 2)::float8 AS items_per_order
+                   FROM (SELECT o.order_id, sum(i.quantity) AS units
+                           FROM orders.orders o JOIN orders.order_items i ON i.order_id = o.order_id
+                          WHERE $__timeFilter(o.created_at) AND o.status = 'placed'
+                          GROUP BY o.order_id) AS baskets`,
+              ),
+            ],
+          }),
+          statPanel({
+            title: 'Payment declined share',
+            description:
+              'Share of checkouts refused because the card or amount was declined, over the range ' +
+              '(checkout’s orders_total in Prometheus: declines are not stored as orders).',
+            unit: 'percentunit',
+            datasource: PROMETHEUS,
+            targets: [promInstant(outcomeShare('payment_declined'))],
+          }).thresholds(lowerIsBetter(0.05, 0.15)),
+          statPanel({
+            title: 'Out-of-stock share',
+            description:
+              'Share of checkouts refused because an item was out of stock, over the range ' +
+              '(checkout’s orders_total in Prometheus).',
+            unit: 'percentunit',
+            datasource: PROMETHEUS,
+            targets: [promInstant(outcomeShare('out_of_stock'))],
+          }).thresholds(lowerIsBetter(0.02, 0.1)),
+        ],
+      },
+      {
+        title: 'Products',
+        panels: [
+          barGauge({
+            title: 'Top products by units sold',
+            description: 'The ten products with the most units in placed orders over the range.',
+            unit: 'short',
+            datasource: POSTGRES_ORDERS,
+            targets: [
+              sqlQuery(
+                POSTGRES_ORDERS,
+                `SELECT i.product_id, sum(i.quantity)::bigint AS units
+                   FROM orders.order_items i JOIN orders.orders o ON o.order_id = i.order_id
+                  WHERE $__timeFilter(o.created_at) AND o.status = 'placed'
+                  GROUP BY i.product_id ORDER BY units DESC LIMIT 10`,
+              ),
+            ],
+          }),
+          tablePanel({
+            title: 'Top products by revenue',
+            description: 'The ten products earning the most in placed orders over the range, per currency.',
+            unit: 'short',
+            datasource: POSTGRES_ORDERS,
+            targets: [
+              sqlQuery(
+                POSTGRES_ORDERS,
+                `SELECT i.product_id, o.currency_code AS currency, count(DISTINCT o.order_id) AS orders,
+                        sum(i.quantity)::bigint AS units,
+                        sum(i.quantity * (i.cost_units + i.cost_nanos / 1e9))::float8 AS revenue
+                   FROM orders.order_items i JOIN orders.orders o ON o.order_id = i.order_id
+                  WHERE $__timeFilter(o.created_at) AND o.status = 'placed'
+                  GROUP BY i.product_id, o.currency_code ORDER BY revenue DESC LIMIT 10`,
+              ),
+            ],
+          }),
+          timeSeries({
+            title: 'Checkout outcomes per minute',
+            description: 'Every PlaceOrder outcome per minute, refusals included (checkout’s orders_total).',
+            unit: 'short',
+            datasource: PROMETHEUS,
+            targets: [promQuery('sum by (status) (rate(orders_total[$__rate_interval])) * 60', '{{status}}')],
+            width: 24,
+            stacked: true,
+          }),
+        ],
+      },
+    ],
+  });
+}
