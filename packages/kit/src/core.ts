@@ -9,4 +9,6 @@ export { ConfigError, envReader } from './config.js';
 export type { ServiceName, ServiceSpec, ServiceStore } from './services.js';
 export { SERVICES, addressVariable, adminAddressVariable, serviceSpec, startOrder } from './services.js';
 export { STOP_MESSAGE, inServiceThread, isStopMessage } from './thread.js';
+export type { WaitOptions } from './wait.js';
+export { DeadlineError, waitFor } from './wait.js';
 export { DEFAULT_PGLITE_DATA_DIR, prepareTemplate } from './pglite-init.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { LEVELS, LogPipe, Terminal, formatLine, parseLogLine } from './log-pipe.js';
-import { waitFor } from './readiness.js';
+import { waitFor } from '@glasshouse/kit/core';
 
 const plain = { width: 10, color: false };
 const show = (line: string, fallback = LEVELS.info): string =>
@@ -110,7 +110,7 @@ describe('LogPipe', () => {
     stderr.write('Error: crashed\n');
     stdout.end();
     stderr.end();
-    await waitFor('two lines shown', () => out.lines.length === 2, { timeoutMs: 5000 });
+    await waitFor(() => out.lines.length === 2, { what: 'two lines shown', timeoutMs: 5000 });
     assert.deepEqual(out.lines, ['currency | INFO  listening', 'currency | ERROR Error: crashed']);
     assert.deepEqual(pipe.tail(), ['{"level":30,"msg":"listening"}', 'Error: crashed']);
     await pipe.close();

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { addressVariable, adminAddressVariable, startOrder } from '@glasshouse/kit/core';
+import { DEFAULT_PGLITE_DATA_DIR, addressVariable, adminAddressVariable, startOrder } from '@glasshouse/kit/core';
 import type { Environment, ServiceName } from '@glasshouse/kit/core';
 import type { RunConfig, ServiceTarget } from './config.js';
 import { connectAddress, formatAddress } from './env.js';
@@ -63,7 +63,7 @@ export function sharedEnvironment(
   }
   if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
   // Without a server, each service opens its own PGlite under this folder (relative to the repo).
-  else if (!base.PGLITE_DATA_DIR?.trim()) env.PGLITE_DATA_DIR = 'var/pgdata';
+  else if (!base.PGLITE_DATA_DIR?.trim()) env.PGLITE_DATA_DIR = DEFAULT_PGLITE_DATA_DIR;
   return env;
 }
 

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { LEVELS, Terminal } from './log-pipe.js';
 import { freePort } from './ports.js';
-import { DeadlineError, httpStatus, waitFor } from './readiness.js';
+import { httpStatus } from './readiness.js';
 import { Stack, StartupError } from './stack.js';
 
 /** A stand-in service: /readyz answers 200 on PORT; SIGTERM closes it and exits 0. */
@@ -108,15 +108,6 @@ describe('Stack', () => {
       stack.waitReady('slow', 'GET /never', () => Promise.resolve(false), { timeoutMs: 300 }),
       (error: unknown) =>
         error instanceof StartupError && error.message === 'slow was not ready within 0.3 s (GET /never)',
-    );
-  });
-});
-
-describe('waitFor', () => {
-  it('rejects with a DeadlineError naming what it waited for', async () => {
-    await assert.rejects(
-      waitFor('the impossible', () => false, { timeoutMs: 50, intervalMs: 10 }),
-      (error: unknown) => error instanceof DeadlineError && error.message.startsWith('the impossible'),
     );
   });
 });

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
+import { DeadlineError, waitFor } from '@glasshouse/kit/core';
 import { LogPipe, formatLine, parseLogLine, LEVELS } from './log-pipe.js';
 import type { Terminal } from './log-pipe.js';
-import { DeadlineError, waitFor } from './readiness.js';
-import { ServiceProcess } from './supervisor.js';
+import { SupervisedProcess } from './supervisor.js';
 import type { BackoffPolicy, SupervisorEvent, ThreadLimits } from './supervisor.js';
 
 /** A process of the embedded stack: a service, the embedded Postgres, Prometheus or Alertmanager. */
@@ -46,7 +46,7 @@ export interface StackOptions {
 
 interface Member {
   readonly spec: MemberSpec;
-  readonly process: ServiceProcess;
+  readonly process: SupervisedProcess;
   readonly pipe: LogPipe;
   crashes: number;
   lastExit: string;
@@ -85,7 +85,7 @@ export class Stack {
       pipe,
       crashes: 0,
       lastExit: '',
-      process: new ServiceProcess({
+      process: new SupervisedProcess({
         name: spec.name,
         command: spec.command,
         args: spec.args,
@@ -113,19 +113,29 @@ export class Stack {
   ): Promise<void> {
     const member = this.find(name);
     const limit = this.crashLimit;
+    // A service that keeps crashing ends the wait at once, with its own error.
+    const crashed = new AbortController();
+    const signals = options.signal ? [crashed.signal, options.signal] : [crashed.signal];
     try {
       await waitFor(
-        `${name} ready`,
         async () => {
           if (member.crashes >= limit) {
-            throw this.startupError(
-              member,
-              `exited ${limit} times before it was ready (${member.exitAtLimit ?? member.lastExit})`,
+            crashed.abort(
+              this.startupError(
+                member,
+                `exited ${limit} times before it was ready (${member.exitAtLimit ?? member.lastExit})`,
+              ),
             );
+            return false;
           }
           return probe();
         },
-        { timeoutMs: options.timeoutMs, signal: options.signal },
+        {
+          what: `${name} ready`,
+          timeoutMs: options.timeoutMs,
+          intervalMs: 100,
+          signal: AbortSignal.any(signals),
+        },
       );
       member.crashes = 0;
       member.exitAtLimit = undefined;

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { waitFor } from './readiness.js';
-import { DEFAULT_BACKOFF, RestartBackoff, ServiceProcess, backoffDelay } from './supervisor.js';
+import { waitFor } from '@glasshouse/kit/core';
+import { DEFAULT_BACKOFF, RestartBackoff, SupervisedProcess, backoffDelay } from './supervisor.js';
 import type { SupervisorEvent } from './supervisor.js';
 
 describe('backoff', () => {
@@ -40,7 +40,7 @@ function scriptIn(t: TestContext, source: string): string {
   return file;
 }
 
-describe('ServiceProcess', () => {
+describe('SupervisedProcess', () => {
   it('restarts a child that exits, with backoff, and stops it cleanly', async (t) => {
     // Exits on its first two runs, then stays up.
     const script = scriptIn(
@@ -54,7 +54,7 @@ setInterval(() => undefined, 1000);
 `,
     );
     const events: SupervisorEvent[] = [];
-    const child = new ServiceProcess({
+    const child = new SupervisedProcess({
       name: 'flaky',
       command: process.execPath,
       args: [script],
@@ -65,7 +65,8 @@ setInterval(() => undefined, 1000);
     });
     t.after(() => child.stop());
     child.start();
-    await waitFor('third start', () => child.startCount === 3 && child.pid !== undefined, {
+    await waitFor(() => child.startCount === 3 && child.pid !== undefined, {
+      what: 'third start',
       timeoutMs: 10_000,
     });
     const crashes = events.filter((e) => e.type === 'crashed');
@@ -94,7 +95,7 @@ setInterval(() => undefined, 1000);
     );
     const lines: string[] = [];
     const events: SupervisorEvent[] = [];
-    const child = new ServiceProcess({
+    const child = new SupervisedProcess({
       name: 'stubborn',
       command: process.execPath,
       args: [script],
@@ -106,7 +107,7 @@ setInterval(() => undefined, 1000);
     });
     t.after(() => child.stop());
     child.start();
-    await waitFor('child ready', () => lines.includes('ready'), { timeoutMs: 10_000 });
+    await waitFor(() => lines.includes('ready'), { what: 'child ready', timeoutMs: 10_000 });
     const pid = child.pid;
     assert.ok(pid !== undefined);
     await child.stop();
@@ -128,7 +129,7 @@ setInterval(() => undefined, 1000);
     );
     const lines: string[] = [];
     const events: SupervisorEvent[] = [];
-    const child = new ServiceProcess({
+    const child = new SupervisedProcess({
       name: 'polite',
       command: process.execPath,
       args: [script],
@@ -140,12 +141,12 @@ setInterval(() => undefined, 1000);
     });
     t.after(() => child.stop());
     child.start();
-    await waitFor('child ready', () => lines.includes('ready'), { timeoutMs: 10_000 });
+    await waitFor(() => lines.includes('ready'), { what: 'child ready', timeoutMs: 10_000 });
     const pid = child.pid;
     assert.ok(pid !== undefined);
     child.expectExit();
     process.kill(pid, 'SIGINT');
-    await waitFor('child gone', () => child.pid === undefined, { timeoutMs: 10_000 });
+    await waitFor(() => child.pid === undefined, { what: 'child gone', timeoutMs: 10_000 });
     await child.stop();
     assert.deepEqual(
       events.map((e) => e.type),
@@ -156,7 +157,7 @@ setInterval(() => undefined, 1000);
 
   it('reports a command that cannot be spawned and retries it', async (t) => {
     const events: SupervisorEvent[] = [];
-    const child = new ServiceProcess({
+    const child = new SupervisedProcess({
       name: 'missing',
       command: join(tmpdir(), 'no-such-binary-for-glasshouse'),
       args: [],
@@ -167,7 +168,8 @@ setInterval(() => undefined, 1000);
     });
     t.after(() => child.stop());
     child.start();
-    await waitFor('two failed spawns', () => events.filter((e) => e.type === 'spawn-failed').length >= 2, {
+    await waitFor(() => events.filter((e) => e.type === 'spawn-failed').length >= 2, {
+      what: 'two failed spawns',
       timeoutMs: 10_000,
     });
     await child.stop();
@@ -175,7 +177,7 @@ setInterval(() => undefined, 1000);
   });
 });
 
-describe('ServiceProcess as a worker thread', () => {
+describe('SupervisedProcess as a worker thread', () => {
   const threadOptions = (script: string) => ({
     command: process.execPath,
     args: [script],
@@ -202,7 +204,7 @@ parentPort.on('message', (m) => {
     );
     const lines: string[] = [];
     const events: SupervisorEvent[] = [];
-    const child = new ServiceProcess({
+    const child = new SupervisedProcess({
       name: 'threaded',
       ...threadOptions(script),
       backoff: { initialMs: 10, maxMs: 10, resetAfterMs: 60_000 },
@@ -211,7 +213,7 @@ parentPort.on('message', (m) => {
     });
     t.after(() => child.stop());
     child.start();
-    await waitFor('second run up', () => lines.some((l) => l.includes('run 2')), { timeoutMs: 10_000 });
+    await waitFor(() => lines.some((l) => l.includes('run 2')), { what: 'second run up', timeoutMs: 10_000 });
     // A thread of this process: same pid, its own env.
     assert.ok(lines.includes(`hello from the env, run 1, pid ${process.pid}`), lines.join('\n'));
     assert.deepEqual(
@@ -231,7 +233,7 @@ parentPort.on('message', (m) => {
     const script = scriptIn(t, `setInterval(() => undefined, 1000);\nconsole.log('ready');\n`);
     const lines: string[] = [];
     const events: SupervisorEvent[] = [];
-    const child = new ServiceProcess({
+    const child = new SupervisedProcess({
       name: 'stubborn-thread',
       ...threadOptions(script),
       stopTimeoutMs: 200,
@@ -240,7 +242,7 @@ parentPort.on('message', (m) => {
     });
     t.after(() => child.stop());
     child.start();
-    await waitFor('thread ready', () => lines.includes('ready'), { timeoutMs: 10_000 });
+    await waitFor(() => lines.includes('ready'), { what: 'thread ready', timeoutMs: 10_000 });
     await child.stop();
     assert.deepEqual(
       events.map((e) => e.type),
@@ -257,7 +259,7 @@ setInterval(() => { for (let i = 0; i < 2000; i += 1) hoard.push({ i, text: 'x'.
 `,
     );
     const events: SupervisorEvent[] = [];
-    const child = new ServiceProcess({
+    const child = new SupervisedProcess({
       name: 'leaky-thread',
       ...threadOptions(script),
       threadLimits: { heapMb: 16 },
@@ -266,7 +268,10 @@ setInterval(() => { for (let i = 0; i < 2000; i += 1) hoard.push({ i, text: 'x'.
     });
     t.after(() => child.stop());
     child.start();
-    await waitFor('the thread ended', () => events.some((e) => e.type === 'crashed'), { timeoutMs: 30_000 });
+    await waitFor(() => events.some((e) => e.type === 'crashed'), {
+      what: 'the thread ended',
+      timeoutMs: 30_000,
+    });
     const crash = events.find((e) => e.type === 'crashed');
     assert.equal(crash?.type === 'crashed' && crash.restartInMs, 10_000);
     assert.equal(child.pid, undefined);

@@ -66,7 +66,7 @@ export interface ThreadLimits {
   readonly heapMb?: number;
 }
 
-export interface ServiceProcessOptions {
+export interface SupervisedProcessOptions {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
@@ -106,7 +106,7 @@ interface Child {
   onEnd(listener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void): void;
 }
 
-function childProcess(options: ServiceProcessOptions): Child {
+function childProcess(options: SupervisedProcessOptions): Child {
   const child = spawn(options.command, [...options.args], {
     cwd: options.cwd,
     env: options.env,
@@ -128,7 +128,7 @@ function childProcess(options: ServiceProcessOptions): Child {
   };
 }
 
-function serviceThread(options: ServiceProcessOptions): Child {
+function serviceThread(options: SupervisedProcessOptions): Child {
   const [script = ''] = options.args;
   const limits = options.threadLimits ?? {};
   const worker = new Worker(resolve(options.cwd, script), {
@@ -166,7 +166,7 @@ interface Running {
  * while it should be running, and stopped with SIGTERM then SIGKILL. Children stay in the
  * runner's process group, so a terminal's Ctrl-C reaches them as well as the runner.
  */
-export class ServiceProcess {
+export class SupervisedProcess {
   private current: Running | undefined;
   private readonly backoff: RestartBackoff;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -174,7 +174,7 @@ export class ServiceProcess {
   private exitExpected = false;
   private starts = 0;
 
-  constructor(private readonly options: ServiceProcessOptions) {
+  constructor(private readonly options: SupervisedProcessOptions) {
     this.backoff = new RestartBackoff(options.backoff);
   }
 

@@ -1,6 +1,7 @@
 export type { ReceivedSpan } from './otlp-receiver.js';
 export { OtlpReceiver } from './otlp-receiver.js';
-export { waitFor, withTimeout } from './wait.js';
+export { DeadlineError, waitFor } from '../wait.js';
+export { withTimeout } from './wait.js';
 export { ServiceProcess } from './service-process.js';
 export type { ExemplarLine } from './exposition.js';
 export { metricSample, parseExemplars } from './exposition.js';

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { waitFor } from './wait.js';
+import { waitFor } from '../wait.js';
 
 /**
  * A service started as its own process from its compiled main.js, as the runner starts it:

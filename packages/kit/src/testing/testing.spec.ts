@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { metricSample, parseExemplars } from './exposition.js';
 import { pathWithout } from './path.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../wait.js';
 
 describe('parseExemplars', () => {
   it('reads the series labels and the exemplar of each bucket line that has one', () => {
@@ -68,7 +68,7 @@ describe('waitFor', () => {
         },
         { timeoutMs: 20, intervalMs: 5, what: 'the order' },
       ),
-      { message: 'timed out waiting for the order: not yet' },
+      { name: 'DeadlineError', message: /^the order: not reached within 0\.0 s: not yet$/ },
     );
   });
 });
