@@ -1,5 +1,10 @@
 import { join, resolve } from 'node:path';
-import { DEFAULT_PGLITE_DATA_DIR, addressVariable, adminAddressVariable, startOrder } from '@glasshouse/kit/core';
+import {
+  DEFAULT_PGLITE_DATA_DIR,
+  addressVariable,
+  adminAddressVariable,
+  startOrder,
+} from '@glasshouse/kit/core';
 import type { Environment, ServiceName } from '@glasshouse/kit/core';
 import type { RunConfig, ServiceTarget } from './config.js';
 import { connectAddress, formatAddress } from './env.js';
