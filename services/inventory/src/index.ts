@@ -13,14 +13,14 @@ export const INVENTORY_SCHEMA = 'inventory';
 export interface InventoryConfig {
   /** How often the stock gauges are read again in full. */
   readonly gaugeRefreshMs: number;
-  /** How often low products are restocked; 0 turns deliveries off. */
+  /** How often products at their reorder point are restocked; 0 turns deliveries off. */
   readonly restockIntervalMs: number;
 }
 
 export function readInventoryConfig(env: EnvReader): InventoryConfig {
   return Object.freeze({
     gaugeRefreshMs: env.int('INVENTORY_GAUGE_REFRESH_MS', 15_000, { min: 100 }),
-    restockIntervalMs: env.int('INVENTORY_RESTOCK_INTERVAL_MS', 180_000, { min: 0 }),
+    restockIntervalMs: env.int('INVENTORY_RESTOCK_INTERVAL_MS', 5_000, { min: 0 }),
   });
 }
 
@@ -38,11 +38,22 @@ export async function createInventoryService(
   const { metrics, logger } = deps;
   const repository = new StockRepository(deps.database.db, deps.database.schema);
   const gauges = new StockGauges({ metrics, logger, load: () => repository.levels() });
+  // Reordering at three times the threshold, every 5 s, keeps the default traffic from ever
+  // reaching it, so LowStock and OutOfStock stay quiet in steady state (issue 18).
+  const restocker = new Restocker({
+    repository,
+    gauges,
+    metrics,
+    logger,
+    factor: 5,
+    minimum: 20,
+    reorderFactor: 3,
+  });
+  if (config.restockIntervalMs > 0) await restocker.restock();
   await gauges.refresh();
   gauges.start(config.gaugeRefreshMs);
   // Registered after the database, so it stops first.
   deps.onShutdown('stock gauges', () => gauges.stop());
-  const restocker = new Restocker({ repository, gauges, metrics, logger, factor: 5, minimum: 20 });
   restocker.start(config.restockIntervalMs);
   deps.onShutdown('restocking', () => restocker.stop());
   deps.server.add(inventory.InventoryServiceService, inventoryService({ repository, gauges }));

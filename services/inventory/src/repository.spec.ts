@@ -78,6 +78,13 @@ function repositorySuite(name: string, open: () => Promise<TestStore>): void {
       );
       assert.equal(await quantity(CAN), 7);
       assert.equal((await repository.lowStock()).length, 0);
+      // At a reorder point of twice the threshold, 7 units of 6 is due for a delivery too.
+      const reordered = await repository.restockLow(5, 20, 2);
+      assert.equal(reordered.find((l) => l.productId === CAN)?.quantity, 30);
+      assert.equal(
+        reordered.some((l) => l.productId === POTS),
+        false,
+      );
       await repository.set(CAN, 10, 5);
       await repository.set(POTS, 10, 5);
     });

@@ -274,16 +274,17 @@ export class StockRepository {
   }
 
   /**
-   * The supplier's delivery: every product at or below its threshold goes back up to `factor`
-   * times its threshold (at least `minimum`). Returns the new levels of the restocked products.
+   * The supplier's delivery: every product at or below its reorder point (`reorderFactor` times
+   * its threshold) goes back up to `factor` times its threshold (at least `minimum`). Returns the
+   * new levels of the restocked products.
    */
-  async restockLow(factor: number, minimum: number): Promise<StockLevel[]> {
+  async restockLow(factor: number, minimum: number, reorderFactor = 1): Promise<StockLevel[]> {
     const rows = await this.db.query<LevelRow>(
       `UPDATE ${this.schema}.stock
-          SET quantity = GREATEST(low_stock_threshold * $1, $2), updated_at = now()
-        WHERE quantity <= low_stock_threshold
+          SET quantity = GREATEST(low_stock_threshold * $1, $2, quantity), updated_at = now()
+        WHERE quantity <= low_stock_threshold * $3
         RETURNING ${LEVEL_COLUMNS}`,
-      [factor, minimum],
+      [factor, minimum, reorderFactor],
     );
     return rows.map(toLevel);
   }

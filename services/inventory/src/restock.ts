@@ -10,11 +10,14 @@ export interface RestockOptions {
   /** Restocked level: threshold × factor, at least minimum. */
   factor: number;
   minimum: number;
+  /** Reorder point: threshold × reorderFactor; 1 restocks only products already low. */
+  reorderFactor?: number;
 }
 
 /**
- * Deliveries from the supplier, so a shop driven by the load generator for days does not sell
- * out for good: low products come back on a timer, after the low-stock alert had its time.
+ * Deliveries from the supplier, so a shop driven by the load generator for days never runs low:
+ * products at their reorder point, above the low-stock threshold, come back on a short timer.
+ * Low and empty stock are failures to switch on, not the weather.
  */
 export class Restocker {
   private timer: NodeJS.Timeout | undefined;
@@ -29,7 +32,8 @@ export class Restocker {
   }
 
   async restock(): Promise<number> {
-    const levels = await this.options.repository.restockLow(this.options.factor, this.options.minimum);
+    const { factor, minimum, reorderFactor } = this.options;
+    const levels = await this.options.repository.restockLow(factor, minimum, reorderFactor);
     if (levels.length > 0) {
       this.options.gauges.record(levels);
       this.restocks.inc(levels.length);

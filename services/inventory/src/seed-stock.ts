@@ -8,8 +8,8 @@ export interface SeedStock {
 
 /**
  * Opening stock for the catalogue's twenty products (ids and names copied as data: the
- * inventory reads no other service's code or tables). Two start below their threshold, so
- * the low-stock view, gauge and alert have something to show from the first minute.
+ * inventory reads no other service's code or tables). Two start below their threshold: the
+ * supplier's first delivery, at start, brings them up (restock.ts).
  */
 export const SEED_STOCK: readonly SeedStock[] = Object.freeze([
   { productId: 'OLJCESPC7Z', productName: 'Glass Terrarium Kit', quantity: 40, lowStockThreshold: 10 },
