@@ -25,6 +25,7 @@ export { createLogger } from './logging.js';
 export type { DbLabels, HttpServerLabels, RpcLabels } from './metrics.js';
 export { DURATION_BUCKETS, ServiceMetrics, exemplarOf, observeDuration, secondsSince } from './metrics.js';
 export { REDACTED, SECRET_KEYS, findCardNumbers, maskEmail, passesLuhn, scrubText } from './redaction.js';
+export { EMAIL_ADDRESS, IDEMPOTENCY_KEY_HEADER, PRODUCT_ID, PRODUCT_ID_MAX_LENGTH } from './shop-rules.js';
 export type { ServiceDatabase } from './service-database.js';
 export { openServiceDatabase } from './service-database.js';
 export type { ServiceClientFactory, ServiceContext, ServiceRuntime } from './service.js';

@@ -2,6 +2,7 @@ import { Metadata } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import type { hipstershop } from '@glasshouse/contracts';
 import type { ShopClients } from './shop-clients.js';
+import { IDEMPOTENCY_KEY_HEADER } from '@glasshouse/kit';
 
 /** The instant the tests' payment service lives in, so expiry checks do not age. */
 export const TEST_TODAY = new Date('2026-06-15T12:00:00Z');
@@ -57,7 +58,7 @@ export function orderRequest(
 /** Call options carrying an idempotency key (and a deadline long enough for a busy shop). */
 export function withIdempotencyKey(key: string): { metadata: Metadata; deadlineMs: number } {
   const metadata = new Metadata();
-  metadata.set('idempotency-key', key);
+  metadata.set(IDEMPOTENCY_KEY_HEADER, key);
   return { metadata, deadlineMs: 20_000 };
 }
 

@@ -3,14 +3,13 @@ import type { Attributes } from '@opentelemetry/api';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { hipstershop } from '@glasshouse/contracts';
 import type { CallContext, Implementation, ServiceMetrics } from '@glasshouse/kit';
-import { RpcError, STATUS_NAMES, invalidArgument } from '@glasshouse/kit';
+import { PRODUCT_ID, RpcError, STATUS_NAMES, invalidArgument } from '@glasshouse/kit';
 import type { CartStore } from './store.js';
 
 type CartService = typeof hipstershop.CartServiceService;
 type Operation = 'add_item' | 'get_cart' | 'empty_cart';
 
 const USER_ID_MAX_LENGTH = 128;
-const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Most units one AddItem may add; a cart line may hold more through several adds. */
 const MAX_QUANTITY_PER_ADD = 99;
 

@@ -1,8 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 
-/** The metadata key a client sets to make PlaceOrder safe to retry. */
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-
 /**
  * The order id: derived from the user and the idempotency key when there is one, so a retry
  * names the same order (and the same stock reservation and charge); random otherwise.

@@ -1,8 +1,8 @@
 import type { hipstershop } from '@glasshouse/contracts';
 import type { Implementation, Logger, ServiceMetrics } from '@glasshouse/kit';
-import { RpcError } from '@glasshouse/kit';
+import { IDEMPOTENCY_KEY_HEADER, RpcError } from '@glasshouse/kit';
 import type { CheckoutDependencies } from './dependencies.js';
-import { IDEMPOTENCY_KEY_HEADER, orderIdFor } from './order-id.js';
+import { orderIdFor } from './order-id.js';
 import { checkPlaceOrderRequest } from './validation.js';
 import type { OrderOutcome, PlaceOrderOutput } from './workflow.js';
 import { placeOrder } from './workflow.js';

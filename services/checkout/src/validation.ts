@@ -1,7 +1,6 @@
 import type { hipstershop } from '@glasshouse/contracts';
-import { invalidArgument } from '@glasshouse/kit';
+import { EMAIL_ADDRESS, invalidArgument } from '@glasshouse/kit';
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
 /** What PlaceOrder needs before it touches any other service; the first problem is the answer. */
@@ -10,7 +9,7 @@ export function checkPlaceOrderRequest(request: hipstershop.PlaceOrderRequest): 
     throw invalidArgument('user_id: required, at most 128 characters');
   if (!CURRENCY.test(request.userCurrency))
     throw invalidArgument('user_currency: must be a three-letter currency code');
-  if (!EMAIL.test(request.email)) throw invalidArgument('email: not a valid email address');
+  if (!EMAIL_ADDRESS.test(request.email)) throw invalidArgument('email: not a valid email address');
   const address = request.address;
   if (!address) throw invalidArgument('address: required');
   if (!address.streetAddress.trim()) throw invalidArgument('address.street_address: required');

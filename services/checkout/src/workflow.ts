@@ -2,6 +2,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import type { hipstershop, orders } from '@glasshouse/contracts';
 import type { Logger } from '@glasshouse/kit';
 import {
+  IDEMPOTENCY_KEY_HEADER,
   RpcError,
   failedPrecondition,
   invalidArgument,
@@ -12,7 +13,6 @@ import {
 import type { Money } from '@glasshouse/money';
 import { add, multiply, zero } from '@glasshouse/money';
 import type { CheckoutDependencies } from './dependencies.js';
-import { IDEMPOTENCY_KEY_HEADER } from './order-id.js';
 import { step } from './steps.js';
 
 type OrderResult = hipstershop.OrderResult;

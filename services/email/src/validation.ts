@@ -4,7 +4,8 @@ import { moneyProblem } from '@glasshouse/money';
 const MAX_EMAIL_LENGTH = 254;
 const MAX_TEXT_LENGTH = 200;
 const MAX_ITEMS = 500;
-// Deliberately simple: one @, no spaces, a dotted domain of letters, digits and hyphens.
+// Stricter than the shop's EMAIL_ADDRESS: this address goes into a mail header. Deliberately
+// simple still: one @, no spaces, a dotted domain of letters, digits and hyphens.
 const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 // Ids end up in a mail header: no whitespace or control characters.

@@ -1,10 +1,10 @@
 import type { hipstershop } from '@glasshouse/contracts';
 import { badRequest } from './errors.js';
 import type { CheckoutFormValues } from './views/model.js';
+import { EMAIL_ADDRESS } from '@glasshouse/kit';
 
 type Form = Record<string, string | undefined> | undefined;
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 const MAX_FIELD = 200;
 
 export interface CheckoutForm {
@@ -32,7 +32,7 @@ export function formValues(form: Form): CheckoutFormValues {
 export function readCheckoutForm(form: Form): CheckoutForm {
   const values = formValues(form);
   const raw = (name: string) => (form?.[name] ?? '').trim();
-  if (!EMAIL.test(values.email)) throw badRequest('Please enter a valid email address.');
+  if (!EMAIL_ADDRESS.test(values.email)) throw badRequest('Please enter a valid email address.');
   if (!values.streetAddress) throw badRequest('Please enter a street address.');
   if (!values.city) throw badRequest('Please enter a city.');
   if (!values.country) throw badRequest('Please enter a country.');

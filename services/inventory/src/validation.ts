@@ -1,6 +1,6 @@
 import type { inventory } from '@glasshouse/contracts';
+import { PRODUCT_ID } from '@glasshouse/kit';
 
-export const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Reservation ids are chosen by the caller (checkout uses the order id). */
 export const RESERVATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const MAX_QUANTITY_PER_ITEM = 999;

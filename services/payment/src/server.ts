@@ -3,7 +3,7 @@ import type { Span } from '@opentelemetry/api';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { hipstershop, payment } from '@glasshouse/contracts';
 import type { Implementation } from '@glasshouse/kit';
-import { RpcError, invalidArgument, notFound } from '@glasshouse/kit';
+import { IDEMPOTENCY_KEY_HEADER, RpcError, invalidArgument, notFound } from '@glasshouse/kit';
 import type { Money } from '@glasshouse/money';
 import { moneyProblem, toDecimalString } from '@glasshouse/money';
 import { examineCard, monthOf } from './card.js';
@@ -17,7 +17,6 @@ const tracer = trace.getTracer('payment');
 const MAX_TRANSACTION_ID_LENGTH = 64;
 const MAX_REASON_LENGTH = 200;
 /** The metadata header under which a caller makes Charge safe to retry. */
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
 export interface PaymentOptions {
   ledger: ChargeLedger;

@@ -1,13 +1,12 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { hipstershop } from '@glasshouse/contracts';
 import type { Implementation, ServiceMetrics } from '@glasshouse/kit';
-import { invalidArgument, notFound } from '@glasshouse/kit';
+import { PRODUCT_ID, invalidArgument, notFound } from '@glasshouse/kit';
 import type { ProductRepository } from './repository.js';
 
 type CatalogService = typeof hipstershop.ProductCatalogServiceService;
 type Product = hipstershop.Product;
 
-const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_QUERY_LENGTH = 200;
 const tracer = trace.getTracer('productcatalog');
 

@@ -1,6 +1,6 @@
 import type { hipstershop } from '@glasshouse/contracts';
 import type { Implementation, ServiceMetrics } from '@glasshouse/kit';
-import { invalidArgument } from '@glasshouse/kit';
+import { PRODUCT_ID_MAX_LENGTH, invalidArgument } from '@glasshouse/kit';
 import type { CatalogCache } from './catalog-cache.js';
 import { recommendProducts } from './recommender.js';
 
@@ -8,7 +8,6 @@ type RecommendationService = typeof hipstershop.RecommendationServiceService;
 
 export const MAX_USER_ID_LENGTH = 128;
 export const MAX_PRODUCT_IDS = 50;
-export const MAX_PRODUCT_ID_LENGTH = 64;
 
 export interface RecommendationOptions {
   /** The catalog's product list (see catalog-cache.ts). */
@@ -24,9 +23,9 @@ function validate(request: hipstershop.ListRecommendationsRequest): void {
     throw invalidArgument(`user_id: longer than ${MAX_USER_ID_LENGTH} characters`);
   if (request.productIds.length > MAX_PRODUCT_IDS)
     throw invalidArgument(`product_ids: more than ${MAX_PRODUCT_IDS} ids`);
-  const long = request.productIds.findIndex((id) => id.length > MAX_PRODUCT_ID_LENGTH);
+  const long = request.productIds.findIndex((id) => id.length > PRODUCT_ID_MAX_LENGTH);
   if (long >= 0)
-    throw invalidArgument(`product_ids[${long}]: longer than ${MAX_PRODUCT_ID_LENGTH} characters`);
+    throw invalidArgument(`product_ids[${long}]: longer than ${PRODUCT_ID_MAX_LENGTH} characters`);
 }
 
 /** The RecommendationService handlers: products like the ones the shopper is looking at. */

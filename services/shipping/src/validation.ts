@@ -1,7 +1,7 @@
 import type { hipstershop } from '@glasshouse/contracts';
+import { PRODUCT_ID_MAX_LENGTH } from '@glasshouse/kit';
 
 const MAX_FIELD_LENGTH = 200;
-const MAX_PRODUCT_ID_LENGTH = 64;
 const MAX_ITEM_LINES = 500;
 
 function textProblem(field: string, value: string, required: boolean): string | undefined {
@@ -30,8 +30,8 @@ export function itemsProblem(items: readonly hipstershop.CartItem[]): string | u
   for (const [index, item] of items.entries()) {
     const productId = item.productId.trim();
     if (!productId) return `items[${index}].product_id: is required`;
-    if (productId.length > MAX_PRODUCT_ID_LENGTH)
-      return `items[${index}].product_id: longer than ${MAX_PRODUCT_ID_LENGTH} characters`;
+    if (productId.length > PRODUCT_ID_MAX_LENGTH)
+      return `items[${index}].product_id: longer than ${PRODUCT_ID_MAX_LENGTH} characters`;
     if (!Number.isInteger(item.quantity) || item.quantity < 1)
       return `items[${index}].quantity: must be positive, got ${item.quantity}`;
   }

@@ -4,8 +4,8 @@ import { productCard } from '../pricing.js';
 import type { Shop } from '../shop.js';
 import { clearSession, sessionId, setCurrency } from '../session.js';
 import { homePage, productPage } from '../views/pages.js';
+import { PRODUCT_ID } from '@glasshouse/kit';
 
-export const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const CURRENCY_CODE = /^[A-Z]{3}$/;
 
 type Form = Record<string, string | undefined> | undefined;

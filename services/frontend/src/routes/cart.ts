@@ -2,7 +2,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { hipstershop } from '@glasshouse/contracts';
-import { isServiceError } from '@glasshouse/kit';
+import { IDEMPOTENCY_KEY_HEADER, PRODUCT_ID, isServiceError } from '@glasshouse/kit';
 import type { Money } from '@glasshouse/money';
 import { add, formatMoney, multiply, sum, zero } from '@glasshouse/money';
 import { PageError, fromServiceFailure, notFoundPage } from '../errors.js';
@@ -12,12 +12,10 @@ import type { Shop } from '../shop.js';
 import { currentCurrency, sessionId } from '../session.js';
 import type { CartView, Chrome, CheckoutFormValues, LineView, OrderView } from '../views/model.js';
 import { cartPage, orderConfirmationPage } from '../views/pages.js';
-import { PRODUCT_ID } from './browse.js';
 
 type Form = Record<string, string | undefined> | undefined;
 
 /** The idempotency key travels to checkout in this metadata header. */
-const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
 /** Lines of a cart or an order: product cards with unit price × quantity in the currency given. */
 export async function linesOf(

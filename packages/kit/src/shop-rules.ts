@@ -1,0 +1,13 @@
+/** Rules of the shop's language that more than one service checks. */
+
+/** Most characters in a product id. */
+export const PRODUCT_ID_MAX_LENGTH = 64;
+
+/** A product id: letters, digits, `_` and `-` (Online Boutique's are ten capitals and digits). */
+export const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** An address a shopper may give: one `@`, a dotted domain, no spaces, within SMTP's lengths. */
+export const EMAIL_ADDRESS = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
+
+/** The gRPC metadata key that makes a PlaceOrder or a Charge safe to retry. */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
