@@ -102,7 +102,19 @@ export function networkPolicies(all: readonly Workload[]): NetworkPolicy[] {
     policy(
       'postgres',
       selector('postgres'),
-      [{ from: [pods(...owners, ...EXTRA_CLIENTS.postgres)], ports: tcp(POSTGRES_PORT) }],
+      [
+        { from: [pods(...owners, ...EXTRA_CLIENTS.postgres)], ports: tcp(POSTGRES_PORT) },
+        // Grafana's order and inventory data sources.
+        {
+          from: [
+            {
+              namespaceSelector: inNamespace(NAMESPACES.monitoring),
+              podSelector: { matchLabels: { [NAME]: 'grafana' } },
+            },
+          ],
+          ports: tcp(POSTGRES_PORT),
+        },
+      ],
       [],
     ),
     policy('redis', selector('redis'), [{ from: [pods(...cacheUsers)], ports: tcp(REDIS_PORT) }], []),

@@ -19,6 +19,8 @@ export type OverlayName = (typeof OVERLAYS)[number];
 /** Seed 001's production recommendation: three or more of these. */
 export const PROD_REPLICAS = { frontend: 3, checkout: 3, cart: 3 } as const;
 export const TLS_SECRET = 'glasshouse-tls';
+/** Prod's two Grafana replicas keep their state in this database of the same cluster. */
+export const GRAFANA_DATABASE = 'grafana';
 
 export const OVERLAY_COMPONENTS: Record<OverlayName, readonly ComponentName[]> = {
   // One replica of everything: no autoscalers or budgets; the load generator and k6 both shop.
@@ -77,7 +79,10 @@ function prodFiles(): Files {
   return new Map([
     [
       `${dir}/postgres-cluster.yaml`,
-      yamlDocuments([...postgresCluster(shopDatabases(list)), postgresClusterPolicy()]),
+      yamlDocuments([
+        ...postgresCluster([...shopDatabases(list), GRAFANA_DATABASE]),
+        postgresClusterPolicy(),
+      ]),
     ],
     [`${dir}/redis-sentinel.yaml`, yamlDocuments(redisSentinelServices())],
     [

@@ -1,7 +1,7 @@
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { Service } from 'kubernetes-models/v1/Service';
 import { labels, selector } from './labels.js';
-import { NAMESPACES, POSTGRES_USER, REDIS_PORT, STORE_RESOURCES } from './shop.js';
+import { IMAGES, NAMESPACES, POSTGRES_USER, REDIS_PORT, STORE_RESOURCES } from './shop.js';
 import { POSTGRES_SECRET } from './workloads.js';
 
 export const CNPG_API = 'postgresql.cnpg.io/v1';
@@ -123,7 +123,7 @@ export function redisSentinelPatch(): Record<string, unknown> {
             { name: 'redis', command: ['sh', '-c', start], args: [] },
             {
               name: 'sentinel',
-              image: 'redis:7.4.3-bookworm',
+              image: IMAGES.redis,
               command: ['sh', '-c', sentinel],
               ports: [{ name: 'sentinel', containerPort: SENTINEL_PORT }],
               readinessProbe: {

@@ -4,13 +4,14 @@ import { baseFiles } from './base.js';
 import { componentFiles } from './components.js';
 import type { Files } from './output.js';
 import { overlayFiles } from './overlays.js';
+import { valuesFiles } from './values.js';
 
 /** Folders whose every file the generator owns; a file it no longer makes is removed. */
-export const GENERATED_DIRS = ['deploy/kubernetes'] as const;
+export const GENERATED_DIRS = ['deploy/kubernetes', 'deploy/helm'] as const;
 
 /** Every generated file, by path relative to the repository root, as the repository's Prettier writes it. */
 export async function renderAll(root: string): Promise<Files> {
-  const files = new Map([...baseFiles(), ...componentFiles(root), ...overlayFiles()]);
+  const files = new Map([...baseFiles(), ...componentFiles(root), ...overlayFiles(), ...valuesFiles(root)]);
   const formatted: Files = new Map();
   for (const [path, content] of files) {
     const filepath = join(root, path);
