@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { envReader } from '@glasshouse/kit/core';
 import { readBenchConfig } from './config.js';
 import type { CpuProfile } from './cpu-profile.js';
 import { hottestFunctions } from './cpu-profile.js';
@@ -17,7 +18,7 @@ import { ROOT, startShop } from './system.js';
  */
 async function main(): Promise<void> {
   const config = readBenchConfig(process.env, join(ROOT, 'bench', 'results'));
-  const keep = process.env.BENCH_PROFILE_DIR?.trim();
+  const keep = envReader().optionalString('BENCH_PROFILE_DIR');
   const dir = keep || mkdtempSync(join(tmpdir(), 'glasshouse-profile-'));
   const sink = new OtlpSink();
   const endpoint = await sink.start();

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { envReader } from './config.js';
 import type { Tracing } from './telemetry/tracing.js';
 import { inServiceThread, onStopRequest } from './thread.js';
 
@@ -45,7 +46,7 @@ export class Lifecycle {
       // A supervisor that dies closes our stdin (STOP_WITH_STDIN) and our stdout: stop, and do
       // not let a write to the broken pipe turn into a crash loop.
       process.stdout.on('error', () => undefined);
-      if (/^(1|true|yes|on)$/i.test(process.env.STOP_WITH_STDIN ?? '')) {
+      if (envReader().bool('STOP_WITH_STDIN', false)) {
         process.stdin.on('end', () => stop('stdin closed', 0)).on('error', () => stop('stdin closed', 0));
         process.stdin.resume();
       }

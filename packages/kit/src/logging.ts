@@ -3,6 +3,7 @@ import pino from 'pino';
 import { redactFields, scrubText } from './redaction.js';
 import { SYNTHETIC_ATTRIBUTE, isSynthetic } from './telemetry/baggage.js';
 import { inServiceThread } from './thread.js';
+import { envReader } from './config.js';
 
 const SYNTHETIC_LOG_FIELDS = Object.freeze({ [SYNTHETIC_ATTRIBUTE]: true });
 
@@ -22,7 +23,7 @@ export interface LoggerConfig {
  */
 export function createLogger(config: LoggerConfig): Logger {
   const options: LoggerOptions = {
-    level: config.level ?? process.env.LOG_LEVEL?.trim() ?? 'info',
+    level: config.level ?? envReader().string('LOG_LEVEL', 'info'),
     messageKey: 'message',
     base: { 'service.name': config.serviceName },
     // Synthetic traffic (load generator baggage) is marked on every log line it causes.

@@ -19,7 +19,7 @@ process.env.OTEL_SEMCONV_STABILITY_OPT_IN ??= 'http,database';
 
 /** The service name: OTEL_SERVICE_NAME, else the folder above dist/ (services/<name>/dist/main.js). */
 function serviceName(): string {
-  const fromEnv = process.env.OTEL_SERVICE_NAME?.trim();
+  const fromEnv = envReader().optionalString('OTEL_SERVICE_NAME');
   if (fromEnv) return fromEnv;
   const script = process.argv[1] ?? 'unknown_service';
   return basename(dirname(dirname(script)));
@@ -27,10 +27,10 @@ function serviceName(): string {
 
 // OTEL_SDK_DISABLED=true (the standard switch) leaves tracing and every instrumentation off:
 // spans, propagation and log correlation disappear; metrics and logs stay.
-if (!envReader(process.env).bool('OTEL_SDK_DISABLED', false)) {
+if (!envReader().bool('OTEL_SDK_DISABLED', false)) {
   const tracing: Tracing = startTracing({
     serviceName: serviceName(),
-    serviceVersion: process.env.SERVICE_VERSION?.trim() || '0.1.0',
+    serviceVersion: envReader().string('SERVICE_VERSION', '0.1.0'),
     instrumentations: defaultInstrumentations(),
   });
   setProcessTracing(tracing);

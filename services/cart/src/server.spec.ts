@@ -6,14 +6,14 @@ import { Redis } from 'ioredis';
 import { hipstershop } from '@glasshouse/contracts';
 import type { PromiseClient } from '@glasshouse/kit';
 import { GrpcServer, ServiceMetrics, createLogger } from '@glasshouse/kit';
-import { expectStatus, metricSample, serveOnFreePort } from '@glasshouse/kit/testing';
+import { TEST_REDIS_URL, expectStatus, metricSample, serveOnFreePort } from '@glasshouse/kit/testing';
 import { cartService } from './server.js';
 import type { CartStore } from './store.js';
 import { CART_LIMITS, MemoryCartStore, RedisCartStore } from './store.js';
 
 type CartClient = PromiseClient<typeof hipstershop.CartServiceService>;
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
 interface RunningCart {
   client: CartClient;

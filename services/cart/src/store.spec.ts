@@ -2,11 +2,11 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { freePort } from '@glasshouse/kit/testing';
+import { TEST_REDIS_URL, freePort } from '@glasshouse/kit/testing';
 import type { CartLimits, CartStore, CartStoreOptions } from './store.js';
 import { CART_LIMITS, MemoryCartStore, RedisCartStore, openCartStore } from './store.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
 async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
   const keys = await redis.keys(`${prefix}*`);

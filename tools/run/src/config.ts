@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  DEFAULT_PGLITE_DATA_DIR,
   SERVICES,
   addressVariable,
   adminAddressVariable,
@@ -9,6 +10,7 @@ import type { Environment, ServiceSpec } from '@glasshouse/kit/core';
 import type { Address } from './env.js';
 import { LEVEL_NAMES } from './log-pipe.js';
 import type { LevelName } from './log-pipe.js';
+import { ALERTMANAGER_PORT, PROMETHEUS_PORT } from './observability.js';
 import type { ThreadLimits } from './supervisor.js';
 
 /** A service of the table with the addresses it will listen on in this run. */
@@ -49,6 +51,15 @@ export interface RunConfig {
   readonly scrapeInterval: string;
   /** An external Postgres; when absent each database-owning service keeps an embedded PGlite. */
   readonly databaseUrl: string | undefined;
+  /** The embedded databases' folder (PGLITE_DATA_DIR), when there is no DATABASE_URL. */
+  readonly pgliteDataDir: string;
+  /** The cart's Redis; when absent carts live in memory. */
+  readonly redisUrl: string | undefined;
+  /** Where the embedded Prometheus and Alertmanager listen. */
+  readonly prometheusAddress: Address;
+  readonly alertmanagerAddress: Address;
+  /** False when NO_COLOR is set: the terminal gets no colours. */
+  readonly color: boolean;
   /** Every service of the table, implemented or not, with its resolved addresses. */
   readonly services: readonly ServiceTarget[];
 }
@@ -76,6 +87,11 @@ export function readRunConfig(env: Environment, services: readonly ServiceSpec[]
     scrapeInterval,
     // Validated as a URL, passed on exactly as written.
     databaseUrl: read.url('DATABASE_URL') && read.optionalString('DATABASE_URL'),
+    pgliteDataDir: read.string('PGLITE_DATA_DIR', DEFAULT_PGLITE_DATA_DIR),
+    redisUrl: read.url('REDIS_URL') && read.optionalString('REDIS_URL'),
+    prometheusAddress: read.address('PROMETHEUS_ADDR', { host: LOOPBACK, port: PROMETHEUS_PORT }),
+    alertmanagerAddress: read.address('ALERTMANAGER_ADDR', { host: LOOPBACK, port: ALERTMANAGER_PORT }),
+    color: read.optionalString('NO_COLOR') === undefined,
     services: Object.freeze(
       services.map((spec): ServiceTarget => {
         const address = read.address(addressVariable(spec.name), { host: LOOPBACK, port: spec.port });

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ConfigError, prepareTemplate } from '@glasshouse/kit/core';
 import { readRunConfig } from './config.js';
-import type { RunConfig, RunMode } from './config.js';
+import type { RunConfig } from './config.js';
 import { connectAddress, formatAddress } from './env.js';
 import { LEVELS, Terminal } from './log-pipe.js';
 import { startObservability } from './observability.js';
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   ];
   const terminal = new Terminal(process.stdout, {
     width: Math.max(...sources.map((source) => source.length)),
-    color: process.stdout.isTTY && !process.env.NO_COLOR,
+    color: process.stdout.isTTY && config.color,
     minLevel: LEVELS[config.logLevel],
   });
   const stack = new Stack({ terminal, logDir: join(root, 'var', 'log'), cwd: root });
@@ -91,7 +91,13 @@ async function main(): Promise<void> {
     if (databases) void prepareTemplate(databases.parent, databases.folders).catch(() => undefined);
     // Prometheus and Alertmanager need nothing of the shop to start: they boot alongside it.
     const observability = startObservability(
-      { ...run, scrapeInterval: config.scrapeInterval, readyTimeoutMs: READY_TIMEOUT_MS },
+      {
+        ...run,
+        scrapeInterval: config.scrapeInterval,
+        readyTimeoutMs: READY_TIMEOUT_MS,
+        prometheusAddress: config.prometheusAddress,
+        alertmanagerAddress: config.alertmanagerAddress,
+      },
       addresses.map(scrapedService),
     );
     let plan: ServiceLaunch[] = [];
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
     }
     const infrastructure = [postgresRow(config), ...(await observability)];
     terminal.print(
-      renderReadyTable(readySummary(plan, infrastructure, (performance.now() - started) / 1000, config.mode)),
+      renderReadyTable(readySummary(plan, infrastructure, (performance.now() - started) / 1000, config)),
     );
     await new Promise<void>((resolve) =>
       halt.signal.addEventListener('abort', () => resolve(), { once: true }),
@@ -202,7 +208,7 @@ function postgresRow(config: RunConfig): ReadyRow {
       name: 'postgres',
       protocol: 'postgres',
       address: 'in-process',
-      link: 'embedded PGlite per service, data in var/pgdata/<service>',
+      link: `embedded PGlite per service, data in ${config.pgliteDataDir}/<service>`,
     };
   }
   const url = new URL(config.databaseUrl);
@@ -213,7 +219,7 @@ function readySummary(
   plan: readonly ServiceLaunch[],
   infrastructure: ReadyRow[],
   startupSeconds: number,
-  mode: RunMode,
+  config: RunConfig,
 ): ReadySummary {
   const frontend = plan.find((launch) => launch.name === 'frontend');
   return {
@@ -227,8 +233,8 @@ function readySummary(
     shopUrl: frontend ? `http://localhost:${frontend.target.address.port}` : undefined,
     startupSeconds,
     notes: [
-      `cart: ${process.env.REDIS_URL?.trim() ? 'Redis (REDIS_URL)' : 'in memory (set REDIS_URL for Redis)'}`,
-      mode === 'processes'
+      `cart: ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in memory (set REDIS_URL for Redis)'}`,
+      config.mode === 'processes'
         ? 'services: one process each (RUN_MODE=processes)'
         : 'services: threads of this one process (RUN_MODE=processes for one process each)',
       'logs: var/log/<service>.log · Ctrl-C stops everything',

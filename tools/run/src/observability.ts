@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import { delimiter, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { startAlertSink } from './alert-sink.js';
+import type { Address } from './env.js';
+import { connectAddress, formatAddress } from './env.js';
 import type { Terminal } from './log-pipe.js';
 import { portInUse } from './ports.js';
 import { prometheusConfig, toYaml } from './prometheus-config.js';
@@ -97,6 +99,9 @@ export interface ObservabilityContext {
   readonly servers: Server[];
   readonly scrapeInterval: string;
   readonly readyTimeoutMs: number;
+  /** Where Prometheus and Alertmanager listen (PROMETHEUS_ADDR, ALERTMANAGER_ADDR); loopback on 9090 and 9093 by default. */
+  readonly prometheusAddress?: Address;
+  readonly alertmanagerAddress?: Address;
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -123,12 +128,13 @@ export async function startObservability(
       .join(' and ');
     terminal.say(RUNNER, 'info', `${missing} not on PATH, so not started (to get them: ${INSTALL_HINT})`);
   }
-  const alertmanagerUrl = `http://${LOOPBACK}:${ALERTMANAGER_PORT}`;
-  const prometheusUrl = `http://${LOOPBACK}:${PROMETHEUS_PORT}`;
+  const alertmanagerAt = context.alertmanagerAddress ?? { host: LOOPBACK, port: ALERTMANAGER_PORT };
+  const prometheusAt = context.prometheusAddress ?? { host: LOOPBACK, port: PROMETHEUS_PORT };
+  const alertmanagerUrl = `http://${formatAddress(connectAddress(alertmanagerAt))}`;
+  const prometheusUrl = `http://${formatAddress(connectAddress(prometheusAt))}`;
   const startAlertmanager =
-    alertmanager !== undefined && (await portFree(context, 'alertmanager', ALERTMANAGER_PORT));
-  const startPrometheus =
-    prometheus !== undefined && (await portFree(context, 'prometheus', PROMETHEUS_PORT));
+    alertmanager !== undefined && (await portFree(context, 'alertmanager', alertmanagerAt));
+  const startPrometheus = prometheus !== undefined && (await portFree(context, 'prometheus', prometheusAt));
 
   if (startAlertmanager) {
     const storage = join(root, 'var', 'alertmanager');
@@ -156,7 +162,7 @@ export async function startObservability(
       args: [
         `--config.file=${configFile}`,
         `--storage.path=${storage}`,
-        `--web.listen-address=${LOOPBACK}:${ALERTMANAGER_PORT}`,
+        `--web.listen-address=${formatAddress(alertmanagerAt)}`,
         // Empty: no clustering, so no gossip port to collide with.
         '--cluster.listen-address=',
       ],
@@ -183,7 +189,7 @@ export async function startObservability(
       args: [
         `--config.file=${configFile}`,
         `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=${LOOPBACK}:${PROMETHEUS_PORT}`,
+        `--web.listen-address=${formatAddress(prometheusAt)}`,
       ],
       env: process.env,
     });
@@ -193,17 +199,16 @@ export async function startObservability(
     startPrometheus && ready(context, 'prometheus', `${prometheusUrl}/-/ready`),
     startAlertmanager && ready(context, 'alertmanager', `${alertmanagerUrl}/-/ready`),
   ]);
-  const address = (port: number): string => `${LOOPBACK}:${port}`;
   return [
     ...(prometheusReady
-      ? [{ name: 'prometheus', protocol: 'http', address: address(PROMETHEUS_PORT), link: prometheusUrl }]
+      ? [{ name: 'prometheus', protocol: 'http', address: formatAddress(prometheusAt), link: prometheusUrl }]
       : []),
     ...(alertmanagerReady
       ? [
           {
             name: 'alertmanager',
             protocol: 'http',
-            address: address(ALERTMANAGER_PORT),
+            address: formatAddress(alertmanagerAt),
             link: alertmanagerUrl,
           },
         ]
@@ -211,9 +216,10 @@ export async function startObservability(
   ];
 }
 
-async function portFree(context: ObservabilityContext, name: string, port: number): Promise<boolean> {
-  if (!(await portInUse(LOOPBACK, port))) return true;
-  context.terminal.say(RUNNER, 'warn', `${name} not started: ${LOOPBACK}:${port} is already in use`);
+async function portFree(context: ObservabilityContext, name: string, at: Address): Promise<boolean> {
+  const { host, port } = connectAddress(at);
+  if (!(await portInUse(host, port))) return true;
+  context.terminal.say(RUNNER, 'warn', `${name} not started: ${formatAddress(at)} is already in use`);
   return false;
 }
 

@@ -55,10 +55,9 @@ export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 /** The encoding spans are exported in: protobuf, as the OTLP specification defaults to, or JSON. */
 export function otlpProtocol(env: Environment): OtlpProtocol {
   const read = envReader(env);
-  const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim()
-    ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
-    : 'OTEL_EXPORTER_OTLP_PROTOCOL';
-  return read.oneOf(name, OTLP_PROTOCOLS, 'http/protobuf');
+  return read.optionalString('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL')
+    ? read.oneOf('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', OTLP_PROTOCOLS, 'http/protobuf')
+    : read.oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', OTLP_PROTOCOLS, 'http/protobuf');
 }
 
 /**

@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { envReader } from '../config.js';
 import type { Database } from '../database.js';
 import { openDatabase } from '../database.js';
 import { ServiceMetrics } from '../metrics.js';
 
 /** The PostgreSQL that specs run against: TEST_POSTGRES_URL, else the local test database. */
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_POSTGRES_URL = envReader().string(
+  'TEST_POSTGRES_URL',
+  'postgres://postgres@127.0.0.1:5432/test',
+);
+
+/** The Redis that specs run against: TEST_REDIS_URL, else the local one. */
+export const TEST_REDIS_URL = envReader().string('TEST_REDIS_URL', 'redis://127.0.0.1:6379');
 
 /** A throwaway database and the schema a spec may fill; dispose() removes what the spec made. */
 export interface TestStore {

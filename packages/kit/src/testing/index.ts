@@ -8,7 +8,13 @@ export { metricSample, parseExemplars } from './exposition.js';
 export type { ShopAddresses } from './ports.js';
 export { distinctFreePorts, freePort, freeShopAddresses } from './ports.js';
 export type { StoreVariant, TestStore, TestStoreOptions } from './databases.js';
-export { TEST_POSTGRES_URL, openPgliteStore, openPostgresStore, storeVariants } from './databases.js';
+export {
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+  openPgliteStore,
+  openPostgresStore,
+  storeVariants,
+} from './databases.js';
 export { expectStatus } from './expect-status.js';
 export type { ServedService } from './serve.js';
 export { serveOnFreePort } from './serve.js';
