@@ -44,8 +44,10 @@ database_of() {
   printf '%s' "${target:-postgres}"
 }
 
-run="$dir/$(date -u +%Y%m%dT%H%M%SZ)"
+# Milliseconds in the name, so two runs in the same second keep apart and still sort by time.
+run="$dir/$(date -u +%Y%m%dT%H%M%S.%3NZ)"
 mkdir -p "$run"
+trap 'rm -f -- "$run"/*.partial' EXIT
 for target in "$@"; do
   database=$(database_of "$target")
   # Written beside the final name first, so an interrupted dump never looks like a good one.
@@ -57,7 +59,7 @@ done
 
 if [ "$keep" -gt 0 ]; then
   # Run folders sort by time as names (UTC stamps); the oldest beyond KEEP go.
-  find "$dir" -mindepth 1 -maxdepth 1 -type d -name '????????T??????Z' | sort | head -n "-$keep" |
+  find "$dir" -mindepth 1 -maxdepth 1 -type d -name '????????T??????.???Z' | sort | head -n "-$keep" |
     while read -r old; do rm -rf -- "$old"; done
 fi
 echo "$run"

@@ -5,7 +5,7 @@
 #
 #   restore.sh [-x 'EXEC PREFIX'] RUN TARGET...
 #
-#   RUN     a run's folder, as backup.sh printed it (backups/20261207T101500Z)
+#   RUN     a run's folder, as backup.sh printed it (backups/20261207T101500.123Z)
 #   TARGET  a connection string or database name, as for backup.sh
 #   -x CMD  runs pg_restore through CMD, e.g. -x 'kubectl exec -i -n microservices-demo postgres-0 --'
 set -euo pipefail
