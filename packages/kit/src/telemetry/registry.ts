@@ -8,6 +8,7 @@
  */
 import type { ServiceName } from '../services.js';
 import { SYNTHETIC_ATTRIBUTE } from './baggage.js';
+import { markdownTable } from '../markdown-table.js';
 
 /** Whose /metrics, traces or logs carry an entry. */
 export type Emitters = readonly ServiceName[] | 'every service' | 'every gRPC service';
@@ -1514,24 +1515,10 @@ const GROUP_TITLES: Readonly<Partial<Record<TelemetryGroup, string>>> = {
 };
 
 const code = (text: string): string => `\`${text}\``;
-const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 function emitters(emittedBy: Emitters | undefined, group: TelemetryGroup): string {
   if (emittedBy === undefined) return group;
   return typeof emittedBy === 'string' ? emittedBy : emittedBy.join(', ');
-}
-
-/** A table aligned the way Prettier writes it, so the generated file passes `prettier --check`. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const [head = [], ...body] = [header, ...rows].map((cells) => cells.map(cell));
-  const width = (text: string) => [...text].length;
-  const widths = head.map((_, column) =>
-    Math.max(3, ...[head, ...body].map((cells) => width(cells[column] ?? ''))),
-  );
-  const pad = (text: string, to: number) => text + ' '.repeat(to - width(text));
-  const line = (cells: readonly string[]) =>
-    `| ${widths.map((w, i) => pad(cells[i] ?? '', w)).join(' | ')} |`;
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
 }
 
 function sections<E>(
@@ -1543,7 +1530,7 @@ function sections<E>(
     '',
     `### ${GROUP_TITLES[group as TelemetryGroup] ?? group}`,
     '',
-    ...table(
+    ...markdownTable(
       header,
       entries.map((entry) => row(entry, group as TelemetryGroup)),
     ),
@@ -1604,7 +1591,7 @@ export function renderTelemetryDoc(): string {
     '',
     '## Attributes of our own',
     '',
-    ...table(
+    ...markdownTable(
       ['Attribute', 'Type', 'On', 'Emitted by', 'Meaning'],
       ATTRIBUTES.map((a) => [code(a.name), a.type, a.on, emitters(a.emittedBy, 'kit'), a.meaning]),
     ),
