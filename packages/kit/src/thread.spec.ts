@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { waitFor } from './testing/wait.js';
+import { waitFor } from './wait.js';
 import { STOP_MESSAGE, inServiceThread, isStopMessage } from './thread.js';
 
 /**

@@ -6,7 +6,7 @@ import { service as healthService } from 'grpc-health-check';
 import { hipstershop } from '@glasshouse/contracts';
 import { createLogger } from '../logging.js';
 import { ServiceMetrics } from '../metrics.js';
-import { waitFor } from '../testing/wait.js';
+import { waitFor } from '../wait.js';
 import { GrpcServer } from './server.js';
 
 interface HealthResponse {
