@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { ComposeFile } from './model.js';
@@ -14,6 +14,7 @@ export function readYaml(path: string): unknown {
 
 /** Files of a folder with one of the extensions, as absolute paths, sorted. */
 export function filesIn(dir: string, extensions: readonly string[]): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((name) => extensions.some((extension) => name.endsWith(extension)))
     .sort()

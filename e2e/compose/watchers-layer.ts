@@ -16,6 +16,7 @@ export const WATCHER_LIMITS = {
   'node-exporter': [32, 0.1],
   'postgres-exporter': [32, 0.1],
   'redis-exporter': [32, 0.1],
+  'alert-webhook': [48, 0.1],
 } as const satisfies Record<string, readonly [number, number]>;
 
 type Watcher = keyof typeof WATCHER_LIMITS;
@@ -34,7 +35,7 @@ const probe = (url: string): Healthcheck => ({
 function watcher(name: Watcher, service: ComposeService): ComposeService {
   const [memory, cpus] = WATCHER_LIMITS[name];
   return {
-    image: IMAGES[name],
+    image: name === 'alert-webhook' ? IMAGES.shop : IMAGES[name],
     env_file: [ENV_FILE],
     ...service,
     restart: 'unless-stopped',
@@ -124,13 +125,33 @@ const services: Record<Watcher, ComposeService> = {
     command: ['--config=/etc/jaeger/config.yaml'],
     volumes: ['../jaeger:/etc/jaeger:ro'],
     ports: [published('JAEGER_PORT', 16686)],
-    expose: ['4317', '4318', '8888'],
+    expose: ['4317', '4318', '8888', '13133'],
   }),
   'otel-collector': watcher('otel-collector', {
     command: ['--config=/etc/otelcol/config.yaml'],
     volumes: ['../collector:/etc/otelcol:ro'],
     expose: ['4317', '4318', '8888', '13133'],
     depends_on: { tempo: { condition: 'service_started' }, jaeger: { condition: 'service_started' } },
+  }),
+  // Alertmanager's default receiver (deploy/alertmanager/stack.yml): alerts as log lines.
+  'alert-webhook': watcher('alert-webhook', {
+    entrypoint: ['node', '/app/image/alert-webhook.mjs'],
+    expose: ['9095'],
+    healthcheck: {
+      test: [
+        'CMD',
+        'node',
+        '-e',
+        "fetch('http://127.0.0.1:9095/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+      ],
+      interval: '10s',
+      timeout: '3s',
+      retries: 3,
+      start_period: '10s',
+    },
+    read_only: true,
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
   }),
   'node-exporter': watcher('node-exporter', {
     command: ['--path.rootfs=/host'],
