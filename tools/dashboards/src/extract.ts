@@ -8,6 +8,8 @@ export interface ExtractedQuery {
   readonly board: string;
   /** The panel's title, or `variable <name>` / `annotation <name>`. */
   readonly where: string;
+  /** The panel's type (timeseries, stat, table, …); `variable` or `annotation` otherwise. */
+  readonly panelType: string;
   readonly language: QueryLanguage;
   readonly datasourceUid: string;
   readonly text: string;
@@ -75,6 +77,7 @@ export function queriesOf(board: Board): ExtractedQuery[] {
       queries.push({
         board: name,
         where: panel.title ?? '',
+        panelType: panel.type,
         language,
         datasourceUid: datasource.uid ?? '',
         text: query,
@@ -91,6 +94,7 @@ export function queriesOf(board: Board): ExtractedQuery[] {
     queries.push({
       board: name,
       where: `variable ${variable.name ?? ''}`,
+      panelType: 'variable',
       language: 'label_values',
       datasourceUid: variable.datasource?.uid ?? '',
       text: definition,
@@ -104,6 +108,7 @@ export function queriesOf(board: Board): ExtractedQuery[] {
     queries.push({
       board: name,
       where: `annotation ${annotation.name ?? ''}`,
+      panelType: 'annotation',
       language: 'promql',
       datasourceUid: annotation.datasource?.uid ?? '',
       text: text(expr) ?? '',
