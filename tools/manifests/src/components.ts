@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { KUBERNETES_DIR } from './base.js';
 import { backupObjects, FLAGD_ENVIRONMENT, flagdObjects, ingresses } from './extras.js';
 import { dashboardConfigMaps, prometheusRules, serviceMonitor } from './monitoring.js';
@@ -45,7 +46,7 @@ function component(
 
 /** A strategic-merge patch, inline, as a kustomization's `patches` entry. */
 export function inlinePatch(object: unknown): { patch: string } {
-  return { patch: JSON.stringify(object) };
+  return { patch: stringify(object, { lineWidth: 0 }) };
 }
 
 const deletion = (apiVersion: string, kind: string, name: string, namespace: string = NAMESPACES.shop) =>

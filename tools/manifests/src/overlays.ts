@@ -10,6 +10,7 @@ import {
   redisSentinelServices,
 } from './production.js';
 import { scaled } from './scaling.js';
+import { environmentFile } from './pipeline-values.js';
 import { NAMESPACES, shopDatabases, workloads } from './shop.js';
 import { SHOP_ENVIRONMENT } from './workloads.js';
 
@@ -28,20 +29,30 @@ export const OVERLAY_COMPONENTS: Record<OverlayName, readonly ComponentName[]> =
   prod: COMPONENTS,
 };
 
-const environment = (name: OverlayName, extra: Record<string, string> = {}) =>
-  inlinePatch({
+/** Settings of the compose stack's env file (deploy/env/<overlay>.env) the shop's containers read too. */
+const SHARED_SETTINGS = ['LOG_LEVEL', 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG'] as const;
+
+const environment = (root: string, name: OverlayName, extra: Record<string, string> = {}) => {
+  const env = environmentFile(root, name);
+  const shared = SHARED_SETTINGS.flatMap((key) => (env[key] === undefined ? [] : [[key, env[key]] as const]));
+  return inlinePatch({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: SHOP_ENVIRONMENT, namespace: NAMESPACES.shop },
-    data: { OTEL_RESOURCE_ATTRIBUTES: `deployment.environment.name=${name}`, ...extra },
+    data: {
+      OTEL_RESOURCE_ATTRIBUTES: `deployment.environment.name=${env.DEPLOYMENT_ENVIRONMENT ?? name}`,
+      ...Object.fromEntries(shared),
+      ...extra,
+    },
   });
+};
 
 const deletion = (apiVersion: string, kind: string, name: string) =>
   inlinePatch({ $patch: 'delete', apiVersion, kind, metadata: { name, namespace: NAMESPACES.shop } });
 
 const components = (name: OverlayName) => OVERLAY_COMPONENTS[name].map((c) => `../../components/${c}`);
 
-function devFiles(): Files {
+function devFiles(root: string): Files {
   const dir = `${KUBERNETES_DIR}/overlays/dev`;
   return new Map([
     [
@@ -50,13 +61,13 @@ function devFiles(): Files {
         kind: 'Kustomization',
         resources: ['../../base'],
         components: components('dev'),
-        patches: [environment('dev')],
+        patches: [environment(root, 'dev')],
       }),
     ],
   ]);
 }
 
-function prodFiles(): Files {
+function prodFiles(root: string): Files {
   const dir = `${KUBERNETES_DIR}/overlays/prod`;
   const list = workloads();
   const tls = (name: string, namespace: string, host: string) =>
@@ -93,7 +104,7 @@ function prodFiles(): Files {
         components: components('prod'),
         replicas: Object.entries(PROD_REPLICAS).map(([name, count]) => ({ name, count })),
         patches: [
-          environment('prod', {
+          environment(root, 'prod', {
             POSTGRES_HOST: `postgres-rw.${NAMESPACES.shop}.svc`,
             // The cart's client knows one address; it follows the first primary (see docs/kubernetes.md).
             REDIS_HOST: `redis-0.redis-headless.${NAMESPACES.shop}.svc`,
@@ -112,6 +123,6 @@ function prodFiles(): Files {
   ]);
 }
 
-export function overlayFiles(): Files {
-  return new Map([...devFiles(), ...prodFiles()]);
+export function overlayFiles(root: string): Files {
+  return new Map([...devFiles(root), ...prodFiles(root)]);
 }

@@ -2,25 +2,70 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { rewriteAddresses } from './hosts.js';
-import { listFiles } from './monitoring.js';
 import { NODE_PORTS } from './monitoring-values.js';
 import { NAMESPACES, OTLP_HTTP_PORT } from './shop.js';
 
 export const ALLOY_CONFIG = 'tools/manifests/alloy/kubernetes.alloy';
 /** The compose stack's pipeline configs, embedded when they exist (one source for both stacks). */
 export const PIPELINE_SOURCES = {
-  collector: 'deploy/collector',
-  tempo: 'deploy/tempo',
-  loki: 'deploy/loki',
+  collector: 'deploy/collector/config.yaml',
+  tempo: 'deploy/tempo/tempo.yaml',
+  loki: 'deploy/loki/loki.yaml',
 } as const;
+/** The compose stack's environment files (`deploy/env/<name>.env`), read for the same settings. */
+export const ENV_DIR = 'deploy/env';
+/** Settings the pipeline configs read from the environment, when no env file gives them. */
+const ENV_FALLBACKS: Readonly<Record<string, string>> = {
+  TAIL_SAMPLING_PERCENT: '10',
+  COLLECTOR_DEBUG_VERBOSITY: 'basic',
+};
 
 const TEMPO = `tempo.${NAMESPACES.observability}.svc`;
 const JAEGER = `jaeger.${NAMESPACES.observability}.svc`;
 
-/** The first YAML file of a compose pipeline folder, parsed with its hosts moved into the cluster. */
-export function composeConfig(root: string, kind: keyof typeof PIPELINE_SOURCES): unknown {
-  const [file] = listFiles(join(root, PIPELINE_SOURCES[kind]), /\.ya?ml$/);
-  return file ? rewriteAddresses(parse(readFileSync(file, 'utf8'))) : undefined;
+/** `KEY=value` lines of deploy/env/<name>.env; empty when the file is not there. */
+export function environmentFile(root: string, name: string): Record<string, string> {
+  const path = join(root, ENV_DIR, `${name}.env`);
+  if (!existsSync(path)) return {};
+  return Object.fromEntries(
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .map((line) => /^\s*([A-Z][A-Z0-9_]*)=(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1] ?? '', (m[2] ?? '').trim().replace(/^(['"])(.*)\1$/, '$2')]),
+  );
+}
+
+/** `${VAR:-default}` (Loki's and Tempo's -config.expand-env) resolved from the env file, else the default. */
+function expandDefaults(text: string, env: Readonly<Record<string, string>>): string {
+  return text.replace(
+    /\$\{([A-Z][A-Z0-9_]*):-([^}]*)\}/g,
+    (_, name: string, fallback: string) => env[name] ?? fallback,
+  );
+}
+
+/** A compose pipeline config, parsed, its defaults resolved and its hosts moved into the cluster. */
+export function composeConfig(
+  root: string,
+  kind: keyof typeof PIPELINE_SOURCES,
+  env: Readonly<Record<string, string>> = {},
+): unknown {
+  const path = join(root, PIPELINE_SOURCES[kind]);
+  if (!existsSync(path)) return undefined;
+  return rewriteAddresses(parse(expandDefaults(readFileSync(path, 'utf8'), env)));
+}
+
+/** The `${env:NAME}` variables a collector config reads, with their values for one environment. */
+export function collectorEnvironment(root: string, environment: string): { name: string; value: string }[] {
+  const path = join(root, PIPELINE_SOURCES.collector);
+  if (!existsSync(path)) return [];
+  const env = environmentFile(root, environment);
+  const names = [
+    ...new Set(
+      [...readFileSync(path, 'utf8').matchAll(/\$\{env:([A-Z][A-Z0-9_]*)\}/g)].map((m) => m[1] ?? ''),
+    ),
+  ];
+  return names.sort().map((name) => ({ name, value: env[name] ?? ENV_FALLBACKS[name] ?? '' }));
 }
 
 /**
@@ -70,6 +115,7 @@ export function collectorValues(root: string): Record<string, unknown> {
     image: { repository: 'otel/opentelemetry-collector-contrib' },
     // Our pipeline replaces the chart's default one rather than merging into it.
     alternateConfig: composeConfig(root, 'collector') ?? DEFAULT_COLLECTOR,
+    extraEnvs: collectorEnvironment(root, 'dev'),
     ports: {
       'otlp-http': {
         enabled: true,
@@ -87,21 +133,31 @@ export function collectorValues(root: string): Record<string, unknown> {
   };
 }
 
+interface TempoSource {
+  distributor?: { receivers?: unknown };
+  compactor?: { compaction?: { block_retention?: string } };
+  metrics_generator?: { storage?: { remote_write?: { url?: string }[] } };
+  overrides?: unknown;
+}
+
+/** Tempo on one node; receivers, retention and the metrics generator's target from the compose config. */
 export function tempoValues(root: string): Record<string, unknown> {
+  const source = (composeConfig(root, 'tempo', environmentFile(root, 'dev')) ?? {}) as TempoSource;
+  const prometheus = `http://monitoring-prometheus.${NAMESPACES.monitoring}.svc:9090/api/v1/write`;
   return {
     fullnameOverride: 'tempo',
     persistence: { enabled: true, size: '10Gi' },
     tempo: {
-      retention: '72h',
-      receivers: {
+      retention: source.compactor?.compaction?.block_retention ?? '72h',
+      receivers: source.distributor?.receivers ?? {
         otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } },
       },
       // Span metrics and the service graph, for Grafana's service map and traces-to-metrics.
       metricsGenerator: {
         enabled: true,
-        remoteWriteUrl: `http://monitoring-prometheus.${NAMESPACES.monitoring}.svc:9090/api/v1/write`,
+        remoteWriteUrl: source.metrics_generator?.storage?.remote_write?.[0]?.url ?? prometheus,
       },
-      ...(composeConfig(root, 'tempo') !== undefined && { structuredConfig: composeConfig(root, 'tempo') }),
+      ...(source.overrides !== undefined && { overrides: source.overrides }),
     },
   };
 }
@@ -116,6 +172,21 @@ export function jaegerValues(): Record<string, unknown> {
     collector: { enabled: false },
     query: { enabled: false, service: { type: 'NodePort', nodePort: NODE_PORTS.jaeger } },
   };
+}
+
+interface LokiSource {
+  limits_config?: unknown;
+  compactor?: Record<string, unknown>;
+  analytics?: unknown;
+}
+
+function lokiPolicies(root: string): Record<string, unknown> | undefined {
+  const source = composeConfig(root, 'loki', environmentFile(root, 'dev')) as LokiSource | undefined;
+  if (!source) return undefined;
+  // Where the compactor works is the chart's to say, like every other path.
+  const compactor = { ...source.compactor };
+  delete compactor.working_directory;
+  return { limits_config: source.limits_config, compactor, analytics: source.analytics };
 }
 
 /** Loki on one node with a 10 Gi volume; the prod values make it replicated. */
@@ -140,7 +211,8 @@ export function lokiValues(root: string): Record<string, unknown> {
         ],
       },
       limits_config: { allow_structured_metadata: true, volume_enabled: true, retention_period: '168h' },
-      ...(composeConfig(root, 'loki') !== undefined && { structuredConfig: composeConfig(root, 'loki') }),
+      // The compose config's policies (retention, limits, schema); the chart owns paths, ring and storage.
+      ...(lokiPolicies(root) && { structuredConfig: lokiPolicies(root) }),
     },
     singleBinary: { replicas: 1, persistence: { enabled: true, size: '10Gi' } },
     read: off,
@@ -161,6 +233,7 @@ export function lokiProdValues(): Record<string, unknown> {
     deploymentMode: 'SimpleScalable',
     loki: {
       commonConfig: { replication_factor: 3 },
+      structuredConfig: { compactor: { delete_request_store: 's3' } },
       storage: { type: 's3' },
       schemaConfig: {
         configs: [

@@ -11,7 +11,12 @@ export const GENERATED_DIRS = ['deploy/kubernetes', 'deploy/helm'] as const;
 
 /** Every generated file, by path relative to the repository root, as the repository's Prettier writes it. */
 export async function renderAll(root: string): Promise<Files> {
-  const files = new Map([...baseFiles(), ...componentFiles(root), ...overlayFiles(), ...valuesFiles(root)]);
+  const files = new Map([
+    ...baseFiles(),
+    ...componentFiles(root),
+    ...overlayFiles(root),
+    ...valuesFiles(root),
+  ]);
   const formatted: Files = new Map();
   for (const [path, content] of files) {
     const filepath = join(root, path);

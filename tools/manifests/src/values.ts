@@ -3,6 +3,7 @@ import type { Files } from './output.js';
 import { yamlDocuments } from './output.js';
 import {
   alloyValues,
+  collectorEnvironment,
   collectorValues,
   jaegerValues,
   lokiProdValues,
@@ -22,6 +23,7 @@ export function valuesFiles(root: string): Files {
     'tempo.values.yaml': tempoValues(root),
     'jaeger.values.yaml': jaegerValues(),
     'opentelemetry-collector.values.yaml': collectorValues(root),
+    'opentelemetry-collector.prod.values.yaml': { extraEnvs: collectorEnvironment(root, 'prod') },
     'alloy.values.yaml': alloyValues(root, 'dev'),
     'alloy.prod.values.yaml': { alloy: { extraEnv: [{ name: 'DEPLOYMENT_ENVIRONMENT', value: 'prod' }] } },
   };
