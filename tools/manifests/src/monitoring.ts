@@ -14,10 +14,12 @@ export const DASHBOARDS_DIR = 'deploy/grafana/dashboards';
 /** The sidecar's label and folder annotation, as our Grafana values configure them. */
 export const DASHBOARD_LABEL = 'grafana_dashboard';
 export const FOLDER_ANNOTATION = 'grafana_folder';
+/** Components (label values) of the Services Prometheus scrapes: the table's services and flagd. */
+export const MONITORED = ['service', 'feature-flags'] as const;
 
 /**
- * One ServiceMonitor for every Service of the shop: /metrics on the admin port (the frontend's
- * on its only port). Targets carry the contract's labels: `service` (the operator sets it from
+ * One ServiceMonitor for every Service of the shop and flagd: /metrics on the admin port (the
+ * frontend's on its only port). Targets carry the contract's labels: `service` (the operator sets it from
  * the Service's name) and `namespace="glasshouse"`, the Kubernetes one kept as kubernetes_namespace.
  */
 export function serviceMonitor(): ServiceMonitor {
@@ -38,10 +40,12 @@ export function serviceMonitor(): ServiceMonitor {
     },
     spec: {
       selector: {
-        matchLabels: { 'app.kubernetes.io/part-of': 'glasshouse', 'app.kubernetes.io/component': 'service' },
+        matchLabels: { 'app.kubernetes.io/part-of': 'glasshouse' },
+        matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: [...MONITORED] }],
       },
       namespaceSelector: { matchNames: [NAMESPACES.shop] },
-      endpoints: [endpoint('admin'), endpoint('http')],
+      // The admin port of the gRPC services and the load generator, the frontend's only port, flagd's management port.
+      endpoints: [endpoint('admin'), endpoint('http'), endpoint('management')],
     },
   });
 }
