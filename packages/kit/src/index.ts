@@ -28,7 +28,12 @@ export { REDACTED, SECRET_KEYS, findCardNumbers, maskEmail, passesLuhn, scrubTex
 export { EMAIL_ADDRESS, IDEMPOTENCY_KEY_HEADER, PRODUCT_ID, PRODUCT_ID_MAX_LENGTH } from './shop-rules.js';
 export type { ServiceDatabase } from './service-database.js';
 export { openServiceDatabase } from './service-database.js';
-export type { ServiceClientFactory, ServiceContext, ServiceRuntime } from './service.js';
+export type {
+  ServiceClientFactory,
+  ServiceClientOptions,
+  ServiceContext,
+  ServiceRuntime,
+} from './service.js';
 export {
   createServiceContext,
   dependencyAddress,

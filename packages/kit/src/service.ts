@@ -14,7 +14,11 @@ import { ServiceMetrics } from './metrics.js';
 import type { ServiceName } from './services.js';
 import { addressVariable, adminAddressVariable, serviceSpec } from './services.js';
 import { processTracing } from './telemetry/tracing.js';
+import { acceptsConnections } from './reachable.js';
 import { nameThisThread } from './thread.js';
+
+/** How long /readyz waits for a required dependency to accept a connection. */
+const DEPENDENCY_PROBE_MS = 1000;
 
 type GeneratedClientConstructor = new (
   address: string,
@@ -22,12 +26,20 @@ type GeneratedClientConstructor = new (
   options?: Partial<ClientOptions>,
 ) => Client;
 
+export interface ServiceClientOptions {
+  /** The methods are reads, safe to retry. */
+  readonly idempotent?: boolean;
+  readonly deadlineMs?: number;
+  /** The service cannot work without this one: /readyz fails while it accepts no connections. */
+  readonly required?: boolean;
+}
+
 /** Makes a client of another service by its name in the table. */
 export type ServiceClientFactory = <S extends ServiceDefinition>(
   Constructor: GeneratedClientConstructor,
   definition: S,
   target: ServiceName,
-  options?: { idempotent?: boolean; deadlineMs?: number },
+  options?: ServiceClientOptions,
 ) => PromiseClient<S>;
 
 /**
@@ -82,8 +94,12 @@ export function createServiceContext(name: ServiceName, environment = process.en
     addReadinessCheck: (check) => checks.push(check),
     onShutdown: (what, stop) => lifecycle.onShutdown(what, stop),
     client(Constructor, definition, target, options = {}) {
+      const address = dependencyAddress(env, target);
+      if (options.required && !checks.some((c) => c.name === target)) {
+        checks.push({ name: target, check: () => acceptsConnections(address, DEPENDENCY_PROBE_MS) });
+      }
       const client = createClient(Constructor, definition, {
-        address: dependencyAddress(env, target),
+        address,
         metrics,
         deadlineMs: options.deadlineMs ?? deadlineMs,
         idempotent: options.idempotent ?? false,

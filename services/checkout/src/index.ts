@@ -14,11 +14,15 @@ export function readCheckoutConfig(env: EnvReader): CheckoutConfig {
   return Object.freeze({ emailDeadlineMs: env.int('CHECKOUT_EMAIL_DEADLINE_MS', 1000, { min: 1 }) });
 }
 
-/** Clients of every service checkout calls; reads may be retried, writes are not. */
+/**
+ * Clients of every service checkout calls; reads may be retried, writes are not. Checkout is not
+ * ready while one it cannot place an order without is down; a confirmation email is optional.
+ */
 export function checkoutClients(client: ServiceClientFactory): CheckoutDependencies {
-  const reads = { idempotent: true };
+  const reads = { idempotent: true, required: true };
+  const writes = { required: true };
   return {
-    cart: client(hipstershop.CartServiceClient, hipstershop.CartServiceService, 'cart'),
+    cart: client(hipstershop.CartServiceClient, hipstershop.CartServiceService, 'cart', writes),
     catalog: client(
       hipstershop.ProductCatalogServiceClient,
       hipstershop.ProductCatalogServiceService,
@@ -31,16 +35,27 @@ export function checkoutClients(client: ServiceClientFactory): CheckoutDependenc
       'currency',
       reads,
     ),
-    shipping: client(hipstershop.ShippingServiceClient, hipstershop.ShippingServiceService, 'shipping'),
-    payment: client(hipstershop.PaymentServiceClient, hipstershop.PaymentServiceService, 'payment'),
+    shipping: client(
+      hipstershop.ShippingServiceClient,
+      hipstershop.ShippingServiceService,
+      'shipping',
+      writes,
+    ),
+    payment: client(hipstershop.PaymentServiceClient, hipstershop.PaymentServiceService, 'payment', writes),
     chargeReversal: client(
       payment.ChargeReversalServiceClient,
       payment.ChargeReversalServiceService,
       'payment',
+      writes,
     ),
     email: client(hipstershop.EmailServiceClient, hipstershop.EmailServiceService, 'email'),
-    orders: client(orders.OrderServiceClient, orders.OrderServiceService, 'orders'),
-    inventory: client(inventory.InventoryServiceClient, inventory.InventoryServiceService, 'inventory'),
+    orders: client(orders.OrderServiceClient, orders.OrderServiceService, 'orders', writes),
+    inventory: client(
+      inventory.InventoryServiceClient,
+      inventory.InventoryServiceService,
+      'inventory',
+      writes,
+    ),
   };
 }
 

@@ -17,23 +17,28 @@ export function readFrontendConfig(env: EnvReader): FrontendConfig {
   return Object.freeze({ defaultCurrency: env.string('DEFAULT_CURRENCY', 'USD') });
 }
 
-/** Clients of the services the pages call; every read may be retried, cart and checkout writes not. */
+/**
+ * Clients of the services the pages call; every read may be retried, cart and checkout writes
+ * not. No page renders without the catalog, prices or the cart: the frontend is not ready
+ * while one of them is down.
+ */
 export function frontendBackends(client: ServiceClientFactory): Backends {
   const reads = { idempotent: true };
+  const essentialReads = { idempotent: true, required: true };
   return {
     catalog: client(
       hipstershop.ProductCatalogServiceClient,
       hipstershop.ProductCatalogServiceService,
       'productcatalog',
-      reads,
+      essentialReads,
     ),
     currency: client(
       hipstershop.CurrencyServiceClient,
       hipstershop.CurrencyServiceService,
       'currency',
-      reads,
+      essentialReads,
     ),
-    cart: client(hipstershop.CartServiceClient, hipstershop.CartServiceService, 'cart'),
+    cart: client(hipstershop.CartServiceClient, hipstershop.CartServiceService, 'cart', { required: true }),
     shipping: client(
       hipstershop.ShippingServiceClient,
       hipstershop.ShippingServiceService,
