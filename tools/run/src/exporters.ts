@@ -1,4 +1,10 @@
+import { findExecutable } from './observability.js';
+import type { ObservabilityContext } from './observability.js';
+import { portInUse } from './ports.js';
 import type { ScrapedService } from './prometheus-config.js';
+import { httpStatus } from './readiness.js';
+import { RUNNER } from './stack.js';
+import type { ReadyRow } from './table.js';
 
 /**
  * The Prometheus exporters an embedded run starts when their Debian binaries are on PATH, so
@@ -87,4 +93,87 @@ export function exporterLaunch(
         scraped,
       };
   }
+}
+
+export interface ExporterOptions {
+  readonly databaseUrl?: string;
+  readonly redisUrl?: string;
+  /** PATH to look for the binaries on; the process's by default. */
+  readonly pathVariable?: string;
+  /** Ports other than the standard ones (tests). */
+  readonly ports?: Partial<Record<ExporterName, number>>;
+}
+
+export interface StartedExporters {
+  /** Scrape targets for Prometheus. */
+  readonly scraped: ScrapedService[];
+  /** Ready-table rows, once each answers on /metrics. */
+  readonly ready: Promise<ReadyRow[]>;
+}
+
+/**
+ * Starts every exporter whose binary is on PATH, whose store is configured and whose port is
+ * free. Missing ones are named once, with the packages to install.
+ */
+export async function startExporters(
+  context: ObservabilityContext,
+  options: ExporterOptions,
+): Promise<StartedExporters> {
+  const host = '127.0.0.1';
+  const missing: string[] = [];
+  const started: ExporterLaunch[] = [];
+  for (const spec of EXPORTERS) {
+    const binary = findExecutable(spec.binaries, options.pathVariable ?? process.env.PATH);
+    if (!binary) {
+      missing.push(spec.name);
+      continue;
+    }
+    const port = options.ports?.[spec.name] ?? spec.port;
+    const launch = exporterLaunch(spec, binary, options, host, port);
+    if (!launch) continue;
+    if (await portInUse(host, port)) {
+      context.terminal.say(RUNNER, 'warn', `${spec.name} not started: ${host}:${port} is already in use`);
+      continue;
+    }
+    context.stack.launch({
+      name: spec.name,
+      command: launch.command,
+      args: launch.args,
+      env: { ...process.env, ...launch.env },
+    });
+    started.push(launch);
+  }
+  if (missing.length > 0) {
+    context.terminal.say(
+      RUNNER,
+      'info',
+      `${missing.join(', ')} not on PATH, so not started (to get them: ${EXPORTER_INSTALL_HINT})`,
+    );
+  }
+  const ready = Promise.all(
+    started.map(async (launch): Promise<ReadyRow[]> => {
+      const url = `http://${host}:${launch.scraped.adminPort}/metrics`;
+      try {
+        await context.stack.waitReady(
+          launch.name,
+          `GET ${url}`,
+          async () => (await httpStatus(url)) === 200,
+          {
+            timeoutMs: context.readyTimeoutMs,
+            signal: context.halt,
+          },
+        );
+        return [
+          { name: launch.name, protocol: 'http', address: `${host}:${launch.scraped.adminPort}`, link: url },
+        ];
+      } catch (error) {
+        if (context.halt.aborted) throw error;
+        context.terminal.say(RUNNER, 'warn', `${launch.name} is not ready; the shop runs without it`, {
+          reason: error instanceof Error ? error.message : String(error),
+        });
+        return [];
+      }
+    }),
+  ).then((rows) => rows.flat());
+  return { scraped: started.map((launch) => launch.scraped), ready };
 }

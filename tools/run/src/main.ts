@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     'postgres',
     'prometheus',
     'alertmanager',
+    'grafana',
+    'node-exporter',
     ...config.services.map((s) => s.spec.name),
   ];
   const terminal = new Terminal(process.stdout, {
@@ -97,6 +99,8 @@ async function main(): Promise<void> {
         readyTimeoutMs: READY_TIMEOUT_MS,
         prometheusAddress: config.prometheusAddress,
         alertmanagerAddress: config.alertmanagerAddress,
+        databaseUrl: config.databaseUrl,
+        redisUrl: config.redisUrl,
       },
       addresses.map(scrapedService),
     );

@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import { delimiter, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { startAlertSink } from './alert-sink.js';
+import { startExporters } from './exporters.js';
+import { startGrafana } from './grafana-start.js';
 import type { Address } from './env.js';
 import { connectAddress, formatAddress } from './env.js';
 import type { Terminal } from './log-pipe.js';
@@ -102,6 +104,9 @@ export interface ObservabilityContext {
   /** Where Prometheus and Alertmanager listen (PROMETHEUS_ADDR, ALERTMANAGER_ADDR); loopback on 9090 and 9093 by default. */
   readonly prometheusAddress?: Address;
   readonly alertmanagerAddress?: Address;
+  /** The stores the exporters watch (DATABASE_URL, REDIS_URL); none on PGlite and the in-memory cart. */
+  readonly databaseUrl?: string;
+  readonly redisUrl?: string;
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -170,11 +175,16 @@ export async function startObservability(
     });
   }
 
+  // The exporters are only worth starting for a Prometheus to scrape them.
+  const exporters = startPrometheus
+    ? await startExporters(context, { databaseUrl: context.databaseUrl, redisUrl: context.redisUrl })
+    : undefined;
+
   if (startPrometheus) {
     const dir = join(root, 'var', 'prometheus');
     mkdirSync(dir, { recursive: true });
     const configFile = join(dir, 'prometheus.yml');
-    const config = prometheusConfig(scraped, {
+    const config = prometheusConfig([...scraped, ...(exporters?.scraped ?? [])], {
       scrapeInterval: context.scrapeInterval,
       ruleFiles: await usableRuleFiles(context, join(root, 'deploy', 'prometheus', 'rules')),
       alertmanagerUrl: startAlertmanager ? alertmanagerUrl : undefined,
@@ -190,6 +200,8 @@ export async function startObservability(
         `--config.file=${configFile}`,
         `--storage.tsdb.path=${join(dir, 'data')}`,
         `--web.listen-address=${formatAddress(prometheusAt)}`,
+        // Keeps the trace ids of latency histograms, for the dashboards' exemplars.
+        '--enable-feature=exemplar-storage',
       ],
       env: process.env,
     });
@@ -199,6 +211,12 @@ export async function startObservability(
     startPrometheus && ready(context, 'prometheus', `${prometheusUrl}/-/ready`),
     startAlertmanager && ready(context, 'alertmanager', `${alertmanagerUrl}/-/ready`),
   ]);
+  const exporterRows = (await exporters?.ready) ?? [];
+  const grafanaRows = await startGrafana(context, {
+    prometheusUrl,
+    alertmanagerUrl,
+    databaseUrl: context.databaseUrl,
+  });
   return [
     ...(prometheusReady
       ? [{ name: 'prometheus', protocol: 'http', address: formatAddress(prometheusAt), link: prometheusUrl }]
@@ -213,6 +231,8 @@ export async function startObservability(
           },
         ]
       : []),
+    ...exporterRows,
+    ...grafanaRows,
   ];
 }
 

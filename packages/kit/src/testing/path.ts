@@ -2,7 +2,17 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** Programs the runner starts when it finds them on PATH. */
-export const OBSERVABILITY_PROGRAMS = ['prometheus', 'prometheus-alertmanager', 'alertmanager', 'promtool'];
+export const OBSERVABILITY_PROGRAMS = [
+  'prometheus',
+  'prometheus-alertmanager',
+  'alertmanager',
+  'promtool',
+  'prometheus-node-exporter',
+  'prometheus-postgres-exporter',
+  'prometheus-redis-exporter',
+  'grafana',
+  'grafana-server',
+];
 
 function executable(file: string): boolean {
   try {
