@@ -21,7 +21,7 @@ const ENV_FALLBACKS: Readonly<Record<string, string>> = {
 };
 
 const TEMPO = `tempo.${NAMESPACES.observability}.svc`;
-const JAEGER = `jaeger.${NAMESPACES.observability}.svc`;
+const JAEGER = `jaeger-collector.${NAMESPACES.observability}.svc`;
 
 /** `KEY=value` lines of deploy/env/<name>.env; empty when the file is not there. */
 export function environmentFile(root: string, name: string): Record<string, string> {
@@ -222,7 +222,7 @@ export function lokiValues(root: string): Record<string, unknown> {
     resultsCache: { enabled: false },
     lokiCanary: { enabled: false },
     test: { enabled: false },
-    gateway: { enabled: false },
+    gateway: { enabled: true, service: { port: 3100 } },
   };
 }
 
@@ -252,7 +252,6 @@ export function lokiProdValues(): Record<string, unknown> {
     read: three,
     write: three,
     backend: three,
-    gateway: { enabled: true },
   };
 }
 
