@@ -113,6 +113,8 @@ export function collectorValues(root: string): Record<string, unknown> {
     mode: 'deployment',
     replicaCount: 1,
     image: { repository: 'otel/opentelemetry-collector-contrib' },
+    // The contrib build: tail sampling and the vendors' exporters live there.
+    command: { name: 'otelcol-contrib' },
     // Our pipeline replaces the chart's default one rather than merging into it.
     alternateConfig: composeConfig(root, 'collector') ?? DEFAULT_COLLECTOR,
     extraEnvs: collectorEnvironment(root, 'dev'),
