@@ -337,6 +337,37 @@ describe('every dashboard query against the running shop', { timeout: 240_000 },
     t.diagnostic(`${cases.length} PromQL evaluations (${live.length} queries) returned data`);
   });
 
+  it('finds trace exemplars behind every latency panel that shows them', async (t) => {
+    const latency = queries.filter((q) => q.language === 'promql' && q.exemplar === true);
+    assert.ok(latency.length >= 8);
+    const traced = new Set<string>();
+    const exemplarsOf = async (query: ExtractedQuery, variables: Record<string, string>) => {
+      const now = Date.now() / 1000;
+      const answer = await prom('/api/v1/query_exemplars', {
+        query: expandQuery(query.text, { ...expansion, variables }),
+        start: String(now - 300),
+        end: String(now),
+      });
+      assert.equal(answer.status, 'success', `${query.where}: ${answer.error ?? ''}`);
+      const series = answer.data as unknown as { exemplars: { labels: Record<string, string> }[] }[];
+      return series.flatMap((s) => s.exemplars.map((e) => e.labels.trace_id ?? ''));
+    };
+    for (const query of latency) {
+      const services = variablesOf(query.text).includes('service')
+        ? (values.get('service') ?? []).filter((service) => emitsAll(query.text, service))
+        : [undefined];
+      let ids: string[] = [];
+      for (const service of services) {
+        ids = await exemplarsOf(query, service ? { service } : {});
+        if (ids.length > 0) break;
+      }
+      assert.ok(ids.length > 0, `${query.board} / ${query.where}: no exemplar for any service`);
+      for (const id of ids) assert.match(id, /^[0-9a-f]{32}$/, `${query.where}: exemplar without a trace id`);
+      for (const id of ids) traced.add(id);
+    }
+    t.diagnostic(`${latency.length} latency queries have exemplars (${traced.size} traces)`);
+  });
+
   it('runs every SQL query as the read-only user and gets rows of the shape its panel draws', async (t) => {
     const sql = queries.filter((q) => q.language === 'sql');
     assert.ok(sql.length >= 8);

@@ -16,6 +16,8 @@ export interface ExtractedQuery {
   /** SQL and PromQL targets: `table` or `time_series`; instant for PromQL tables. */
   readonly format?: string;
   readonly instant?: boolean;
+  /** PromQL whose exemplars the panel shows (latency histograms). */
+  readonly exemplar?: boolean;
   readonly clusterOnly: boolean;
   /** Annotations mark events, so they may rightly find nothing. */
   readonly annotation: boolean;
@@ -83,6 +85,7 @@ export function queriesOf(board: Board): ExtractedQuery[] {
         text: query,
         format: text(target.format),
         instant: target.instant === true,
+        exemplar: target.exemplar === true,
         clusterOnly: board.clusterOnly.includes(panel.title ?? ''),
         annotation: false,
       });
