@@ -1,6 +1,8 @@
 import { stringify } from 'yaml';
 import { KUBERNETES_DIR } from './base.js';
-import { backupObjects, FLAGD_ENVIRONMENT, flagdObjects, ingresses } from './extras.js';
+import { backupObjects } from './backup.js';
+import { FLAGD_ENVIRONMENT, flagdObjects } from './flagd.js';
+import { ingresses } from './ingress.js';
 import { dashboardConfigMaps, prometheusRules, serviceMonitor } from './monitoring.js';
 import { networkPolicies } from './network-policies.js';
 import type { Files } from './output.js';
