@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SERVICES } from '@glasshouse/kit';
+import { freePort, freeShopAddresses, waitFor } from '@glasshouse/kit/testing';
+import { WebShopper, testIdTexts } from '@glasshouse/testing';
+import {
+  ALERTMANAGER_BINARIES,
+  PROMETHEUS_BINARIES,
+  findExecutable,
+} from '../tools/run/src/observability.js';
+
+const ROOT = join(__dirname, '..');
+const NEXT_YEAR = new Date().getUTCFullYear() + 1;
+const GOOD_CARD = { number: '4432801561520454', cvv: '672', month: 1, year: NEXT_YEAR };
+const STARTED = SERVICES.filter((spec) => spec.implemented && spec.name !== 'loadgen');
+
+/** Every process below `pid`, from /proc (pid and parent pid of each). */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of /proc/<pid>/stat, after the command in parentheses.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found: number[] = [];
+  const visit = (parent: number): void => {
+    for (const [child, ppid] of parents) {
+      if (ppid === parent) {
+        found.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+interface Target {
+  labels: Record<string, string>;
+  health: string;
+}
+
+/**
+ * `RUN_MODE=processes npm start` with Prometheus and Alertmanager on PATH (the README's claims):
+ * a process per service, Prometheus and Alertmanager started beside them on the ports given,
+ * every service's target up, an order placed, and nothing left running after SIGTERM.
+ */
+describe('RUN_MODE=processes npm start, with Prometheus and Alertmanager', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'glasshouse-processes-'));
+  let runner: ChildProcessWithoutNullStreams;
+  let output = '';
+  let exited: Promise<number | null>;
+  let shopUrl = '';
+  let prometheusUrl = '';
+
+  before(async () => {
+    for (const binaries of [PROMETHEUS_BINARIES, ALERTMANAGER_BINARIES])
+      assert.ok(
+        findExecutable(binaries, process.env.PATH),
+        `${binaries.join(' or ')} on PATH (.ci/run installs it)`,
+      );
+    const shop = await freeShopAddresses(STARTED);
+    const [prometheusPort, alertmanagerPort] = [await freePort(), await freePort()];
+    shopUrl = `http://${shop.addresses.frontend ?? ''}`;
+    prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      RUN_MODE: 'processes',
+      LOADGEN: 'off',
+      NO_COLOR: '1',
+      SCRAPE_INTERVAL: '1s',
+      PROMETHEUS_ADDR: `127.0.0.1:${prometheusPort}`,
+      ALERTMANAGER_ADDR: `127.0.0.1:${alertmanagerPort}`,
+      PGLITE_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      ...shop.env,
+    };
+    runner = spawn(process.execPath, [join(ROOT, 'tools', 'run', 'dist', 'main.js')], { cwd: ROOT, env });
+    exited = new Promise((resolve) => runner.once('exit', (code) => resolve(code)));
+    runner.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    runner.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await waitFor(
+      () => {
+        if (runner.exitCode !== null) throw new Error(`the runner exited:\n${output.slice(-3000)}`);
+        return output.includes('Glasshouse is ready in');
+      },
+      { timeoutMs: 120_000, what: 'the runner to say it is ready' },
+    );
+  });
+
+  after(async () => {
+    if (runner?.exitCode === null) {
+      for (const pid of descendants(runner.pid ?? 0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      runner.kill('SIGKILL');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs every service as a process of its own, and Prometheus and Alertmanager on the ports given', () => {
+    assert.match(output, /services: one process each \(RUN_MODE=processes\)/);
+    const commands = descendants(runner.pid ?? 0).map((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      } catch {
+        return '';
+      }
+    });
+    const missing = STARTED.filter(
+      (spec) => !commands.some((c) => c.includes(join('services', spec.name, 'dist', 'main.js'))),
+    );
+    assert.deepEqual(
+      missing.map((spec) => spec.name),
+      [],
+      commands.join('\n'),
+    );
+    assert.ok(
+      output.split('\n').some((line) => /^\s+prometheus\s/.test(line) && line.includes(prometheusUrl)),
+      output.slice(-3000),
+    );
+    assert.ok(commands.some((c) => c.includes(`--web.listen-address=${prometheusUrl.slice(7)}`)));
+  });
+
+  it('has Prometheus report every service’s target up', async () => {
+    const targets = await waitFor(
+      async () => {
+        const response = await fetch(`${prometheusUrl}/api/v1/targets?state=active`);
+        const body = (await response.json()) as { data: { activeTargets: Target[] } };
+        const up = body.data.activeTargets.filter((t) => t.health === 'up').map((t) => t.labels.service);
+        return STARTED.every((spec) => up.includes(spec.name)) && body.data.activeTargets;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: 'every service target up in Prometheus' },
+    );
+    for (const spec of STARTED) {
+      const target = targets.find((t) => t.labels.service === spec.name);
+      assert.equal(target?.labels.namespace, 'glasshouse', spec.name);
+    }
+  });
+
+  it('places an order', async () => {
+    const shopper = new WebShopper(shopUrl);
+    await shopper.addToCart('66VCHSJNUP', 1);
+    const placed = await shopper.checkout(GOOD_CARD);
+    assert.equal(placed.status, 200, placed.html);
+    assert.match(testIdTexts(placed.html, 'order-id')[0] ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  it('stops on SIGTERM, exits 0 and leaves no process behind', async () => {
+    const children = descendants(runner.pid ?? 0);
+    assert.ok(children.length >= STARTED.length + 2, `${children.length} processes under the runner`);
+    runner.kill('SIGTERM');
+    assert.equal(await exited, 0, output.slice(-3000));
+    const left = await waitFor(() => children.every((pid) => !alive(pid)) || false, {
+      timeoutMs: 5000,
+      what: 'every process of the run gone',
+    }).catch(() => children.filter(alive));
+    assert.equal(left, true, `still running: ${String(left)}`);
+  });
+});
