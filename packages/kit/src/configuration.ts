@@ -224,6 +224,16 @@ export const VARIABLES: readonly VariableDeclaration[] = Object.freeze([
   ...declare('tests', [
     ['TEST_POSTGRES_URL', 'postgres://postgres@127.0.0.1:5432/test', 'The PostgreSQL the tests use.'],
     ['TEST_REDIS_URL', 'redis://127.0.0.1:6379', 'The Redis the tests use.'],
+    [
+      'GLASSHOUSE_CACHE_DIR',
+      '/var/cache/glasshouse',
+      'Downloads the compose tests keep across runs (root file system, Node and npm tarballs).',
+    ],
+    [
+      'GLASSHOUSE_E2E_CONTEXT',
+      'unset: the committed tree (HEAD)',
+      'Build context of the shop image in the compose tests.',
+    ],
   ]),
 ]);
 
