@@ -192,6 +192,20 @@ describe('every overlay and component combination', () => {
     }
   });
 
+  it('labels every scraped target with the contract: service from the Service, namespace="glasshouse"', () => {
+    const [monitor] = byKind(rendered('base + monitoring'), 'ServiceMonitor');
+    const spec = monitor?.spec as {
+      jobLabel?: string;
+      targetLabels?: string[];
+      endpoints: { relabelings: { targetLabel: string; replacement?: string; sourceLabels?: string[] }[] }[];
+    };
+    assert.equal(spec.jobLabel, undefined, 'job and service are the Service name, as the operator sets them');
+    for (const endpoint of spec.endpoints) {
+      const last = endpoint.relabelings.filter((r) => r.targetLabel === 'namespace').at(-1);
+      assert.deepEqual([last?.replacement, last?.sourceLabels], ['glasshouse', undefined]);
+    }
+  });
+
   it('turns every rule file of deploy/prometheus/rules into a PrometheusRule with the same groups', () => {
     const files = listFiles(join(REPO_ROOT, RULES_DIR), /\.ya?ml$/);
     const rules = byKind(rendered('base + monitoring'), 'PrometheusRule');
