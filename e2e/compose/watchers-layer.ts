@@ -155,7 +155,8 @@ const services: Record<Watcher, ComposeService> = {
   }),
   'node-exporter': watcher('node-exporter', {
     command: ['--path.rootfs=/host'],
-    volumes: ['/:/host:ro,rslave'],
+    // Read-only, without mount propagation, which not every engine's root mount allows.
+    volumes: ['/:/host:ro'],
     expose: ['9100'],
   }),
   'postgres-exporter': watcher('postgres-exporter', {
