@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +13,7 @@ import { allBoards } from './catalog.js';
 import { TRACE_TO_LOGS_QUERY, TRACE_TO_METRICS_QUERIES } from './datasources.js';
 import { FOREIGN_METRICS } from './exporter-metrics.js';
 import type { Expansion } from './expand.js';
-import { expandQuery } from './expand.js';
+import { expandQuery, variablesOf } from './expand.js';
 import type { ExtractedQuery } from './extract.js';
 import { panelsOf, queriesOf } from './extract.js';
 import { renderGrafana } from './generate.js';
@@ -104,6 +104,17 @@ describe('the generated Grafana files', () => {
     }
   });
 
+  it('use only template variables their dashboard defines', () => {
+    for (const board of boards) {
+      const defined = new Set((board.dashboard.templating?.list ?? []).map((v) => v.name));
+      for (const query of queriesOf(board)) {
+        for (const name of variablesOf(query.text)) {
+          assert.ok(defined.has(name), `${query.board} / ${query.where}: $${name} is not a variable of it`);
+        }
+      }
+    }
+  });
+
   it('name only data sources that are provisioned, correlations included', () => {
     const provisioning = parseYaml(
       readFileSync(join(GRAFANA, 'provisioning', 'datasources', 'glasshouse.yaml'), 'utf8'),
@@ -127,6 +138,16 @@ describe('the generated Grafana files', () => {
     const linked = JSON.stringify(provisioning.datasources.map((d) => d.jsonData ?? {}));
     for (const match of linked.matchAll(/"datasourceUid":"([^"]+)"/g)) {
       assert.ok(uids.has(match[1] ?? ''), `a correlation names unknown uid "${match[1]}"`);
+    }
+    // Grafana-managed alert rules, wherever they are provisioned; __expr__ is Grafana's own expressions.
+    const alerting = join(GRAFANA, 'provisioning', 'alerting');
+    const alertFiles = existsSync(alerting) ? readdirSync(alerting).filter((f) => /\.ya?ml$/.test(f)) : [];
+    for (const file of alertFiles) {
+      const text = JSON.stringify(parseYaml(readFileSync(join(alerting, file), 'utf8')));
+      for (const match of text.matchAll(/"datasourceUid":"([^"]+)"/g)) {
+        const uid = match[1] ?? '';
+        assert.ok(uid === '__expr__' || uids.has(uid), `alerting/${file} names unknown uid "${uid}"`);
+      }
     }
   });
 

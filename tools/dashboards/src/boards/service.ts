@@ -51,6 +51,14 @@ export function serviceBoard(): Board {
       'its database statements, and its Node.js runtime. Latency panels carry trace exemplars.',
     tags: ['service'],
     variables: [serviceVariable()],
+    links: [
+      new dashboard.DashboardLinkBuilder('Logs of this service')
+        .type(dashboard.DashboardLinkType.Link)
+        .url('/d/glasshouse-logs?var-service=$service')
+        .icon('doc')
+        .tooltip('The Logs dashboard, narrowed to this service')
+        .keepTime(true),
+    ],
     sections: [
       {
         title: 'Pages served (HTTP)',
