@@ -32,9 +32,8 @@ export function readBenchConfig(environment: Environment, resultsDir: string): B
   const httpConcurrency = env.int('BENCH_CONCURRENCY', 32, { min: 1, max: 4096 });
   return Object.freeze({
     quick,
-    // Twelve isolates take tens of seconds to optimise their hot paths: TurboFan still took a
-    // quarter of the shop's CPU 25 s into a checkout run, 5 % after 70 s. So a phase warms up
-    // until its CPU per operation stops falling (load.ts, Settling), within these bounds.
+    // Twelve isolates take tens of seconds to optimise their hot paths, so a phase warms up until
+    // its CPU per operation stops falling (load.ts, Settling), within these bounds.
     warmupSeconds: env.number('BENCH_WARMUP_SECONDS', quick ? 1 : 10, { min: 0, max: 600 }),
     maxWarmupSeconds: env.number('BENCH_MAX_WARMUP_SECONDS', quick ? 1 : 60, { min: 0, max: 600 }),
     measureSeconds: env.number('BENCH_SECONDS', quick ? 1 : 10, { min: 0.1, max: 600 }),

@@ -20,9 +20,7 @@ export const SETTLE_WINDOW_SECONDS = 2.5;
 /**
  * Judges warm-up windows by CPU per operation: the shop has settled once the last four windows
  * together cost at least 97 % of the four before them, i.e. the JIT has stopped making it
- * cheaper. Twelve isolates take tens of seconds to optimise their hot paths on two cores: CPU per
- * order fell from 12.3 ms after 1,000 orders to 9.9 ms after 8,000 (GC and compiler threads
- * 3.0 → 1.4 ms), a slope that single windows, ±5 % apart on a shared machine, do not show.
+ * cheaper, a slope single windows on a shared machine do not show (bench/README.md).
  */
 export class Settling {
   static readonly SPAN = 4;

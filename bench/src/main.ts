@@ -124,8 +124,8 @@ async function bench(config: BenchConfig): Promise<Results> {
   // The shops to compare differ in telemetry alone: each starts fresh (the first one now holds
   // every cart, order and heap of the phases above), one at a time (PGlite's start is
   // CPU-bound), and then all are measured in turns. Two shops a mode, started on, off, local,
-  // local, off, on: in interleaved rounds, identical shops cost up to 20 % more CPU per page the
-  // earlier they had started, so no mode may have only early or only late shops.
+  // local, off, on: an earlier-started shop costs more CPU per page, so no mode may have only
+  // early or only late shops.
   await phasesShop.stop();
   cleanups.delete(phasesShop.stop);
   const shops: { mode: TelemetryMode; shop: Shop }[] = [];

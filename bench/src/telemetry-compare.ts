@@ -12,13 +12,8 @@ import type { Shop, TelemetryMode } from './system.js';
 export const MODE_KEYS: Record<TelemetryMode, string> = { export: 'on', off: 'off', local: 'local' };
 
 /**
- * Warm-up before every round but the first. A shop idles while the others are measured (half a
- * minute in the main run), and V8's memory reducer shrinks its heaps meanwhile; the first seconds
- * of load then pay for growing them back, and a tracing shop, with more allocation and more
- * survivors, pays more. Measured on one shop with 40 s of idle between 8 s windows: after 1 s of
- * warm-up, CPU per home page rose by 0.1–0.4 ms over the windows without idle (runtime threads
- * 0.38–0.53 → 0.59–0.77 ms), with tracing; by up to 0.1 ms without. After 5 s of warm-up
- * the windows after idle were within the spread of the others.
+ * Warm-up before every round but the first: a shop idles while the others are measured, V8
+ * shrinks its heaps meanwhile, and a tracing shop pays more to grow them back (bench/README.md).
  */
 export const REWARM_SECONDS = 5;
 

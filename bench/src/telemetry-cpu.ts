@@ -230,9 +230,8 @@ async function main(): Promise<void> {
   }
   const lanes: Lane[] = [];
   try {
-    // Identical shops cost up to 20 % more CPU per operation the earlier they started (the bench
-    // saw it first; here the last lane once read 2.5 ms a page against its twins' 3.1), so every
-    // lane (and a baseline's beside it) gets two shops, started in mirrored order: a, b, b, a.
+    // Identical shops cost more CPU per operation the earlier they started (bench/README.md), so
+    // every lane (and a baseline's beside it) gets two shops, started in mirrored order: a, b, b, a.
     const shops = specs.flatMap((spec) => starts.map(([prefix, start]) => ({ spec, prefix, start })));
     for (const { spec, prefix, start } of [...shops, ...[...shops].reverse()]) {
       const label = `${prefix}${spec}`;

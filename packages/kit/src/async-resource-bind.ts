@@ -3,12 +3,9 @@ import { AsyncResource } from 'node:async_hooks';
 type Bind = (this: AsyncResource, fn: (...args: unknown[]) => unknown, thisArg?: unknown) => unknown;
 
 /**
- * Node 20's AsyncResource#bind gives every bound function a deprecated `asyncResource`
- * accessor (DEP0172) built from two util.deprecate wrappers. HTTP/2 binds one function per
- * request, so every gRPC call paid for them: 4–5 % of the frontend's CPU. This bind keeps what
- * the function does (it runs in the resource's async scope, with the caller's `this` or the
- * given one, and keeps its length) and leaves out the accessor. Nothing changes where Node has
- * no such accessor. Returns whether the lean bind was installed.
+ * Node 20's AsyncResource#bind adds a deprecated `asyncResource` accessor (DEP0172) to every bound
+ * function, and HTTP/2 binds one per gRPC call: this bind does the same without it (cost in
+ * bench/README.md). Nothing changes where Node has no such accessor. Returns whether it was installed.
  */
 export function installLeanAsyncResourceBind(): boolean {
   const probe = new AsyncResource('glasshouse.probe').bind(() => undefined);

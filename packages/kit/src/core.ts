@@ -1,8 +1,7 @@
 /**
  * The parts of the kit that load nothing else: the service table, the typed environment
- * readers, the service-thread messages and the embedded databases' initdb. For entry points
- * that must stay light — the runner hosts every service thread, and the whole kit would add
- * ≈ 35 MB to its own thread.
+ * readers, waitFor, the service-thread messages and the embedded databases' initdb. For entry
+ * points that must stay light: the runner hosts every service thread beside its own.
  */
 export type { EnvReader, Environment } from './config.js';
 export { ConfigError, envReader } from './config.js';

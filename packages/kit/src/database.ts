@@ -185,8 +185,7 @@ async function pgliteDatabase(options: DatabaseOptions): Promise<Database> {
   }
   const db = await PGlite.create({
     ...(options.pgliteDataDir ? { dataDir: options.pgliteDataDir } : {}),
-    // Postgres touches its whole buffer pool at start: 128 MB by default, far more than one
-    // service's tables need (they fit in a few MB). 16 MB keeps each embedded database near 120 MB.
+    // Postgres touches its whole buffer pool at start; the default is far more than one service's tables need.
     startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
     parsers: { [INT8]: (value: string) => BigInt(value), [NUMERIC]: (value: string) => value },
   });

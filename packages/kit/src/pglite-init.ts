@@ -4,15 +4,11 @@ import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /**
- * Creating a PGlite database runs initdb, which grows the WebAssembly memory to several hundred
- * megabytes; WebAssembly memory never shrinks, so a service that ran initdb itself would carry
- * that for its whole life (≈ 800 MB instead of ≈ 170 MB). The first start therefore runs
- * initdb in a short-lived child process (a worker thread hands back too little: ≈ 150 MB stay),
- * and the service then opens the finished folder like any later start.
- *
- * initdb costs ≈ 3 CPU seconds, the same cluster for everyone: services whose folders share a
- * parent (PGLITE_DATA_DIR/<service>) run it once, into `.initdb-template` next to their folders,
- * and each copies that (≈ 40 MB, a few milliseconds).
+ * initdb grows PGlite's WebAssembly memory, which never shrinks: the first start runs it in a
+ * short-lived child process (a worker thread would keep part of it), and the service opens the
+ * finished folder like any later start. The cluster is the same for everyone, so services whose
+ * folders share a parent (PGLITE_DATA_DIR/<service>) run it once, into `.initdb-template` next to
+ * their folders, and each copies that. The sizes and times are in bench/README.md.
  */
 const INITDB_SCRIPT = `
 const [module, dataDir] = process.argv.slice(1);

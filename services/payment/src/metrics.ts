@@ -4,7 +4,7 @@ import { toNanos } from '@glasshouse/money';
 import type { CardMethod } from './card.js';
 import type { VoidOutcome } from './ledger.js';
 
-/** The payment service's business metrics (seed 002's names). Labels never carry card data. */
+/** The payment service's business metrics (payments_total, payment_amount_total). Labels never carry card data. */
 export interface PaymentMetrics {
   charged(method: CardMethod, amount: Money): void;
   refused(method: CardMethod): void;

@@ -21,28 +21,23 @@ export interface ServiceTarget {
 }
 
 /**
- * The runner's configuration, read once from the environment with the kit's typed readers:
- * a blank variable counts as unset, a bad value is a ConfigError naming the variable.
- */
-/**
- * `threads`: every service is a worker thread of the runner's one process, which shares one
- * Node.js runtime (≈ 40 MB a service instead of ≈ 85). `processes`: one process per service,
- * as in a container deployment.
+ * `threads`: every service is a worker thread of the runner's one process, sharing one Node.js
+ * runtime (far less memory a service). `processes`: one process per service, as containers run.
  */
 export const RUN_MODES = ['threads', 'processes'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 
+/**
+ * The runner's configuration, read once from the environment with the kit's typed readers:
+ * a blank variable counts as unset, a bad value is a ConfigError naming the variable.
+ */
 export interface RunConfig {
   readonly logLevel: LevelName;
   readonly mode: RunMode;
   /**
-   * Heap limits of each service thread: a young generation of 32 MB, and a heap a thread may
-   * not outgrow without being restarted. With 8 MB a scavenge came round every few pages, so the
-   * objects of every request still in flight (spans too) were promoted and left to the
-   * mark-compact collector. Measured once the JIT had settled, in interleaved rounds with either
-   * size started first: 32 MB cost 3–20 % less CPU per home page than 8 MB (about 10 % on
-   * average, tracing on and off) and 2–13 % less per order, for 75 MB more at idle and 290 MB
-   * more at the peak of the bench.
+   * Heap limits of each service thread: a young generation large enough that requests in flight
+   * are not promoted to the old generation (the trade-off is in bench/README.md), and a heap a
+   * thread may not outgrow without being restarted.
    */
   readonly threadLimits: ThreadLimits;
   /** False when LOADGEN=off: the load generator is not started. */

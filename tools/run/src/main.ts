@@ -86,9 +86,8 @@ async function main(): Promise<void> {
     const started = performance.now();
     const addresses = launchPlan(config, process.env, config.databaseUrl);
     await preflight(run, addresses);
-    // A first start makes the embedded databases' cluster (initdb, ≈ 3 s of one core): begun
-    // here, it runs while the services load their code. A failure is theirs to report: each
-    // tries again when it opens its database.
+    // A first start makes the embedded databases' cluster (initdb) while the services load their
+    // code. A failure is theirs to report: each tries again when it opens its database.
     const databases = embeddedDatabases(addresses, root);
     if (databases) void prepareTemplate(databases.parent, databases.folders).catch(() => undefined);
     // Prometheus and Alertmanager need nothing of the shop to start: they boot alongside it.

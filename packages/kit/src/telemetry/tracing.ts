@@ -32,7 +32,7 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** Resource attributes shared by every signal of a process (see the brief's telemetry conventions). */
+/** Resource attributes shared by every signal of a process, as docs/telemetry.md lists them. */
 export function resourceAttributes(
   serviceName: string,
   serviceVersion: string,
