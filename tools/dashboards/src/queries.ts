@@ -22,14 +22,18 @@ export function promLatency(expr: string, legend = '__auto'): prometheus.Dataque
   return promQuery(expr, legend).exemplar(true);
 }
 
-/** A PromQL instant query as a table: one row per series, for stats and tables. */
-export function promInstant(expr: string, legend = '__auto'): prometheus.DataqueryBuilder {
+/** A PromQL instant query as a table: one row per series, for table panels. */
+export function promTable(expr: string, legend = '__auto'): prometheus.DataqueryBuilder {
+  return promNow(expr, legend).format(prometheus.PromQueryFormat.Table);
+}
+
+/** A PromQL instant query, for a stat over the whole range (`[$__range]`), which needs no history. */
+export function promNow(expr: string, legend = '__auto'): prometheus.DataqueryBuilder {
   return new prometheus.DataqueryBuilder()
     .datasource(PROMETHEUS)
     .expr(expr)
     .legendFormat(legend)
     .instant()
-    .format(prometheus.PromQueryFormat.Table)
     .editorMode(prometheus.QueryEditorMode.Code);
 }
 

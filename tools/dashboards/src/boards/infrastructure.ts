@@ -2,7 +2,7 @@ import type { Board } from '../board.js';
 import { buildBoard } from '../board.js';
 import { higherIsBetter, statPanel, timeSeries } from '../panels.js';
 import { RATE } from '../promql.js';
-import { promInstant, promQuery } from '../queries.js';
+import { promQuery } from '../queries.js';
 
 const KUBERNETES = 'namespace="glasshouse"';
 
@@ -108,7 +108,7 @@ export function infrastructureBoard(): Board {
             title: 'PostgreSQL up',
             description: 'Whether postgres-exporter reaches PostgreSQL (1) or not (0).',
             unit: 'bool_yes_no',
-            targets: [promInstant('min(pg_up)')],
+            targets: [promQuery('min(pg_up)')],
             width: 4,
           }).thresholds(higherIsBetter(1, 1)),
           timeSeries({
@@ -181,7 +181,7 @@ export function infrastructureBoard(): Board {
             title: 'Redis up',
             description: 'Whether redis-exporter reaches Redis (1) or not (0).',
             unit: 'bool_yes_no',
-            targets: [promInstant('min(redis_up)')],
+            targets: [promQuery('min(redis_up)')],
             width: 4,
           }).thresholds(higherIsBetter(1, 1)),
           timeSeries({

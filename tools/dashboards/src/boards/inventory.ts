@@ -2,7 +2,7 @@ import type { Board } from '../board.js';
 import { buildBoard } from '../board.js';
 import { POSTGRES_INVENTORY, PROMETHEUS } from '../datasources.js';
 import { barGauge, lowerIsBetter, statPanel, tablePanel, timeSeries } from '../panels.js';
-import { promInstant, promQuery, sqlQuery } from '../queries.js';
+import { promNow, promQuery, sqlQuery } from '../queries.js';
 
 /** Stock over the inventory database (read-only) and the inventory's gauges. */
 export function inventoryBoard(): Board {
@@ -23,7 +23,7 @@ export function inventoryBoard(): Board {
             title: 'Low-stock products',
             description: 'Products at or below their low-stock threshold now (inventory_low_stock_products).',
             unit: 'short',
-            targets: [promInstant('max(inventory_low_stock_products)')],
+            targets: [promQuery('max(inventory_low_stock_products)')],
             width: 6,
           }).thresholds(lowerIsBetter(1, 5)),
           statPanel({
@@ -44,7 +44,7 @@ export function inventoryBoard(): Board {
             description:
               'Products the supplier job brought back up over the range (inventory_restocks_total).',
             unit: 'short',
-            targets: [promInstant('sum(increase(inventory_restocks_total[$__range]))')],
+            targets: [promNow('sum(increase(inventory_restocks_total[$__range]))')],
             width: 6,
           }),
           statPanel({

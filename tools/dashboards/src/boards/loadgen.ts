@@ -4,7 +4,7 @@ import { buildBoard } from '../board.js';
 import { PROMETHEUS } from '../datasources.js';
 import { lowerIsBetter, statPanel, timeSeries } from '../panels.js';
 import { RATE, errorRatio, quantile, sumRate } from '../promql.js';
-import { promInstant, promLatency, promQuery } from '../queries.js';
+import { promLatency, promQuery } from '../queries.js';
 
 /**
  * A mark on every panel when a failure flag changes variant. glasshouse_feature_flag_state is
@@ -43,14 +43,14 @@ export function loadgenBoard(): Board {
             title: 'Shoppers',
             description: 'Shoppers on a journey or thinking now.',
             unit: 'short',
-            targets: [promInstant('sum(loadgen_shoppers)')],
+            targets: [promQuery('sum(loadgen_shoppers)')],
             width: 6,
           }),
           statPanel({
             title: 'Journeys per minute',
             description: 'Journeys finished per minute, every kind.',
             unit: 'short',
-            targets: [promInstant(`${sumRate('loadgen_journeys_total', '')} * 60`)],
+            targets: [promQuery(`${sumRate('loadgen_journeys_total', '')} * 60`)],
             width: 6,
           }),
           statPanel({
@@ -58,14 +58,14 @@ export function loadgenBoard(): Board {
             description:
               'Share of shopper requests the shop answered other than planned (status unexpected).',
             unit: 'percentunit',
-            targets: [promInstant(errorRatio('loadgen_requests_total', '', 'status="unexpected"', []))],
+            targets: [promQuery(errorRatio('loadgen_requests_total', '', 'status="unexpected"', []))],
             width: 6,
           }).thresholds(lowerIsBetter(0.001, 0.01)),
           statPanel({
             title: 'Dropped journeys per minute',
             description: 'Journeys not started at a fixed rate because every shopper was busy, per minute.',
             unit: 'short',
-            targets: [promInstant(`${sumRate('loadgen_dropped_journeys_total', '')} * 60`)],
+            targets: [promQuery(`${sumRate('loadgen_dropped_journeys_total', '')} * 60`)],
             width: 6,
           }).thresholds(lowerIsBetter(1, 10)),
           timeSeries({

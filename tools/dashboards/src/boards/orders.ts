@@ -3,7 +3,7 @@ import type { Board } from '../board.js';
 import { buildBoard } from '../board.js';
 import { POSTGRES_ORDERS, PROMETHEUS } from '../datasources.js';
 import { barGauge, lowerIsBetter, statPanel, tablePanel, timeSeries } from '../panels.js';
-import { promInstant, promQuery, sqlQuery } from '../queries.js';
+import { promNow, promQuery, sqlQuery } from '../queries.js';
 
 /**
  * Share of PlaceOrder outcomes with `status` over the dashboard's range. Declines and
@@ -83,7 +83,14 @@ export function ordersBoard(): Board {
                   GROUP BY currency_code ORDER BY currency_code`,
               ),
             ],
-          }),
+          })
+            // One value per row (currency), named by its currency.
+            .reduceOptions(
+              new common.ReduceDataOptionsBuilder()
+                .values(true)
+                .calcs(['lastNotNull'])
+                .fields('/^average_order_value$/'),
+            ),
           statPanel({
             title: 'Average items per order',
             description: 'Mean number of units in a placed order over the range.',
@@ -107,7 +114,7 @@ export function ordersBoard(): Board {
               '(checkout’s orders_total in Prometheus: declines are not stored as orders).',
             unit: 'percentunit',
             datasource: PROMETHEUS,
-            targets: [promInstant(outcomeShare('payment_declined'))],
+            targets: [promNow(outcomeShare('payment_declined'))],
           }).thresholds(lowerIsBetter(0.05, 0.15)),
           statPanel({
             title: 'Out-of-stock share',
@@ -116,7 +123,7 @@ export function ordersBoard(): Board {
               '(checkout’s orders_total in Prometheus).',
             unit: 'percentunit',
             datasource: PROMETHEUS,
-            targets: [promInstant(outcomeShare('out_of_stock'))],
+            targets: [promNow(outcomeShare('out_of_stock'))],
           }).thresholds(lowerIsBetter(0.02, 0.1)),
         ],
       },

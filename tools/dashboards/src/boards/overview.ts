@@ -2,7 +2,7 @@ import type { Board } from '../board.js';
 import { buildBoard } from '../board.js';
 import { higherIsBetter, lowerIsBetter, statPanel, tablePanel, timeSeries } from '../panels.js';
 import { HTTP, HTTP_FAILED, RPC_FAILED, RPC_SERVER, SHOP, quantile, sumRate } from '../promql.js';
-import { promInstant, promLatency, promQuery } from '../queries.js';
+import { promLatency, promQuery, promTable } from '../queries.js';
 
 const BY_SERVICE = ['service'];
 
@@ -35,7 +35,7 @@ export function overviewBoard(): Board {
             title: 'Alerts firing',
             description: 'Prometheus alerts in the firing state (the ALERTS series), all severities.',
             unit: 'short',
-            targets: [promInstant('count(ALERTS{alertstate="firing"}) or vector(0)')],
+            targets: [promQuery('count(ALERTS{alertstate="firing"}) or vector(0)')],
             width: 4,
           }).thresholds(lowerIsBetter(1, 3)),
           statPanel({
@@ -43,7 +43,7 @@ export function overviewBoard(): Board {
             description:
               'PlaceOrder calls that ended with an order placed, per minute, over the rate window.',
             unit: 'short',
-            targets: [promInstant(`${sumRate('orders_total', 'status="placed"')} * 60`)],
+            targets: [promQuery(`${sumRate('orders_total', 'status="placed"')} * 60`)],
             width: 5,
           }),
           statPanel({
@@ -51,16 +51,14 @@ export function overviewBoard(): Board {
             description:
               'Money charged per minute by payment (payment_amount_total), one value per currency.',
             unit: 'short',
-            targets: [
-              promInstant(`${sumRate('payment_amount_total', '', ['currency'])} * 60`, '{{currency}}'),
-            ],
+            targets: [promQuery(`${sumRate('payment_amount_total', '', ['currency'])} * 60`, '{{currency}}')],
             width: 5,
           }),
           statPanel({
             title: 'Pages per second',
             description: 'Pages the frontend served per second, every route and status.',
             unit: 'reqps',
-            targets: [promInstant(sumRate(`${HTTP}_count`, `${SHOP}, service="frontend"`))],
+            targets: [promQuery(sumRate(`${HTTP}_count`, `${SHOP}, service="frontend"`))],
             width: 5,
           }),
           statPanel({
@@ -68,7 +66,7 @@ export function overviewBoard(): Board {
             description: 'Share of pages answered with a 5xx (the shopper saw an error page).',
             unit: 'percentunit',
             targets: [
-              promInstant(
+              promQuery(
                 `(${sumRate(`${HTTP}_count`, `${SHOP}, ${HTTP_FAILED}`)} or 0 * ${sumRate(`${HTTP}_count`, SHOP)}) / ${sumRate(`${HTTP}_count`, SHOP)}`,
               ),
             ],
@@ -144,10 +142,10 @@ export function overviewBoard(): Board {
               'last hour and six hours (1 spends the budget exactly in 30 days).',
             unit: 'percentunit',
             targets: [
-              promInstant('max by (slo) (slo:objective:ratio)', 'objective'),
-              promInstant('min by (slo) (slo:error_budget_remaining:ratio)', 'budget left'),
-              promInstant(`max by (slo) (${burnRate('1h')})`, 'burn 1h'),
-              promInstant(`max by (slo) (${burnRate('6h')})`, 'burn 6h'),
+              promTable('max by (slo) (slo:objective:ratio)', 'objective'),
+              promTable('min by (slo) (slo:error_budget_remaining:ratio)', 'budget left'),
+              promTable(`max by (slo) (${burnRate('1h')})`, 'burn 1h'),
+              promTable(`max by (slo) (${burnRate('6h')})`, 'burn 6h'),
             ],
             width: 14,
           })
@@ -169,7 +167,7 @@ export function overviewBoard(): Board {
             title: 'Error budget left',
             description: 'The share of each SLO’s 30-day error budget not yet spent.',
             unit: 'percentunit',
-            targets: [promInstant('min by (slo) (slo:error_budget_remaining:ratio)', '{{slo}}')],
+            targets: [promQuery('min by (slo) (slo:error_budget_remaining:ratio)', '{{slo}}')],
             width: 10,
           }).thresholds(higherIsBetter(0, 0.25)),
         ],
@@ -201,7 +199,7 @@ export function overviewBoard(): Board {
             description: 'Every alert firing now, with its severity and the service it is about.',
             unit: 'short',
             targets: [
-              promInstant(
+              promTable(
                 'sum by (alertname, severity, service) (ALERTS{alertstate="firing"})',
                 '{{alertname}}',
               ),

@@ -4,7 +4,7 @@ import type { Board } from '../board.js';
 import { buildBoard } from '../board.js';
 import { PROMETHEUS } from '../datasources.js';
 import { higherIsBetter, lowerIsBetter, statPanel, timeSeries } from '../panels.js';
-import { promInstant, promQuery } from '../queries.js';
+import { promQuery } from '../queries.js';
 import { burnRate } from './overview.js';
 
 /** The windows the SLO recording rules (issue 18) keep an error ratio for. */
@@ -45,27 +45,27 @@ export function slosBoard(): Board {
             title: 'Objective',
             description: 'The share of good events the SLO promises over 30 days.',
             unit: 'percentunit',
-            targets: [promInstant(`max(slo:objective:ratio{${SLO}})`)],
+            targets: [promQuery(`max(slo:objective:ratio{${SLO}})`)],
           }).decimals(2),
           statPanel({
             title: 'Error budget left',
             description:
               'The share of the 30-day error budget not yet spent: 1 − (30-day error ratio ÷ budget).',
             unit: 'percentunit',
-            targets: [promInstant(`min(slo:error_budget_remaining:ratio{${SLO}})`)],
+            targets: [promQuery(`min(slo:error_budget_remaining:ratio{${SLO}})`)],
           }).thresholds(higherIsBetter(0, 0.25)),
           statPanel({
             title: 'Burn rate, last hour',
             description:
               'Error ratio over the last hour ÷ the error budget; 14.4 spends 2% of a 30-day budget in an hour.',
             unit: 'suffix:×',
-            targets: [promInstant(`max(${burnRate('1h', SLO)})`)],
+            targets: [promQuery(`max(${burnRate('1h', SLO)})`)],
           }).thresholds(lowerIsBetter(1, 14.4)),
           statPanel({
             title: 'Error ratio, 30 days',
             description: 'Share of bad events over the SLO’s 30-day window.',
             unit: 'percentunit',
-            targets: [promInstant(`max(slo:sli_error:ratio_rate30d{${SLO}})`)],
+            targets: [promQuery(`max(slo:sli_error:ratio_rate30d{${SLO}})`)],
           }).decimals(3),
         ],
       },
