@@ -182,10 +182,10 @@ function table(
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** The whole report: throughput with ratios to the ceilings, footprint, targets met or missed. */
-export function renderReport(results: Results): string {
+/** Rows of the throughput table: operation, rate, unit, ratio to its ceiling, p50, p99, errors. */
+export function throughputRows(results: Results): string[][] {
   const n = (key: string) => numberAt(results, key);
-  const throughput = THROUGHPUT_ROWS.filter(
+  return THROUGHPUT_ROWS.filter(
     (row) => results[`${row.key}_rps`] !== undefined || results[`${row.key}_p99_ms`] !== undefined,
   ).map((row) => {
     const rps = n(`${row.key}_rps`);
@@ -200,18 +200,14 @@ export function renderReport(results: Results): string {
       results[`${row.key}_errors`] === undefined ? '' : String(results[`${row.key}_errors`]),
     ];
   });
-  const sections = [
-    `Glasshouse bench — ${String(results.date)} — ${String(results.machine_cores)} cores ${String(results.machine_cpu_model)}, node ${String(results.machine_node_version)}`,
-    `closed loop: ${String(results.bench_concurrency_http)} HTTP users (${String(results.bench_concurrency_checkout)} checking out), ${String(results.bench_concurrency_grpc)} gRPC users; warm-up until CPU per operation settles (${String(results.bench_warmup_s)}–${String(results.bench_max_warmup_s)} s) + ${String(results.bench_measure_s)} s measured each`,
-    '',
-    table(
-      ['operation', 'rate', 'unit', '÷ ceiling', 'p50 ms', 'p99 ms', 'errors'],
-      throughput,
-      [1, 3, 4, 5, 6],
-    ),
-    '',
-  ];
-  const figures: string[][] = [
+}
+
+export const THROUGHPUT_HEADER = ['operation', 'rate', 'unit', '÷ ceiling', 'p50 ms', 'p99 ms', 'errors'];
+
+/** Rows of the table of single figures: telemetry ratios, memory, CPU, cold start, orders. */
+export function figureRows(results: Results): string[][] {
+  const n = (key: string) => numberAt(results, key);
+  return [
     ['telemetry on/off, home', formatNumber(n('telemetry_on_off_ratio_home'))],
     ['telemetry on/off, Convert', formatNumber(n('telemetry_on_off_ratio_convert'))],
     ['idle RSS, all services (MB)', formatNumber(n('idle_rss_mb_total'))],
@@ -227,6 +223,30 @@ export function renderReport(results: Results): string {
           : ` (orders_total placed +${String(results.orders_placed_counter)})`),
     ],
   ];
+}
+
+/** Rows of the targets table: name, value, goal, met or MISSED. */
+export function targetRows(results: Results): string[][] {
+  return evaluateTargets(results).map((t) => [
+    t.name,
+    formatNumber(t.value),
+    t.goal,
+    t.met ? 'met' : 'MISSED',
+  ]);
+}
+
+/** The whole report: throughput with ratios to the ceilings, footprint, targets met or missed. */
+export function renderReport(results: Results): string {
+  const n = (key: string) => numberAt(results, key);
+  const throughput = throughputRows(results);
+  const sections = [
+    `Glasshouse bench — ${String(results.date)} — ${String(results.machine_cores)} cores ${String(results.machine_cpu_model)}, node ${String(results.machine_node_version)}`,
+    `closed loop: ${String(results.bench_concurrency_http)} HTTP users (${String(results.bench_concurrency_checkout)} checking out), ${String(results.bench_concurrency_grpc)} gRPC users; warm-up until CPU per operation settles (${String(results.bench_warmup_s)}–${String(results.bench_max_warmup_s)} s) + ${String(results.bench_measure_s)} s measured each`,
+    '',
+    table(THROUGHPUT_HEADER, throughput, [1, 3, 4, 5, 6]),
+    '',
+  ];
+  const figures = figureRows(results);
   // Memory is per process (one per service, or the runner alone); CPU per service process or thread.
   const namesAfter = (prefix: string): string[] =>
     Object.keys(results)
@@ -246,12 +266,7 @@ export function renderReport(results: Results): string {
     const columns = ['part', 'idle MB', 'peak MB', 'CPU s/1k home', 'CPU s/1k checkout'];
     sections.push(table(columns, perService, [1, 2, 3, 4]), '');
   }
-  const targets = evaluateTargets(results).map((t) => [
-    t.name,
-    formatNumber(t.value),
-    t.goal,
-    t.met ? 'met' : 'MISSED',
-  ]);
+  const targets = targetRows(results);
   sections.push(table(['target', 'value', 'goal', ''], targets, [1]), '');
   return sections.join('\n');
 }

@@ -20,6 +20,7 @@ export {
 export type { GrpcServerOptions } from './grpc/server.js';
 export { GrpcServer } from './grpc/server.js';
 export { Lifecycle } from './lifecycle.js';
+export { markdownTable } from './markdown-table.js';
 export type { Logger, LoggerConfig } from './logging.js';
 export { createLogger } from './logging.js';
 export type { DbLabels, HttpServerLabels, RpcLabels } from './metrics.js';

@@ -1,6 +1,6 @@
-const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+const cell = (text: string): string => text.replaceAll('|', '\\|').replace(/\s+/g, ' ').trim();
 
-/** A Markdown table aligned the way Prettier writes it, so a generated page passes `prettier --check`. */
+/** A Markdown table aligned the way Prettier writes it (cells on one line, runs of spaces as one), so a generated page passes `prettier --check`. */
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const [head = [], ...body] = [header, ...rows].map((cells) => cells.map(cell));
   const width = (text: string) => [...text].length;
