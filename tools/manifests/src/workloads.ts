@@ -96,6 +96,15 @@ export function workloadObjects(w: Workload): [ServiceAccount, Service, Deployme
           // Graceful shutdown drains in-flight calls before the port closes.
           terminationGracePeriodSeconds: 30,
           securityContext: podSecurity(USERS.shop),
+          // Replicas on different nodes where the scheduler can, so losing a node loses one of them.
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: selector(w.name) },
+            },
+          ],
           containers: [
             {
               name: w.name,
