@@ -14,7 +14,7 @@ import { RULES_DIR, listFiles } from './monitoring.js';
 import { OVERLAYS, PROD_REPLICAS } from './overlays.js';
 import { REPO_ROOT } from './repo.js';
 import { schemaProblems } from './schemas.js';
-import { IMAGES, NAMESPACES, PASSWORD_PLACEHOLDER, SHOP_IMAGE, workloads } from './shop.js';
+import { IMAGES, NAMESPACES, PASSWORD_PLACEHOLDER, SHOP_IMAGE, USERS, workloads } from './shop.js';
 
 const dir = (path: string): string => join(REPO_ROOT, KUBERNETES_DIR, path);
 const renders = new Map<string, Rendered[]>();
@@ -113,6 +113,11 @@ describe('every overlay and component combination', () => {
   it('runs only the image the Dockerfile builds and pinned official images', () => {
     const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
     assert.match(dockerfile, /^ENTRYPOINT /m, 'the root Dockerfile runs the service named by its args');
+    assert.match(
+      dockerfile,
+      new RegExp(`^USER ${USERS.shop}:${USERS.shop}$`, 'm'),
+      'the user the pods run as',
+    );
     const official = new Set<string>(Object.values(IMAGES));
     for (const [name, objects] of everything()) {
       for (const owner of podOwners(objects)) {
