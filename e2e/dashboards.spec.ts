@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { SERVICES, adminAddressVariable } from '@glasshouse/kit';
-import { TEST_POSTGRES_URL, freePort } from '@glasshouse/kit/testing';
+import { TEST_POSTGRES_URL, TEST_REDIS_URL, freePort } from '@glasshouse/kit/testing';
 import type { ProcessShop } from '@glasshouse/testing';
 import { startProcessShop } from '@glasshouse/testing';
 import { METRICS } from '../packages/kit/src/telemetry/registry.js';
@@ -165,7 +165,8 @@ describe('every dashboard query against the running shop', { timeout: 240_000 },
     assert.ok(prometheus, 'prometheus is not on PATH (apt-get install prometheus)');
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);
-    const redisUrl = 'redis://127.0.0.1:6379/9';
+    // A database index of its own, so the test's carts (which expire) stay apart from other specs' keys.
+    const redisUrl = new URL('/9', TEST_REDIS_URL).toString();
     shop = await startProcessShop({
       databaseUrl,
       redisUrl,
