@@ -1,6 +1,8 @@
 export type { AdminServerOptions, ProbeResult, ReadinessCheck } from './admin.js';
 export { AdminServer, liveness, readiness } from './admin.js';
 export type { EnvReader, Environment } from './config.js';
+export type { VariableDeclaration, VariableReader } from './configuration.js';
+export { VARIABLES, declarationOf, renderConfigurationDoc } from './configuration.js';
 export { ConfigError, envReader } from './config.js';
 export type { Database, DatabaseOptions, Migration, Queryable } from './database.js';
 export { describeQuery, migrate, openDatabase } from './database.js';
