@@ -69,6 +69,8 @@ export interface RunningAlertmanager {
   alerts(): Promise<AlertmanagerAlert[]>;
   /** Posts alerts as Prometheus does (POST /api/v2/alerts). */
   post(alerts: readonly PostedAlert[]): Promise<void>;
+  /** Its log so far, for a failure message. */
+  output(): readonly string[];
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startAlertmanager(config: string): Promise<RunningAlertman
       if (!response.ok)
         throw new Error(`Alertmanager refused the alerts: ${response.status} ${await response.text()}`);
     },
+    output: () => program.output,
     stop,
   };
 }
@@ -128,6 +131,8 @@ export interface RunningPrometheus {
   query(promql: string): Promise<number | undefined>;
   /** Alerts as GET /api/v1/alerts lists them: pending and firing. */
   alerts(): Promise<PrometheusAlert[]>;
+  /** Its log so far, for a failure message. */
+  output(): readonly string[];
   stop(): Promise<void>;
 }
 
@@ -173,6 +178,7 @@ export async function startPrometheus(config: string): Promise<RunningPrometheus
       return first ? Number(first.value[1]) : undefined;
     },
     alerts: async () => (await get<{ alerts: PrometheusAlert[] }>('/api/v1/alerts')).alerts,
+    output: () => program.output,
     stop,
   };
 }
