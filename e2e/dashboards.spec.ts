@@ -13,6 +13,7 @@ import type { ProcessShop } from '@glasshouse/testing';
 import { startProcessShop } from '@glasshouse/testing';
 import { METRICS } from '../packages/kit/src/telemetry/registry.js';
 import { allBoards } from '../tools/dashboards/src/catalog.js';
+import { EXEMPLAR_TRACE_ID_LABEL, TRACE_ID_IN_LOG_LINE } from '../tools/dashboards/src/datasources.js';
 import type { Expansion } from '../tools/dashboards/src/expand.js';
 import { expandQuery, variablesOf } from '../tools/dashboards/src/expand.js';
 import type { ExtractedQuery } from '../tools/dashboards/src/extract.js';
@@ -170,7 +171,8 @@ describe('every dashboard query against the running shop', { timeout: 240_000 },
     shop = await startProcessShop({
       databaseUrl,
       redisUrl,
-      logLevel: 'warn',
+      // Info lines inside traces (orders placed, refusals) feed the derived-field check.
+      logLevel: 'info',
       // No supplier during the test: the seeded low-stock products stay low for their panel.
       env: { INVENTORY_RESTOCK_INTERVAL_MS: '0' },
     });
@@ -351,7 +353,7 @@ describe('every dashboard query against the running shop', { timeout: 240_000 },
       });
       assert.equal(answer.status, 'success', `${query.where}: ${answer.error ?? ''}`);
       const series = answer.data as unknown as { exemplars: { labels: Record<string, string> }[] }[];
-      return series.flatMap((s) => s.exemplars.map((e) => e.labels.trace_id ?? ''));
+      return series.flatMap((s) => s.exemplars.map((e) => e.labels[EXEMPLAR_TRACE_ID_LABEL] ?? ''));
     };
     for (const query of latency) {
       const services = variablesOf(query.text).includes('service')
@@ -367,6 +369,18 @@ describe('every dashboard query against the running shop', { timeout: 240_000 },
       for (const id of ids) traced.add(id);
     }
     t.diagnostic(`${latency.length} latency queries have exemplars (${traced.size} traces)`);
+  });
+
+  it('turns the trace_id of real log lines into a trace link (the Loki derived field)', (t) => {
+    const matcher = new RegExp(TRACE_ID_IN_LOG_LINE);
+    const traced = (shop?.allLines() ?? []).filter(({ line }) => line.includes('"trace_id"'));
+    assert.ok(traced.length > 0, 'no log line inside a trace');
+    for (const { name, line } of traced) {
+      const parsed = JSON.parse(line) as { trace_id?: unknown };
+      assert.equal(matcher.exec(line)?.[1], parsed.trace_id, `${name}: ${line.slice(0, 200)}`);
+      assert.match(String(parsed.trace_id), /^[0-9a-f]{32}$/);
+    }
+    t.diagnostic(`${traced.length} log lines with a trace id, each matched by the derived field`);
   });
 
   it('runs every SQL query as the read-only user and gets rows of the shape its panel draws', async (t) => {

@@ -58,6 +58,9 @@ export const TRACE_TO_METRICS_QUERIES = [
   },
 ] as const;
 
+/** The exemplar label that holds a trace id, as the services write it on /metrics. */
+export const EXEMPLAR_TRACE_ID_LABEL = 'trace_id';
+
 /** The regular expression a Loki derived field matches in a JSON log line. */
 export const TRACE_ID_IN_LOG_LINE = '"trace_id":"(\\w+)"';
 
@@ -119,7 +122,7 @@ export function dataSourceProvisioning(): Json {
         jsonData: {
           httpMethod: 'POST',
           timeInterval: '15s',
-          exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: TEMPO.uid }],
+          exemplarTraceIdDestinations: [{ name: EXEMPLAR_TRACE_ID_LABEL, datasourceUid: TEMPO.uid }],
         },
       },
       {
