@@ -5,7 +5,7 @@ type BackendMessage = object;
  * The parts of @electric-sql/pglite's module this needs, passed in because the module is loaded
  * lazily (and written out because its types differ between its CommonJS and ESM builds).
  */
-export interface PGliteProtocol {
+interface PGliteProtocol {
   readonly protocol: {
     readonly serialize: {
       parse(statement: { name: string; text: string }): Uint8Array;
@@ -23,7 +23,7 @@ export interface PGliteProtocol {
 }
 
 /** What this needs of a PGlite instance. */
-export interface PGliteSession {
+interface PGliteSession {
   readonly closed: boolean;
   readonly serializers: Record<number | string, (value: never) => string>;
   readonly parsers: Record<number | string, (value: string, typeId?: number) => unknown>;

@@ -141,6 +141,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     implemented: true,
     summary: 'stock and reservations',
   }),
+  // Not started yet: issue 22 (accounts) implements it; the table keeps its ports and store.
   service({
     name: 'auth',
     protocol: 'grpc',

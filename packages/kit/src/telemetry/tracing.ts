@@ -49,11 +49,11 @@ export function resourceAttributes(
 }
 
 /** The OTLP/HTTP encodings the kit exports in (OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL). */
-export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
-export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 
 /** The encoding spans are exported in: protobuf, as the OTLP specification defaults to, or JSON. */
-export function otlpProtocol(env: Environment): OtlpProtocol {
+function otlpProtocol(env: Environment): OtlpProtocol {
   const read = envReader(env);
   return read.optionalString('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL')
     ? read.oneOf('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', OTLP_PROTOCOLS, 'http/protobuf')
