@@ -55,6 +55,21 @@ describe('ServiceMetrics', () => {
     );
   });
 
+  it('gives each instance its own start time and states its heap limit', async () => {
+    const before = Date.now() / 1000;
+    const first = (await new ServiceMetrics().scrape()).body;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = (await new ServiceMetrics().scrape()).body;
+    const startOf = (body: string) => Number(/^service_start_time_seconds (\S+)$/m.exec(body)?.[1]);
+    assert.ok(
+      startOf(first) >= before && startOf(second) > startOf(first),
+      'a restart shows as a new start time',
+    );
+    const limit = Number(/^nodejs_heap_size_limit_bytes (\S+)$/m.exec(first)?.[1]);
+    const used = Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(first)?.[1]);
+    assert.ok(limit > used && used > 0, `heap ${used} of ${limit}`);
+  });
+
   it('uses the semantic-convention buckets', async () => {
     const metrics = new ServiceMetrics({ defaultMetrics: false });
     observeDuration(metrics.rpcServerDuration, rpcLabels('a/B'), 0.03);

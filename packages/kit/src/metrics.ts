@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import { TraceFlags, trace } from '@opentelemetry/api';
+import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The OpenTelemetry semantic-convention buckets for request durations, in seconds. */
@@ -27,6 +28,17 @@ export class ServiceMetrics {
     if (options.defaultMetrics ?? true) {
       // Heap, GC, event-loop lag, CPU, RSS, handles: read at scrape time.
       collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+      // Per instance, where process_start_time_seconds is the process's: a service thread
+      // restarted by the runner gets a new start time, so restarts show as its changes.
+      this.gauge(
+        'service_start_time_seconds',
+        'When this instance of the service started (Unix time).',
+        [],
+      ).set(Date.now() / 1000);
+      // The isolate's limit (RUN_THREAD_HEAP_MB for a service thread): heap used over it is how full.
+      this.gauge('nodejs_heap_size_limit_bytes', 'The V8 heap size limit of this isolate.', []).set(
+        getHeapStatistics().heap_size_limit,
+      );
     }
     this.httpServerDuration = this.histogram(
       'http_server_request_duration_seconds',

@@ -159,6 +159,24 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       emittedBy: ['productcatalog', 'orders', 'inventory'],
       meaning: 'SQL statements run (db.client.operation.duration), with a trace exemplar.',
     },
+    {
+      name: 'service_start_time_seconds',
+      type: 'gauge',
+      unit: SECONDS,
+      labels: {},
+      emittedBy: 'every service',
+      meaning:
+        'When this instance of the service started (Unix time); a thread restarted by the runner gets a ' +
+        "new one, where process_start_time_seconds stays the process's. Its changes count restarts.",
+    },
+    {
+      name: 'nodejs_heap_size_limit_bytes',
+      type: 'gauge',
+      unit: 'bytes',
+      labels: {},
+      emittedBy: 'every service',
+      meaning: "The V8 heap size limit of the service's isolate (RUN_THREAD_HEAP_MB for a service thread).",
+    },
   ],
 
   runtime: [
