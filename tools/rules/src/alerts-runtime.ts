@@ -26,6 +26,51 @@ export const RUNTIME_ALERTS: readonly TestedAlert[] = [
       },
     },
   },
+  {
+    alert: 'HeapNearLimit',
+    expr: 'max by (service) (nodejs_heap_size_used_bytes{namespace="glasshouse"} / nodejs_heap_size_limit_bytes{namespace="glasshouse"}) > 0.9',
+    for: '5m',
+    severity: 'ticket',
+    summary: '{{ $labels.service }} uses {{ $value | humanizePercentage }} of its heap limit',
+    description:
+      'The V8 heap of {{ $labels.service }} has been {{ $value | humanizePercentage }} full for 5 minutes: garbage collection runs constantly and the next allocation peak ends in an out-of-memory restart.',
+    cases: {
+      interval: '15s',
+      fires: {
+        input: [
+          series('nodejs_heap_size_used_bytes', 'orders', steady(950)),
+          series('nodejs_heap_size_limit_bytes', 'orders', steady(1000)),
+        ],
+        pendingAt: '4m',
+        at: '6m',
+        alerts: [{ labels: { service: 'orders' }, value: 0.95 }],
+      },
+      nearMiss: {
+        input: [
+          series('nodejs_heap_size_used_bytes', 'orders', steady(850)),
+          series('nodejs_heap_size_limit_bytes', 'orders', steady(1000)),
+        ],
+        at: '10m',
+      },
+    },
+  },
+  {
+    alert: 'ServiceRestarting',
+    expr: 'max by (service) (changes(service_start_time_seconds{namespace="glasshouse"}[15m])) >= 2',
+    severity: 'ticket',
+    summary: '{{ $labels.service }} restarted {{ $value }} times in 15 minutes',
+    description:
+      '{{ $labels.service }} started {{ $value }} times again in the last 15 minutes (a thread or process restarted by the runner, or a container by its orchestrator): it is crashing, running out of memory, or failing its liveness probe.',
+    cases: {
+      interval: '15s',
+      fires: {
+        input: [series('service_start_time_seconds', 'cart', '100x4 200x4 300x40')],
+        at: '3m',
+        alerts: [{ labels: { service: 'cart' }, value: 2 }],
+      },
+      nearMiss: { input: [series('service_start_time_seconds', 'cart', '100x4 200x40')], at: '3m' },
+    },
+  },
 ];
 
 export const WATCHDOG: TestedAlert = {
