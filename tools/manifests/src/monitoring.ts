@@ -14,8 +14,8 @@ export const DASHBOARDS_DIR = 'deploy/grafana/dashboards';
 /** The sidecar's label and folder annotation, as our Grafana values configure them. */
 export const DASHBOARD_LABEL = 'grafana_dashboard';
 export const FOLDER_ANNOTATION = 'grafana_folder';
-/** Components (label values) of the Services Prometheus scrapes: the table's services and flagd. */
-export const MONITORED = ['service', 'feature-flags'] as const;
+/** Components (label values) of the Services Prometheus scrapes: the table's services, flagd, the stores' exporters. */
+export const MONITORED = ['service', 'feature-flags', 'database', 'cache'] as const;
 
 /**
  * One ServiceMonitor for every Service of the shop and flagd: /metrics on the admin port (the
@@ -44,8 +44,9 @@ export function serviceMonitor(): ServiceMonitor {
         matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: [...MONITORED] }],
       },
       namespaceSelector: { matchNames: [NAMESPACES.shop] },
-      // The admin port of the gRPC services and the load generator, the frontend's only port, flagd's management port.
-      endpoints: [endpoint('admin'), endpoint('http'), endpoint('management')],
+      // The gRPC services' and the load generator's admin port, the frontend's only port, flagd's
+      // management port, the stores' exporters.
+      endpoints: [endpoint('admin'), endpoint('http'), endpoint('management'), endpoint('metrics')],
     },
   });
 }

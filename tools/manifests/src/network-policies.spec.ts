@@ -8,6 +8,7 @@ import type { Edge } from './inspect.js';
 import { byKind, edge, policyEdges, portsFromNamespace } from './inspect.js';
 import type { Rendered } from './kustomize.js';
 import { kustomizeWith } from './kustomize.js';
+import { EXPORTER_PORTS } from './exporters.js';
 import { EXTRA_CLIENTS } from './network-policies.js';
 import { REPO_ROOT } from './repo.js';
 import { NAMESPACES, OTLP_HTTP_PORT, POSTGRES_PORT, REDIS_PORT, workloads } from './shop.js';
@@ -37,7 +38,18 @@ function expectedEdges(): Set<Edge> {
   return edges;
 }
 
-/** Services a service's code makes clients of: `client(Client, Definition, 'target')` or dependencyAddress. */
+/** The kit's table of the shop's APIs: the name a caller gives an API → the service serving it. */
+function shopApiTargets(): Map<string, string> {
+  const source = readFileSync(join(REPO_ROOT, 'packages/kit/src/shop-apis.ts'), 'utf8');
+  return new Map(
+    [...source.matchAll(/^\s*(\w+): api\(\s*'([a-z]+)'/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
+  );
+}
+
+/**
+ * Services a service's code makes clients of: `client(Client, Definition, 'target')`,
+ * `dependencyAddress(env, 'target')`, or the APIs named in `shopClientsOf(client, { api: … })`.
+ */
 function calledInCode(name: string): Set<string> {
   const srcDir = join(REPO_ROOT, 'services', name, 'src');
   const sources = readdirSync(srcDir)
@@ -45,7 +57,17 @@ function calledInCode(name: string): Set<string> {
     .map((f) => readFileSync(join(srcDir, f), 'utf8'))
     .join('\n');
   const patterns = [/client\(\s*[\w.]+,\s*[\w.]+,\s*'([a-z]+)'/g, /dependencyAddress\(\s*\w+,\s*'([a-z]+)'/g];
-  return new Set(patterns.flatMap((p) => [...sources.matchAll(p)].map((m) => m[1] ?? '')));
+  const called = patterns.flatMap((p) => [...sources.matchAll(p)].map((m) => m[1] ?? ''));
+  const apis = shopApiTargets();
+  for (const start of [...sources.matchAll(/shopClientsOf\(/g)].map((m) => m.index)) {
+    const block = sources.slice(start, sources.indexOf('});', start));
+    for (const [, api] of block.matchAll(/^\s*(\w+):/gm)) {
+      const target = apis.get(api ?? '');
+      assert.ok(target, `${name} asks for an API the kit does not list: ${api}`);
+      called.push(target);
+    }
+  }
+  return new Set(called);
 }
 
 describe('the network policies', () => {
@@ -62,7 +84,7 @@ describe('the network policies', () => {
     assert.deepEqual([...egress].sort(), expected, 'egress rules');
   });
 
-  it('let Prometheus in from monitoring on each admin port, and spans out to the collector', () => {
+  it('let Prometheus in on each admin port and exporter, Grafana to PostgreSQL, and spans out to the collector', () => {
     for (const w of workloads()) {
       assert.deepEqual(
         portsFromNamespace(policies, w.name, NAMESPACES.monitoring),
@@ -81,6 +103,13 @@ describe('the network policies', () => {
       [8080],
       'Traefik reaches the shop',
     );
+    const monitoring = (target: string) => portsFromNamespace(policies, target, NAMESPACES.monitoring);
+    assert.deepEqual(
+      monitoring('postgres'),
+      [POSTGRES_PORT, EXPORTER_PORTS.postgres],
+      'Grafana, the exporter',
+    );
+    assert.deepEqual(monitoring('redis'), [EXPORTER_PORTS.redis]);
   });
 
   it('know every dependency the code has: a client missing from the table (and so from the policies) fails', () => {

@@ -3,6 +3,7 @@ import type { IIoK8sApiNetworkingV1NetworkPolicyEgressRule } from 'kubernetes-mo
 import type { IIoK8sApiNetworkingV1NetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
 import type { IIoK8sApiNetworkingV1NetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import { serviceSpec } from '@glasshouse/kit/core';
+import { EXPORTER_PORTS } from './exporters.js';
 import { labels, selector } from './labels.js';
 import type { Workload } from './shop.js';
 import { NAMESPACES, OTLP_HTTP_PORT, POSTGRES_PORT, REDIS_PORT } from './shop.js';
@@ -114,10 +115,16 @@ export function networkPolicies(all: readonly Workload[]): NetworkPolicy[] {
           ],
           ports: tcp(POSTGRES_PORT),
         },
+        scraping(EXPORTER_PORTS.postgres),
       ],
       [],
     ),
-    policy('redis', selector('redis'), [{ from: [pods(...cacheUsers)], ports: tcp(REDIS_PORT) }], []),
+    policy(
+      'redis',
+      selector('redis'),
+      [{ from: [pods(...cacheUsers)], ports: tcp(REDIS_PORT) }, scraping(EXPORTER_PORTS.redis)],
+      [],
+    ),
   ];
   // Redis replicas and sentinels (the prod overlay) talk among themselves.
   stores[1]?.spec?.ingress?.push({ from: [pods('redis')], ports: tcp(REDIS_PORT, 26379) });

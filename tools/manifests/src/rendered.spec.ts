@@ -153,46 +153,45 @@ describe('every overlay and component combination', () => {
     }
   });
 
-  it('gives every Deployment a Service, and a ServiceMonitor (a table service on its admin port) with monitoring', () => {
+  it('gives every Deployment and StatefulSet a Service, and with monitoring a ServiceMonitor scraping it', () => {
+    type MonitorSpec = {
+      selector: {
+        matchLabels: Record<string, string>;
+        matchExpressions: { key: string; operator: string; values: string[] }[];
+      };
+      namespaceSelector: { matchNames: string[] };
+      endpoints: { port: string }[];
+    };
     for (const [name, objects] of everything()) {
-      const services = byKind(objects, 'Service');
-      const monitors = byKind(objects, 'ServiceMonitor');
-      for (const owner of podOwners(objects).filter((o) => o.kind === 'Deployment')) {
-        const service = services.find(
+      const monitors = byKind(objects, 'ServiceMonitor').map((m) => m.spec as MonitorSpec);
+      const owners = podOwners(objects).filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+      for (const owner of owners) {
+        const services = byKind(objects, 'Service').filter(
           (s) =>
             s.metadata.namespace === owner.namespace &&
             selects((s.spec as { selector?: Record<string, string> }).selector, owner.labels),
         );
-        assert.ok(service, `${name}: no Service for ${owner.name}`);
+        assert.ok(services.length > 0, `${name}: no Service for ${owner.name}`);
         if (!name.includes('monitoring') && name !== 'overlay dev' && name !== 'overlay prod') continue;
-        // A table service on its admin port; anything else (flagd) on a port its Service names.
+        // A table service on its admin port; anything else (flagd, the stores' exporters) on a port its Service names.
         const adminPort = workloads().find((x) => x.name === owner.name)?.spec.adminPort;
-        const ports = (service.spec as { ports: { name: string; port: number }[] }).ports;
-        const covered = monitors.some((m) => {
-          const spec = m.spec as {
-            selector: {
-              matchLabels: Record<string, string>;
-              matchExpressions: { key: string; operator: string; values: string[] }[];
-            };
-            namespaceSelector: { matchNames: string[] };
-            endpoints: { port: string }[];
-          };
+        const scraped = (service: Rendered, monitor: MonitorSpec): boolean => {
           const labels = service.metadata.labels ?? {};
-          const chosen =
-            selects(spec.selector.matchLabels, labels) &&
-            spec.selector.matchExpressions.every(
-              (e) => e.operator === 'In' && e.values.includes(labels[e.key] ?? ''),
-            );
+          const ports = (service.spec as { ports: { name: string; port: number }[] }).ports;
           return (
-            chosen &&
-            spec.namespaceSelector.matchNames.includes(owner.namespace ?? '') &&
-            spec.endpoints.some((e) => {
+            selects(monitor.selector.matchLabels, labels) &&
+            monitor.selector.matchExpressions.every(
+              (e) => e.operator === 'In' && e.values.includes(labels[e.key] ?? ''),
+            ) &&
+            monitor.namespaceSelector.matchNames.includes(owner.namespace ?? '') &&
+            monitor.endpoints.some((e) => {
               const port = ports.find((p) => p.name === e.port)?.port;
               return port !== undefined && (adminPort === undefined || port === adminPort);
             })
           );
-        });
-        assert.ok(covered, `${name}: no ServiceMonitor scrapes ${owner.name}`);
+        };
+        const covered = services.some((service) => monitors.some((monitor) => scraped(service, monitor)));
+        assert.ok(covered, `${name}: no ServiceMonitor scrapes ${owner.kind} ${owner.name}`);
       }
     }
   });
@@ -260,7 +259,7 @@ describe('every overlay and component combination', () => {
     const redis = byKind(prod, 'StatefulSet').find((s) => s.metadata.name === 'redis');
     assert.equal((redis?.spec as { replicas: number }).replicas, 3);
     const names = podOwners([redis as Rendered])[0]?.pod.containers.map((c) => c.name);
-    assert.deepEqual(names, ['redis', 'sentinel']);
+    assert.deepEqual(names?.sort(), ['redis', 'redis-exporter', 'sentinel']);
     const env = byKind(prod, 'ConfigMap').find((c) => c.metadata.name === 'shop-environment');
     assert.match(String((env?.data as Record<string, string>).POSTGRES_HOST), /^postgres-rw\./);
     assert.equal(

@@ -17,6 +17,8 @@ export const IMAGES = {
   redis: 'redis:7.4.3-bookworm',
   k6: 'grafana/k6:1.1.0',
   flagd: 'ghcr.io/open-feature/flagd:v0.12.9',
+  postgresExporter: 'quay.io/prometheuscommunity/postgres-exporter:v0.17.1',
+  redisExporter: 'oliver006/redis_exporter:v1.67.0',
 } as const;
 
 /** The official images' unprivileged users (node's "node", postgres's and redis's own). */

@@ -3,6 +3,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
+import { EXPORTER_PORTS, postgresExporter, redisExporter } from './exporters.js';
 import { CONTAINER_SECURITY, podSecurity, scratch } from './hardening.js';
 import { labels, selector } from './labels.js';
 import {
@@ -81,7 +82,10 @@ export function postgres(): [Service, StatefulSet] {
     metadata,
     spec: {
       selector: selector('postgres'),
-      ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: 'postgres' }],
+      ports: [
+        { name: 'postgres', port: POSTGRES_PORT, targetPort: 'postgres' },
+        { name: 'metrics', port: EXPORTER_PORTS.postgres, targetPort: 'metrics' },
+      ],
     },
   });
   const statefulSet = new StatefulSet({
@@ -122,6 +126,7 @@ export function postgres(): [Service, StatefulSet] {
                 ...run.mounts,
               ],
             },
+            postgresExporter(POSTGRES_SECRET),
           ],
           volumes: [{ name: 'init', configMap: { name: 'postgres-init' } }, ...run.volumes],
         },
@@ -142,7 +147,13 @@ export function redis(): [Service, StatefulSet] {
   const ping = ['redis-cli', 'ping'];
   const service = new Service({
     metadata,
-    spec: { selector: selector('redis'), ports: [{ name: 'redis', port: REDIS_PORT, targetPort: 'redis' }] },
+    spec: {
+      selector: selector('redis'),
+      ports: [
+        { name: 'redis', port: REDIS_PORT, targetPort: 'redis' },
+        { name: 'metrics', port: EXPORTER_PORTS.redis, targetPort: 'metrics' },
+      ],
+    },
   });
   const statefulSet = new StatefulSet({
     metadata,
@@ -177,6 +188,7 @@ export function redis(): [Service, StatefulSet] {
               securityContext: CONTAINER_SECURITY,
               volumeMounts: [{ name: 'data', mountPath: '/data' }],
             },
+            redisExporter(),
           ],
         },
       },
