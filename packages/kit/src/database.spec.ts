@@ -5,6 +5,7 @@ import { describeQuery, migrate } from './database.js';
 import { ServiceMetrics } from './metrics.js';
 import type { TestStore, TestStoreOptions } from './testing/index.js';
 import { openPgliteStore, openPostgresStore } from './testing/index.js';
+import { waitFor } from './wait.js';
 
 const migrationsFor = (schema: string): Migration[] => [
   // Out of order on purpose: migrate sorts by version.
@@ -157,6 +158,33 @@ function databaseSuite(
     });
   });
 }
+
+describe('Database (postgres) pool', () => {
+  it('exposes its saturation: connections used and idle, its size, the queries waiting', async () => {
+    const metrics = new ServiceMetrics({ defaultMetrics: false });
+    const store = await openPostgresStore('kit_pool', { metrics, poolSize: 2 });
+    try {
+      const value = async (series: string) =>
+        Number(new RegExp(`^${series} (\\S+)$`, 'm').exec((await metrics.scrape()).body)?.[1]);
+      const pool = `db_client_connection_pool_name="${store.schema}"`;
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const transactions = [1, 2].map(() => store.db.transaction(() => held));
+      const waiting = store.db.query('SELECT 1');
+      await waitFor(async () => (await value(`db_client_connection_pending_requests{${pool}}`)) === 1, {
+        what: 'a query waiting for a connection',
+      });
+      assert.equal(await value(`db_client_connection_count{${pool},db_client_connection_state="used"}`), 2);
+      assert.equal(await value(`db_client_connection_max{${pool}}`), 2);
+      release();
+      await Promise.all([...transactions, waiting]);
+      assert.equal(await value(`db_client_connection_pending_requests{${pool}}`), 0);
+      assert.equal(await value(`db_client_connection_count{${pool},db_client_connection_state="used"}`), 0);
+    } finally {
+      await store.dispose();
+    }
+  });
+});
 
 databaseSuite('pglite', (options) => openPgliteStore('kit_test', options));
 databaseSuite('postgres', (options) => openPostgresStore('kit_test', options));

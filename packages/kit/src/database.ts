@@ -133,6 +133,8 @@ function postgresDatabase(options: DatabaseOptions & { url: string }): Database 
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Its saturation (seed 003), in the db_client_connection_* gauges.
+  options.metrics.watchPool(options.namespace, pool, options.poolSize ?? 10);
   const runOn =
     (client: pg.Pool | PoolClient) =>
     async <R>(text: string, params?: readonly unknown[]) =>
@@ -165,7 +167,10 @@ function postgresDatabase(options: DatabaseOptions & { url: string }): Database 
     async ping() {
       await pool.query('SELECT 1');
     },
-    close: () => pool.end(),
+    close: () => {
+      options.metrics.unwatchPool(options.namespace);
+      return pool.end();
+    },
   };
 }
 

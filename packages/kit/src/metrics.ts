@@ -11,6 +11,13 @@ export type HttpServerLabels =
 export type RpcLabels = 'rpc_system' | 'rpc_method' | 'rpc_grpc_status_code' | 'error_type';
 export type DbLabels = 'db_system_name' | 'db_operation_name' | 'db_collection_name' | 'error_type';
 
+/** What a connection pool tells of its saturation; a pg.Pool fits. */
+export interface PoolState {
+  readonly totalCount: number;
+  readonly idleCount: number;
+  readonly waitingCount: number;
+}
+
 /**
  * A process's Prometheus registry in OpenMetrics format, so latency histograms can carry
  * exemplars (trace_id, span_id) that link a slow bucket to a trace.
@@ -22,6 +29,7 @@ export class ServiceMetrics {
   readonly rpcServerDuration: Histogram<RpcLabels>;
   readonly rpcClientDuration: Histogram<RpcLabels>;
   readonly dbClientDuration: Histogram<DbLabels>;
+  private readonly pools = new Map<string, { state: PoolState; max: number }>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
@@ -40,6 +48,7 @@ export class ServiceMetrics {
         getHeapStatistics().heap_size_limit,
       );
     }
+    this.poolGauges();
     this.httpServerDuration = this.histogram(
       'http_server_request_duration_seconds',
       'Duration of HTTP server requests (http.server.request.duration).',
@@ -59,6 +68,55 @@ export class ServiceMetrics {
       'db_client_operation_duration_seconds',
       'Duration of database operations (db.client.operation.duration).',
       ['db_system_name', 'db_operation_name', 'db_collection_name', 'error_type'],
+    );
+  }
+
+  /** Reports a database pool's saturation in the db_client_connection_* gauges, read at scrape. */
+  watchPool(name: string, state: PoolState, max: number): void {
+    this.pools.set(name, { state, max });
+  }
+
+  unwatchPool(name: string): void {
+    this.pools.delete(name);
+  }
+
+  /** db.client.connection.* by pool name: no sample at all where there is no pool (PGlite, no database). */
+  private poolGauges(): void {
+    const pools = this.pools;
+    const each = (
+      set: (labels: { db_client_connection_pool_name: string }, state: PoolState, max: number) => void,
+    ) => {
+      for (const [name, { state, max }] of pools) set({ db_client_connection_pool_name: name }, state, max);
+    };
+    this.gauge(
+      'db_client_connection_count',
+      'Connections of the pool by state (db.client.connection.count).',
+      ['db_client_connection_pool_name', 'db_client_connection_state'],
+      (gauge) => {
+        gauge.reset();
+        each((pool, state) => {
+          gauge.set({ ...pool, db_client_connection_state: 'used' }, state.totalCount - state.idleCount);
+          gauge.set({ ...pool, db_client_connection_state: 'idle' }, state.idleCount);
+        });
+      },
+    );
+    this.gauge(
+      'db_client_connection_max',
+      'The size of the pool (db.client.connection.max).',
+      ['db_client_connection_pool_name'],
+      (gauge) => {
+        gauge.reset();
+        each((pool, _, max) => gauge.set(pool, max));
+      },
+    );
+    this.gauge(
+      'db_client_connection_pending_requests',
+      'Queries waiting for a connection of the pool (db.client.connection.pending_requests).',
+      ['db_client_connection_pool_name'],
+      (gauge) => {
+        gauge.reset();
+        each((pool, state) => gauge.set(pool, state.waitingCount));
+      },
     );
   }
 
@@ -89,8 +147,24 @@ export class ServiceMetrics {
     });
   }
 
-  gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
-    return new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
+  /** A gauge; `collect`, when given, sets its values at every scrape. */
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    collect?: (gauge: Gauge<L>) => void,
+  ): Gauge<L> {
+    return new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      ...(collect && {
+        collect(this: Gauge<L>) {
+          collect(this);
+        },
+      }),
+    });
   }
 
   /** The exposition text for /metrics, and its content type. */

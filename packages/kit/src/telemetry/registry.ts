@@ -160,6 +160,36 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       meaning: 'SQL statements run (db.client.operation.duration), with a trace exemplar.',
     },
     {
+      name: 'db_client_connection_count',
+      type: 'gauge',
+      unit: 'connections',
+      labels: {
+        db_client_connection_pool_name: "the pool: the service's schema (orders, inventory, catalog)",
+        db_client_connection_state: 'used, idle',
+      },
+      emittedBy: ['productcatalog', 'orders', 'inventory'],
+      meaning:
+        'Connections of the PostgreSQL pool by state (db.client.connection.count), read at scrape; only ' +
+        'with DATABASE_URL (PGlite has no pool).',
+    },
+    {
+      name: 'db_client_connection_max',
+      type: 'gauge',
+      unit: 'connections',
+      labels: { db_client_connection_pool_name: 'the pool' },
+      emittedBy: ['productcatalog', 'orders', 'inventory'],
+      meaning: 'The size of the PostgreSQL pool (db.client.connection.max); only with DATABASE_URL.',
+    },
+    {
+      name: 'db_client_connection_pending_requests',
+      type: 'gauge',
+      unit: 'requests',
+      labels: { db_client_connection_pool_name: 'the pool' },
+      emittedBy: ['productcatalog', 'orders', 'inventory'],
+      meaning:
+        'Queries waiting for a pool connection (db.client.connection.pending_requests); only with DATABASE_URL.',
+    },
+    {
       name: 'service_start_time_seconds',
       type: 'gauge',
       unit: SECONDS,
