@@ -8,6 +8,7 @@ import Ajv2019 from 'ajv/dist/2019';
 import { stringify } from 'yaml';
 import { DEFAULT_LAYERS, composeFiles, composeLayers } from './compose/layers.js';
 import type { ComposeFile } from './compose/model.js';
+import { NODE_LTS } from './compose/node-lts.js';
 import { RULES_GLOB } from './compose/prometheus-stack.js';
 import { ROOT, dockerCompose, mergedStack, readYaml } from './compose/stack-files.js';
 
@@ -119,6 +120,22 @@ describe('the compose files, statically', () => {
         `${(total / GIB).toFixed(2)} GiB\n`,
     );
     assert.ok(total <= 3 * GIB, `the stack's memory limits add up to ${total} MiB`);
+  });
+
+  it('builds the shop image on the Node LTS the tests use, as a non-root user, with a health check', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const base = /^ARG NODE_IMAGE=node:(\d+)-bookworm-slim$/m.exec(dockerfile);
+    assert.ok(base, 'the official node bookworm-slim image is the default base');
+    assert.equal(base[1], NODE_LTS.version.split('.')[0]);
+    const final = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    assert.match(final, /^USER (?!root|0\b)\S+/m);
+    assert.match(final, /^HEALTHCHECK .*\n?.*healthcheck\.mjs/m);
+    assert.match(final, /^ENTRYPOINT \["node", "\/app\/image\/start\.mjs"\]/m);
+    const installs = dockerfile
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('#') && /\bnpm (ci|install)\b/.test(line));
+    assert.ok(installs.length > 0);
+    for (const line of installs) assert.match(line, /--ignore-scripts/, 'no install script runs at build');
   });
 
   it('gives Prometheus a configuration promtool accepts, with every rule file', () => {

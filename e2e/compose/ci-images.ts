@@ -60,6 +60,16 @@ fi
 exec postgres -c listen_addresses='*' "$@"
 `;
 
+// The official redis image turns protected mode off (its clients are other containers); a
+// redis-server started with no config file would refuse every client but loopback.
+const REDIS_ENTRYPOINT = `#!/bin/sh
+if [ "$1" = redis-server ]; then
+  shift
+  exec redis-server --protected-mode no "$@"
+fi
+exec "$@"
+`;
+
 const STAND_INS = `
 FROM ${DEBIAN_TOOLS} AS postgres
 COPY postgres-entrypoint.sh /usr/local/bin/postgres-entrypoint.sh
@@ -71,9 +81,11 @@ USER postgres
 ENTRYPOINT ["/usr/local/bin/postgres-entrypoint.sh"]
 
 FROM ${DEBIAN_TOOLS} AS redis
-RUN mkdir -p /data && chown redis:redis /data
+COPY redis-entrypoint.sh /usr/local/bin/redis-entrypoint.sh
+RUN mkdir -p /data && chown redis:redis /data && chmod 755 /usr/local/bin/redis-entrypoint.sh
 WORKDIR /data
 USER redis
+ENTRYPOINT ["/usr/local/bin/redis-entrypoint.sh"]
 CMD ["redis-server"]
 
 FROM ${DEBIAN_TOOLS} AS prometheus
@@ -139,6 +151,7 @@ async function buildStandIns(engine: DockerEngine, dir: string): Promise<void> {
   );
   writeFileSync(join(context, 'Dockerfile'), STAND_INS);
   writeFileSync(join(context, 'postgres-entrypoint.sh'), POSTGRES_ENTRYPOINT);
+  writeFileSync(join(context, 'redis-entrypoint.sh'), REDIS_ENTRYPOINT);
   await build(engine, ['-f', join(context, 'Dockerfile.tools'), '-t', DEBIAN_TOOLS, context]);
   for (const [target, tag] of Object.entries(CI_IMAGES)) {
     await build(engine, ['--target', target, '-t', tag, context]);

@@ -66,6 +66,13 @@ export class ComposeProject {
     ]);
   }
 
+  /** The last lines each service logged, for a failure's message. */
+  async logs(services: readonly string[], lines = 15): Promise<string> {
+    return this.run(['logs', '--no-color', '--tail', String(lines), ...services]).catch((error: unknown) =>
+      String(error),
+    );
+  }
+
   /** psql inside the postgres container, as the stack's owner user; tuples only. */
   async psql(database: string, sql: string): Promise<string> {
     return (
