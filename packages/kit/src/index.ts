@@ -23,7 +23,13 @@ export type { Logger } from './logging.js';
 export { createLogger } from './logging.js';
 export { ServiceMetrics, observeDuration, secondsSince } from './metrics.js';
 export { findCardNumbers, maskEmail, passesLuhn } from './redaction.js';
-export { EMAIL_ADDRESS, IDEMPOTENCY_KEY_HEADER, PRODUCT_ID, PRODUCT_ID_MAX_LENGTH } from './shop-rules.js';
+export {
+  EMAIL_ADDRESS,
+  IDEMPOTENCY_KEY_HEADER,
+  PRODUCT_ID,
+  PRODUCT_ID_MAX_LENGTH,
+  storableTextProblem,
+} from './shop-rules.js';
 export { openServiceDatabase } from './service-database.js';
 export type {
   ServiceClientFactory,

@@ -11,3 +11,8 @@ export const EMAIL_ADDRESS = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 
 /** The gRPC metadata key that makes a PlaceOrder or a Charge safe to retry. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** Why PostgreSQL would refuse a text value (it stores no NUL character), or undefined when it takes it. */
+export function storableTextProblem(field: string, value: string): string | undefined {
+  return value.includes('\u0000') ? `${field}: must not contain a NUL character` : undefined;
+}

@@ -118,6 +118,49 @@ describe('the cart and checkout pages over the in-process shop', () => {
     assert.deepEqual((await shop.clients.cart.getCart({ userId: shopper.userId })).items, []);
   });
 
+  it('refuses a repeated field or a JSON value that is not text with a 400 naming the field', async () => {
+    const cookies = { 'shop_session-id': randomUUID() };
+    const repeated = `product_id=${TERRARIUM}&quantity=1&quantity=2`;
+    const cases: readonly (readonly [string, string, string, string])[] = [
+      ['/cart', FORM['content-type'], repeated, 'quantity'],
+      ['/cart/checkout', FORM['content-type'], `${new URLSearchParams(CHECKOUT).toString()}&city=x`, 'city'],
+      ['/setCurrency', FORM['content-type'], 'currency_code=EUR&currency_code=USD', 'currency_code'],
+      ['/cart', 'application/json', JSON.stringify({ product_id: TERRARIUM, quantity: 2 }), 'quantity'],
+      ['/cart/checkout', 'application/json', JSON.stringify({ ...CHECKOUT, zip_code: 94043 }), 'zip_code'],
+      ['/setCurrency', 'application/json', JSON.stringify({ currency_code: ['EUR'] }), 'currency_code'],
+      [
+        '/setCurrency',
+        'application/json',
+        JSON.stringify({ currency_code: { code: 'EUR' } }),
+        'currency_code',
+      ],
+    ];
+    for (const [url, type, payload, field] of cases) {
+      const answer = await app.inject({
+        method: 'POST',
+        url,
+        cookies,
+        headers: { 'content-type': type },
+        payload,
+      });
+      assert.equal(answer.statusCode, 400, `${url} ${payload}: ${answer.statusCode}`);
+      assert.match(
+        texts(answer.body, 'error-message')[0] ?? '',
+        new RegExp(`The field ${field} `),
+        `${url} ${payload}`,
+      );
+    }
+    const notAForm = await app.inject({
+      method: 'POST',
+      url: '/cart',
+      cookies,
+      headers: { 'content-type': 'application/json' },
+      payload: '[1,2]',
+    });
+    assert.equal(notAForm.statusCode, 400);
+    assert.deepEqual((await shop.clients.cart.getCart({ userId: cookies['shop_session-id'] })).items, []);
+  });
+
   it('empties the cart', async () => {
     const shopper = await withCart(2);
     const emptied = await shopper.post('/cart/empty');

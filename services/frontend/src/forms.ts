@@ -3,9 +3,28 @@ import { badRequest } from './errors.js';
 import type { CheckoutFormValues } from './views/model.js';
 import { EMAIL_ADDRESS } from '@glasshouse/kit';
 
-type Form = Record<string, string | undefined> | undefined;
+/** A submitted form: each field the shop reads once, as text. */
+export type Form = Readonly<Record<string, string>>;
 
 const MAX_FIELD = 200;
+
+/**
+ * The fields of a request body as the shop's forms send them: each field once, as text. A field
+ * sent twice (an array) or a JSON value that is not a string is a 400 naming the field.
+ */
+export function readForm(body: unknown): Form {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('The request body must be a form (field=value pairs).');
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) {
+    const shown = name.slice(0, 40);
+    if (Array.isArray(value)) throw badRequest(`The field ${shown} was sent more than once.`);
+    if (typeof value !== 'string') throw badRequest(`The field ${shown} must be text.`);
+    fields[name] = value;
+  }
+  return fields;
+}
 
 export interface CheckoutForm {
   values: CheckoutFormValues;
@@ -17,7 +36,7 @@ export interface CheckoutForm {
 
 /** The address and contact fields, to show again after a refusal (never the card or CVV). */
 export function formValues(form: Form): CheckoutFormValues {
-  const field = (name: string) => (form?.[name] ?? '').trim().slice(0, MAX_FIELD);
+  const field = (name: string) => (form[name] ?? '').trim().slice(0, MAX_FIELD);
   return {
     email: field('email'),
     streetAddress: field('street_address'),
@@ -31,7 +50,7 @@ export function formValues(form: Form): CheckoutFormValues {
 /** Reads the checkout form (Online Boutique's field names); a bad field is a 400 naming it. */
 export function readCheckoutForm(form: Form): CheckoutForm {
   const values = formValues(form);
-  const raw = (name: string) => (form?.[name] ?? '').trim();
+  const raw = (name: string) => (form[name] ?? '').trim();
   if (!EMAIL_ADDRESS.test(values.email)) throw badRequest('Please enter a valid email address.');
   if (!values.streetAddress) throw badRequest('Please enter a street address.');
   if (!values.city) throw badRequest('Please enter a city.');
@@ -72,9 +91,9 @@ export function readCheckoutForm(form: Form): CheckoutForm {
 
 /** product_id and quantity of POST /cart. */
 export function readCartForm(form: Form, productIdPattern: RegExp): { productId: string; quantity: number } {
-  const productId = (form?.product_id ?? '').trim();
+  const productId = (form.product_id ?? '').trim();
   if (!productIdPattern.test(productId)) throw badRequest('product_id is missing or is not a product id.');
-  const quantity = (form?.quantity ?? '1').trim();
+  const quantity = (form.quantity ?? '1').trim();
   if (!/^\d{1,3}$/.test(quantity) || Number(quantity) < 1 || Number(quantity) > 99) {
     throw badRequest('quantity must be a whole number from 1 to 99.');
   }

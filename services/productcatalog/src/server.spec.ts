@@ -116,6 +116,13 @@ describe('ProductCatalogService over gRPC', () => {
     );
   });
 
+  it('refuses a query with a NUL character, which PostgreSQL cannot store or compare', async () => {
+    await assert.rejects(
+      catalog.client.searchProducts({ query: 'terra\u0000rium' }),
+      expectStatus(status.INVALID_ARGUMENT, 'query: must not contain a NUL character'),
+    );
+  });
+
   it('serves the product list from the cache until it expires', async () => {
     clock += 120_000; // whatever earlier tests cached has expired
     const misses = await cacheRequests(catalog.metrics, 'miss');

@@ -1,7 +1,7 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { hipstershop } from '@glasshouse/contracts';
 import type { Implementation, ServiceMetrics } from '@glasshouse/kit';
-import { PRODUCT_ID, invalidArgument, notFound } from '@glasshouse/kit';
+import { PRODUCT_ID, invalidArgument, notFound, storableTextProblem } from '@glasshouse/kit';
 import type { ProductRepository } from './repository.js';
 
 type CatalogService = typeof hipstershop.ProductCatalogServiceService;
@@ -85,6 +85,8 @@ export function catalogService(options: CatalogOptions): Implementation<CatalogS
       const query = request.query.trim();
       if (query.length > MAX_QUERY_LENGTH)
         throw invalidArgument(`query: longer than ${MAX_QUERY_LENGTH} characters`);
+      const problem = storableTextProblem('query', query);
+      if (problem) throw invalidArgument(problem);
       if (!query) return { results: await listProducts() };
       return { results: await repository.search(query) };
     },

@@ -10,6 +10,9 @@ export const STATUS_NAMES: Readonly<Record<number, string>> = Object.freeze(
   ),
 );
 
+/** Longest status message sent to a caller; longer ones are cut. */
+export const MAX_DETAILS_LENGTH = 500;
+
 /**
  * An error with a gRPC status code, chosen on purpose by the code that throws it. The message
  * is sent to the caller, so it says what was wrong without leaking secrets.
@@ -33,7 +36,12 @@ export class RpcError extends Error {
   }
 
   toServiceError(): Partial<ServiceError> {
-    return { code: this.code, details: this.message, message: this.message, metadata: new Metadata() };
+    // Details travel in a header: a reason quoting a huge input must not outgrow the header limit.
+    const details =
+      this.message.length > MAX_DETAILS_LENGTH
+        ? `${this.message.slice(0, MAX_DETAILS_LENGTH)}…`
+        : this.message;
+    return { code: this.code, details, message: details, metadata: new Metadata() };
   }
 }
 

@@ -7,20 +7,40 @@ import type { Logger } from 'pino';
 import { protoPackageDefinition } from '@glasshouse/contracts';
 import type { ServiceMetrics } from '../metrics.js';
 import { observeDuration } from '../metrics.js';
-import type { Implementation, ServiceDefinition, UnaryHandler } from './definition.js';
+import type { AnyMethod, Implementation, ServiceDefinition, UnaryHandler } from './definition.js';
 import { fullMethodName, serviceNameOf } from './definition.js';
-import { RpcError, STATUS_NAMES } from './errors.js';
+import { RpcError, STATUS_NAMES, invalidArgument } from './errors.js';
 import { CHANNELZ_OFF } from './options.js';
 import { MethodSpans, endCallSpan } from './tracing.js';
 
 export interface GrpcServerOptions {
   logger: Logger;
   metrics: ServiceMetrics;
-  /** Most bytes a request may have; larger ones are refused with RESOURCE_EXHAUSTED. */
+  /** Most bytes a request may have (DEFAULT_MAX_REQUEST_BYTES); larger ones are refused with RESOURCE_EXHAUSTED. */
   maxReceiveMessageBytes?: number;
 }
 
 type ServingStatus = 'SERVING' | 'NOT_SERVING';
+
+/** No request of the shop comes near it (a 100-line order is a few KiB); larger ones are refused early. */
+export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** What a request that does not decode becomes, so the handler wrapper answers INVALID_ARGUMENT. */
+const UNDECODABLE: object = Object.freeze({ undecodable: true });
+
+// grpc-js answers a request its deserializer throws on with INTERNAL; the shop calls that bad input.
+function tolerantDecoding(method: AnyMethod): AnyMethod {
+  return {
+    ...method,
+    requestDeserialize: (bytes: Buffer): unknown => {
+      try {
+        return method.requestDeserialize(bytes);
+      } catch {
+        return UNDECODABLE;
+      }
+    },
+  };
+}
 
 /**
  * A gRPC server with the standard health and reflection services, and handlers wrapped so
@@ -36,7 +56,7 @@ export class GrpcServer {
 
   constructor(private readonly options: GrpcServerOptions) {
     this.server = new Server({
-      'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? 4 * 1024 * 1024,
+      'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       ...CHANNELZ_OFF,
     });
     this.health.addToServer(this.server);
@@ -45,13 +65,15 @@ export class GrpcServer {
 
   add<S extends ServiceDefinition>(definition: S, implementation: Implementation<S>): this {
     const handlers: UntypedServiceImplementation = {};
+    const decoding: Record<string, AnyMethod> = {};
     for (const key of Object.keys(definition)) {
       const method = definition[key];
       const handler = implementation[key];
       if (!method || !handler) throw new Error(`no handler for ${key}`);
       handlers[key] = this.wrap(fullMethodName(method.path), handler);
+      decoding[key] = tolerantDecoding(method);
     }
-    this.server.addService(definition, handlers);
+    this.server.addService(decoding, handlers);
     const name = serviceNameOf(definition);
     this.serviceNames.push(name);
     this.health.setStatus(name, 'NOT_SERVING');
@@ -137,6 +159,8 @@ export class GrpcServer {
       context.with(traced, () => {
         let result: Promise<Res> | Res;
         try {
+          if ((call.request as unknown) === UNDECODABLE)
+            throw invalidArgument(`request: not a valid message for ${method}`);
           result = handler(call.request, callContext);
         } catch (thrown) {
           refuse(thrown);

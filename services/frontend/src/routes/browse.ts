@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest, fromServiceFailure, notFoundPage } from '../errors.js';
+import { readForm } from '../forms.js';
 import { productCard } from '../pricing.js';
 import type { Shop } from '../shop.js';
 import { clearSession, sessionId, setCurrency } from '../session.js';
@@ -7,8 +8,6 @@ import { homePage, productPage } from '../views/pages.js';
 import { PRODUCT_ID } from '@glasshouse/kit';
 
 const CURRENCY_CODE = /^[A-Z]{3}$/;
-
-type Form = Record<string, string | undefined> | undefined;
 
 /** Home, product pages, the currency picker and logout. */
 export function registerBrowsing(app: FastifyInstance, shop: Shop): void {
@@ -39,8 +38,8 @@ export function registerBrowsing(app: FastifyInstance, shop: Shop): void {
     return shop.send(reply, 'product', productPage(view, card, recommended ?? []));
   });
 
-  app.post<{ Body: Form }>('/setCurrency', async (request, reply) => {
-    const code = request.body?.currency_code?.trim() ?? '';
+  app.post('/setCurrency', async (request, reply) => {
+    const code = readForm(request.body).currency_code?.trim() ?? '';
     if (!CURRENCY_CODE.test(code))
       throw badRequest('currency_code must be a three-letter currency code such as EUR.');
     const codes = await shop.supportedCurrencies();

@@ -6,14 +6,12 @@ import { IDEMPOTENCY_KEY_HEADER, PRODUCT_ID, isServiceError } from '@glasshouse/
 import type { Money } from '@glasshouse/money';
 import { add, formatMoney, multiply, sum, zero } from '@glasshouse/money';
 import { PageError, fromServiceFailure, notFoundPage } from '../errors.js';
-import { readCartForm, readCheckoutForm, formValues } from '../forms.js';
+import { readCartForm, readCheckoutForm, readForm, formValues } from '../forms.js';
 import { priceIn, productCard } from '../pricing.js';
 import type { Shop } from '../shop.js';
 import { currentCurrency, sessionId } from '../session.js';
 import type { CartView, Chrome, CheckoutFormValues, LineView, OrderView } from '../views/model.js';
 import { cartPage, orderConfirmationPage } from '../views/pages.js';
-
-type Form = Record<string, string | undefined> | undefined;
 
 /** The idempotency key travels to checkout in this metadata header. */
 
@@ -87,8 +85,8 @@ export function registerCart(app: FastifyInstance, shop: Shop): void {
 
   app.get('/cart', async (request, reply) => showCart(request, reply));
 
-  app.post<{ Body: Form }>('/cart', async (request, reply) => {
-    const { productId, quantity } = readCartForm(request.body, PRODUCT_ID);
+  app.post('/cart', async (request, reply) => {
+    const { productId, quantity } = readCartForm(readForm(request.body), PRODUCT_ID);
     await backends.catalog.getProduct({ id: productId }).catch((error: unknown) => {
       const failure = fromServiceFailure(error, 'product catalog');
       throw failure.statusCode === 404
@@ -110,16 +108,17 @@ export function registerCart(app: FastifyInstance, shop: Shop): void {
     return reply.redirect('/cart', 302);
   });
 
-  app.post<{ Body: Form }>('/cart/checkout', async (request, reply) => {
+  app.post('/cart/checkout', async (request, reply) => {
     const userId = sessionId(request, reply);
+    const fields = readForm(request.body);
     let form;
     try {
-      form = readCheckoutForm(request.body);
+      form = readCheckoutForm(fields);
     } catch (error) {
       if (error instanceof PageError && error.statusCode === 400) {
         request.span?.setAttribute('error.type', 'invalid_form');
         return showCart(request, reply, {
-          values: formValues(request.body),
+          values: formValues(fields),
           error: error.message,
           statusCode: 400,
         });
