@@ -206,6 +206,55 @@ export const SHOP_ALERTS: readonly TestedAlert[] = [
     },
   },
   {
+    alert: 'DatabasePoolSaturated',
+    // A pg pool queues a query only when every connection is in use and it may open no more.
+    expr: 'max by (service) (db_client_connection_pending_requests) > 0',
+    for: '2m',
+    severity: 'ticket',
+    summary: 'the database pool of {{ $labels.service }} is full, {{ $value }} queries waiting',
+    description:
+      'Every connection of the PostgreSQL pool of {{ $labels.service }} has been in use for 2 minutes, with {{ $value }} queries waiting for one: calls queue behind the database and time out.',
+    cases: {
+      interval: '15s',
+      fires: {
+        input: [
+          series('db_client_connection_count', 'orders', steady(10), {
+            db_client_connection_pool_name: 'orders',
+            db_client_connection_state: 'used',
+          }),
+          series('db_client_connection_count', 'orders', steady(0), {
+            db_client_connection_pool_name: 'orders',
+            db_client_connection_state: 'idle',
+          }),
+          series('db_client_connection_max', 'orders', steady(10), {
+            db_client_connection_pool_name: 'orders',
+          }),
+          series('db_client_connection_pending_requests', 'orders', steady(3), {
+            db_client_connection_pool_name: 'orders',
+          }),
+        ],
+        pendingAt: '90s',
+        at: '3m',
+        alerts: [{ labels: { service: 'orders' }, value: 3 }],
+      },
+      nearMiss: {
+        input: [
+          series('db_client_connection_count', 'orders', steady(9), {
+            db_client_connection_pool_name: 'orders',
+            db_client_connection_state: 'used',
+          }),
+          series('db_client_connection_max', 'orders', steady(10), {
+            db_client_connection_pool_name: 'orders',
+          }),
+          series('db_client_connection_pending_requests', 'orders', steady(0), {
+            db_client_connection_pool_name: 'orders',
+          }),
+        ],
+        at: '10m',
+      },
+    },
+  },
+  {
     alert: 'DatabaseSlowQueries',
     expr: `(sum by (service) (rate(${DB}_count[5m])) - sum by (service) (rate(${DB}_bucket{le="0.5"}[5m]))) / sum by (service) (rate(${DB}_count[5m])) > 0.01`,
     for: '5m',
