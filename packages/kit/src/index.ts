@@ -23,6 +23,8 @@ export type { Logger } from './logging.js';
 export { createLogger } from './logging.js';
 export { ServiceMetrics, observeDuration, secondsSince } from './metrics.js';
 export { findCardNumbers, maskEmail, passesLuhn } from './redaction.js';
+export type { ShopApi, ShopClientsOf } from './shop-apis.js';
+export { shopClientsOf } from './shop-apis.js';
 export {
   EMAIL_ADDRESS,
   IDEMPOTENCY_KEY_HEADER,
@@ -48,6 +50,8 @@ export type { ServiceName, ServiceSpec } from './services.js';
 export { SERVICES, addressVariable, adminAddressVariable, serviceSpec, startOrder } from './services.js';
 export type { Tracing } from './telemetry/tracing.js';
 export { startTracing } from './telemetry/tracing.js';
+export type { SpanRunner } from './telemetry/spans.js';
+export { spanRunner } from './telemetry/spans.js';
 export { defaultInstrumentations } from './telemetry/instrumentations.js';
 export { createTracedServer } from './telemetry/http-server.js';
 export { SYNTHETIC_BAGGAGE_KEY } from './telemetry/baggage.js';

@@ -1,8 +1,7 @@
-import { hipstershop } from '@glasshouse/contracts';
 import type { CheckoutDependencies } from '@glasshouse/checkout';
 import { checkoutClients } from '@glasshouse/checkout';
-import type { PromiseClient, ServiceClientFactory, ServiceMetrics } from '@glasshouse/kit';
-import { createClient } from '@glasshouse/kit';
+import type { ServiceClientFactory, ServiceMetrics, ShopClientsOf } from '@glasshouse/kit';
+import { createClient, shopClientsOf } from '@glasshouse/kit';
 
 /** The gRPC services of the shop, by the names of the kit's service table. */
 export const SHOP_SERVICES = [
@@ -21,11 +20,7 @@ export const SHOP_SERVICES = [
 export type ShopService = (typeof SHOP_SERVICES)[number];
 
 /** A promise client of every service: what checkout calls, plus checkout, recommendation and ad. */
-export interface ShopClients extends CheckoutDependencies {
-  readonly checkout: PromiseClient<typeof hipstershop.CheckoutServiceService>;
-  readonly recommendation: PromiseClient<typeof hipstershop.RecommendationServiceService>;
-  readonly ad: PromiseClient<typeof hipstershop.AdServiceService>;
-}
+export type ShopClients = CheckoutDependencies & ShopClientsOf<'checkout' | 'recommendation' | 'ad'>;
 
 export interface DialOptions {
   addresses: Readonly<Partial<Record<ShopService, string>>>;
@@ -54,16 +49,9 @@ export function dialer({ addresses, metrics, deadlineMs, opened }: DialOptions):
 
 /** Clients of every service of the shop: checkout's own, plus checkout, recommendation and ad. */
 export function shopClients(dial: ServiceClientFactory): ShopClients {
-  const reads = { idempotent: true };
+  const read = { idempotent: true };
   return {
     ...checkoutClients(dial),
-    checkout: dial(hipstershop.CheckoutServiceClient, hipstershop.CheckoutServiceService, 'checkout'),
-    recommendation: dial(
-      hipstershop.RecommendationServiceClient,
-      hipstershop.RecommendationServiceService,
-      'recommendation',
-      reads,
-    ),
-    ad: dial(hipstershop.AdServiceClient, hipstershop.AdServiceService, 'ad', reads),
+    ...shopClientsOf(dial, { checkout: {}, recommendation: read, ad: read }),
   };
 }

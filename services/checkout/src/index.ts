@@ -1,5 +1,6 @@
-import { hipstershop, inventory, orders, payment } from '@glasshouse/contracts';
+import { hipstershop } from '@glasshouse/contracts';
 import type { EnvReader, GrpcServer, ServiceClientFactory, ServiceRuntime } from '@glasshouse/kit';
+import { shopClientsOf } from '@glasshouse/kit';
 import type { CheckoutDependencies } from './dependencies.js';
 import { checkoutService } from './server.js';
 
@@ -19,44 +20,19 @@ export function readCheckoutConfig(env: EnvReader): CheckoutConfig {
  * ready while one it cannot place an order without is down; a confirmation email is optional.
  */
 export function checkoutClients(client: ServiceClientFactory): CheckoutDependencies {
-  const reads = { idempotent: true, required: true };
-  const writes = { required: true };
-  return {
-    cart: client(hipstershop.CartServiceClient, hipstershop.CartServiceService, 'cart', writes),
-    catalog: client(
-      hipstershop.ProductCatalogServiceClient,
-      hipstershop.ProductCatalogServiceService,
-      'productcatalog',
-      reads,
-    ),
-    currency: client(
-      hipstershop.CurrencyServiceClient,
-      hipstershop.CurrencyServiceService,
-      'currency',
-      reads,
-    ),
-    shipping: client(
-      hipstershop.ShippingServiceClient,
-      hipstershop.ShippingServiceService,
-      'shipping',
-      writes,
-    ),
-    payment: client(hipstershop.PaymentServiceClient, hipstershop.PaymentServiceService, 'payment', writes),
-    chargeReversal: client(
-      payment.ChargeReversalServiceClient,
-      payment.ChargeReversalServiceService,
-      'payment',
-      writes,
-    ),
-    email: client(hipstershop.EmailServiceClient, hipstershop.EmailServiceService, 'email'),
-    orders: client(orders.OrderServiceClient, orders.OrderServiceService, 'orders', writes),
-    inventory: client(
-      inventory.InventoryServiceClient,
-      inventory.InventoryServiceService,
-      'inventory',
-      writes,
-    ),
-  };
+  const read = { idempotent: true, required: true };
+  const write = { required: true };
+  return shopClientsOf(client, {
+    cart: write,
+    catalog: read,
+    currency: read,
+    shipping: write,
+    payment: write,
+    chargeReversal: write,
+    email: {},
+    orders: write,
+    inventory: write,
+  });
 }
 
 export interface CheckoutServiceDependencies extends ServiceRuntime {

@@ -1,7 +1,7 @@
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { hipstershop } from '@glasshouse/contracts';
 import type { Implementation, ServiceMetrics } from '@glasshouse/kit';
-import { RpcError, invalidArgument, unavailable } from '@glasshouse/kit';
+import { invalidArgument, spanRunner, unavailable } from '@glasshouse/kit';
 import { renderConfirmation } from './template.js';
 import type { ConfirmationTransport } from './transport.js';
 import { DeliveryError } from './transport.js';
@@ -9,7 +9,7 @@ import { confirmationProblem } from './validation.js';
 
 type EmailService = typeof hipstershop.EmailServiceService;
 
-const tracer = trace.getTracer('email');
+const inSpan = spanRunner(trace.getTracer('email'));
 
 export interface EmailOptions {
   transport: ConfirmationTransport;
@@ -29,44 +29,36 @@ export function emailService(options: EmailOptions): Implementation<EmailService
 
   return {
     sendOrderConfirmation: (request, call) =>
-      tracer.startActiveSpan('send confirmation', async (span) => {
-        try {
-          span.setAttribute('email.transport', transport.name);
-          const problem = confirmationProblem(request);
-          if (problem || !request.order) {
-            count('rejected');
-            throw invalidArgument(problem ?? 'order: is required');
-          }
-          const order = request.order;
-          span.setAttribute('order.item_count', order.items.length);
-          const confirmation = renderConfirmation(order);
-          try {
-            await transport.deliver(request.email.trim(), confirmation, {
-              orderId: order.orderId,
-              itemCount: order.items.length,
-            });
-          } catch (error) {
-            count('failed');
-            const failure = error instanceof DeliveryError ? error : new DeliveryError('Error');
-            call.logger.warn(
-              {
-                'order.id': order.orderId,
-                'error.type': failure.errorType,
-                'smtp.response_code': failure.responseCode,
-              },
-              'confirmation not delivered',
-            );
-            throw unavailable('email: the mail server did not accept the confirmation');
-          }
-          count('sent');
-          return {};
-        } catch (error) {
-          span.setAttribute('error.type', RpcError.from(error).errorType);
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          throw error;
-        } finally {
-          span.end();
+      inSpan('send confirmation', async (span) => {
+        span.setAttribute('email.transport', transport.name);
+        const problem = confirmationProblem(request);
+        if (problem || !request.order) {
+          count('rejected');
+          throw invalidArgument(problem ?? 'order: is required');
         }
+        const order = request.order;
+        span.setAttribute('order.item_count', order.items.length);
+        const confirmation = renderConfirmation(order);
+        try {
+          await transport.deliver(request.email.trim(), confirmation, {
+            orderId: order.orderId,
+            itemCount: order.items.length,
+          });
+        } catch (error) {
+          count('failed');
+          const failure = error instanceof DeliveryError ? error : new DeliveryError('Error');
+          call.logger.warn(
+            {
+              'order.id': order.orderId,
+              'error.type': failure.errorType,
+              'smtp.response_code': failure.responseCode,
+            },
+            'confirmation not delivered',
+          );
+          throw unavailable('email: the mail server did not accept the confirmation');
+        }
+        count('sent');
+        return {};
       }),
   };
 }

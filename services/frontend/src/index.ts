@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { hipstershop, orders } from '@glasshouse/contracts';
 import type { EnvReader, ReadinessCheck, ServiceClientFactory, ServiceRuntime } from '@glasshouse/kit';
+import { shopClientsOf } from '@glasshouse/kit';
 import { buildFrontend } from './app.js';
 import type { Backends } from './backends.js';
 
@@ -23,38 +23,18 @@ export function readFrontendConfig(env: EnvReader): FrontendConfig {
  * while one of them is down.
  */
 export function frontendBackends(client: ServiceClientFactory): Backends {
-  const reads = { idempotent: true };
-  const essentialReads = { idempotent: true, required: true };
-  return {
-    catalog: client(
-      hipstershop.ProductCatalogServiceClient,
-      hipstershop.ProductCatalogServiceService,
-      'productcatalog',
-      essentialReads,
-    ),
-    currency: client(
-      hipstershop.CurrencyServiceClient,
-      hipstershop.CurrencyServiceService,
-      'currency',
-      essentialReads,
-    ),
-    cart: client(hipstershop.CartServiceClient, hipstershop.CartServiceService, 'cart', { required: true }),
-    shipping: client(
-      hipstershop.ShippingServiceClient,
-      hipstershop.ShippingServiceService,
-      'shipping',
-      reads,
-    ),
-    checkout: client(hipstershop.CheckoutServiceClient, hipstershop.CheckoutServiceService, 'checkout'),
-    orders: client(orders.OrderServiceClient, orders.OrderServiceService, 'orders', reads),
-    recommendation: client(
-      hipstershop.RecommendationServiceClient,
-      hipstershop.RecommendationServiceService,
-      'recommendation',
-      reads,
-    ),
-    ad: client(hipstershop.AdServiceClient, hipstershop.AdServiceService, 'ad', reads),
-  };
+  const read = { idempotent: true };
+  const essentialRead = { idempotent: true, required: true };
+  return shopClientsOf(client, {
+    catalog: essentialRead,
+    currency: essentialRead,
+    cart: { required: true },
+    shipping: read,
+    checkout: {},
+    orders: read,
+    recommendation: read,
+    ad: read,
+  });
 }
 
 export interface FrontendDependencies extends ServiceRuntime {

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Span } from '@opentelemetry/api';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { hipstershop, payment } from '@glasshouse/contracts';
 import type { Implementation } from '@glasshouse/kit';
-import { IDEMPOTENCY_KEY_HEADER, RpcError, invalidArgument, notFound } from '@glasshouse/kit';
+import { IDEMPOTENCY_KEY_HEADER, invalidArgument, notFound, spanRunner } from '@glasshouse/kit';
 import type { Money } from '@glasshouse/money';
 import { moneyProblem, toDecimalString } from '@glasshouse/money';
 import { examineCard, monthOf } from './card.js';
@@ -33,21 +32,8 @@ function amountProblem(amount: Money | undefined): string | undefined {
   return undefined;
 }
 
-/** Runs fn in a span that records error.type and ERROR status when fn throws. */
-function inSpan<T>(name: string, fn: (span: Span) => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan(name, async (span) => {
-    try {
-      return await fn(span);
-    } catch (error) {
-      // The status carries no message: reasons may quote the card's expiry.
-      span.setAttribute('error.type', RpcError.from(error).errorType);
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
-}
+// The status carries no message: reasons may quote the card's expiry.
+const inSpan = spanRunner(tracer);
 
 /** hipstershop.PaymentService: checks a card and records the charge (nothing leaves the process). */
 export function paymentService(options: PaymentOptions): Implementation<PaymentService> {

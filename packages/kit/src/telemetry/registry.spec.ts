@@ -23,8 +23,10 @@ const REGISTRY_FILE = 'packages/kit/src/telemetry/registry.ts';
  * the evidence of a pattern in the registry (`<METHOD> <route>`, `step <step>`).
  */
 const SPAN_WRAPPERS: Readonly<Record<string, string>> = {
+  'packages/kit/src/telemetry/spans.ts': 'spanRunner',
   'services/cart/src/server.ts': 'storeStep',
   'services/checkout/src/steps.ts': 'step',
+  'services/email/src/server.ts': 'inSpan',
   'services/inventory/src/server.ts': 'inSpan',
   'services/payment/src/server.ts': 'inSpan',
 };
