@@ -2,6 +2,7 @@ import type { Span } from '@opentelemetry/api';
 import { TraceFlags, trace } from '@opentelemetry/api';
 import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SpanExportTally } from './telemetry/span-export.js';
 
 /** The OpenTelemetry semantic-convention buckets for request durations, in seconds. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -30,6 +31,7 @@ export class ServiceMetrics {
   readonly rpcClientDuration: Histogram<RpcLabels>;
   readonly dbClientDuration: Histogram<DbLabels>;
   private readonly pools = new Map<string, { state: PoolState; max: number }>();
+  private spanExports: SpanExportTally | undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
@@ -49,6 +51,19 @@ export class ServiceMetrics {
       );
     }
     this.poolGauges();
+    // Counted by the exporter (telemetry/span-export.ts), which starts before this registry.
+    this.counter(
+      'otel_sdk_exporter_span_exported',
+      'Spans the trace exporter delivered, and lost with error_type (otel.sdk.exporter.span.exported).',
+      ['error_type'],
+      (counter) => {
+        const tally = this.spanExports;
+        counter.reset();
+        if (!tally) return;
+        counter.inc(tally.exported);
+        if (tally.failed > 0) counter.inc({ error_type: 'export_failed' }, tally.failed);
+      },
+    );
     this.httpServerDuration = this.histogram(
       'http_server_request_duration_seconds',
       'Duration of HTTP server requests (http.server.request.duration).',
@@ -69,6 +84,11 @@ export class ServiceMetrics {
       'Duration of database operations (db.client.operation.duration).',
       ['db_system_name', 'db_operation_name', 'db_collection_name', 'error_type'],
     );
+  }
+
+  /** Reports what the trace exporter of this service delivered and lost. */
+  watchSpanExport(tally: SpanExportTally): void {
+    this.spanExports = tally;
   }
 
   /** Reports a database pool's saturation in the db_client_connection_* gauges, read at scrape. */
@@ -137,13 +157,26 @@ export class ServiceMetrics {
     });
   }
 
-  /** A counter; OpenMetrics appends `_total` itself, so `orders_total` is exposed as `orders_total`. */
-  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  /**
+   * A counter; OpenMetrics appends `_total` itself, so `orders_total` is exposed as `orders_total`.
+   * `collect`, when given, sets its values at every scrape.
+   */
+  counter<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    collect?: (counter: Counter<L>) => void,
+  ): Counter<L> {
     return new Counter<L>({
       name: name.replace(/_total$/, ''),
       help,
       labelNames,
       registers: [this.registry],
+      ...(collect && {
+        collect(this: Counter<L>) {
+          collect(this);
+        },
+      }),
     });
   }
 

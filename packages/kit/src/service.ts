@@ -82,7 +82,9 @@ export function createServiceContext(name: ServiceName, environment = process.en
   nameThisThread(name);
   const logger = createLogger({ serviceName: name, level: env.string('LOG_LEVEL', 'info') });
   const metrics = new ServiceMetrics();
-  const lifecycle = new Lifecycle(logger, processTracing());
+  const tracing = processTracing();
+  if (tracing?.spanExports) metrics.watchSpanExport(tracing.spanExports);
+  const lifecycle = new Lifecycle(logger, tracing);
   const checks: ReadinessCheck[] = [];
   const deadlineMs = env.int('RPC_DEADLINE_MS', 2000, { min: 1 });
   return {

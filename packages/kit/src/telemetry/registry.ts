@@ -190,6 +190,16 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
         'Queries waiting for a pool connection (db.client.connection.pending_requests); only with DATABASE_URL.',
     },
     {
+      name: 'otel_sdk_exporter_span_exported_total',
+      type: 'counter',
+      unit: 'spans',
+      labels: { error_type: 'export_failed when the batch was lost, else absent' },
+      emittedBy: 'every service',
+      meaning:
+        'Spans the OTLP trace exporter delivered, and lost (otel.sdk.exporter.span.exported); the batch ' +
+        'processor does not retry a failed batch. Samples only with OTEL_EXPORTER_OTLP_ENDPOINT set.',
+    },
+    {
       name: 'service_start_time_seconds',
       type: 'gauge',
       unit: SECONDS,

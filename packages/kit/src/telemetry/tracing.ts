@@ -12,6 +12,8 @@ import { randomUUID } from 'node:crypto';
 import type { Environment } from '../config.js';
 import { envReader } from '../config.js';
 import { SyntheticTrafficSpanProcessor } from './baggage.js';
+import type { SpanExportTally } from './span-export.js';
+import { CountedSpanExporter } from './span-export.js';
 
 export const SERVICE_NAMESPACE = 'glasshouse';
 
@@ -27,6 +29,8 @@ export interface TracingOptions {
 export interface Tracing {
   readonly serviceName: string;
   readonly exporting: boolean;
+  /** Spans the OTLP exporter delivered and lost; zero without an endpoint. */
+  readonly spanExports?: SpanExportTally;
   forceFlush(): Promise<void>;
   /** Flushes and stops; calling it again does nothing. */
   shutdown(): Promise<void>;
@@ -75,6 +79,7 @@ export function startTracing(options: TracingOptions): Tracing {
   const endpoint =
     read.optionalString('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ??
     read.optionalString('OTEL_EXPORTER_OTLP_ENDPOINT');
+  let spanExports: SpanExportTally = { exported: 0, failed: 0 };
   const processors: SpanProcessor[] = [
     new SyntheticTrafficSpanProcessor(),
     ...(options.exporters ?? []).map((e) => new SimpleSpanProcessor(e)),
@@ -82,8 +87,10 @@ export function startTracing(options: TracingOptions): Tracing {
   if (endpoint) {
     // The exporters read the endpoint, headers, timeout and compression variables themselves,
     // the batch processor its OTEL_BSP_* ones.
-    const exporter =
-      otlpProtocol(env) === 'http/json' ? new OTLPJsonTraceExporter() : new OTLPProtobufTraceExporter();
+    const exporter = new CountedSpanExporter(
+      otlpProtocol(env) === 'http/json' ? new OTLPJsonTraceExporter() : new OTLPProtobufTraceExporter(),
+    );
+    spanExports = exporter.tally;
     processors.push(new BatchSpanProcessor(exporter));
   }
   const provider = new NodeTracerProvider({
@@ -105,6 +112,7 @@ export function startTracing(options: TracingOptions): Tracing {
   return {
     serviceName: options.serviceName,
     exporting: Boolean(endpoint) || (options.exporters ?? []).length > 0,
+    spanExports,
     forceFlush: () => provider.forceFlush(),
     shutdown() {
       stopped ??= (async () => {
