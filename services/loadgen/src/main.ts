@@ -5,29 +5,14 @@ import {
   exitOnStartupFailure,
   serviceSpec,
 } from '@glasshouse/kit';
-import { readLoadgenConfig } from './config.js';
-import { ControlServer, shopReachable, untilReady } from './control.js';
-import { TrafficGenerator } from './generator.js';
-import { seededRandom } from './journeys.js';
-import { TrafficMetrics } from './metrics.js';
+import { createLoadgen, readLoadgenConfig } from './index.js';
 
 async function main(): Promise<void> {
   const context = createServiceContext('loadgen');
-  const { env, logger, metrics, lifecycle } = context;
+  const { env, logger, lifecycle } = context;
   const config = readLoadgenConfig(env);
   lifecycle.installSignalHandlers();
-  const generator = new TrafficGenerator({
-    target: config.targetUrl,
-    settings: config.settings,
-    limits: config.limits,
-    journeys: config.journeys,
-    metrics: new TrafficMetrics(metrics),
-    logger,
-    random: config.seed === undefined ? Math.random : seededRandom(config.seed),
-  });
-  const shop = shopReachable(config.targetUrl);
-  context.addReadinessCheck(shop);
-  const control = new ControlServer({ generator, metrics, checks: context.readinessChecks });
+  const { control, generator, start } = createLoadgen(config, context);
   const { host, port } = env.address(adminAddressVariable('loadgen'), {
     host: '0.0.0.0',
     port: serviceSpec('loadgen').adminPort,
@@ -41,11 +26,7 @@ async function main(): Promise<void> {
     { 'server.port': bound, 'url.full': config.targetUrl.origin, journeys },
     'control endpoint listening',
   );
-
-  // Shoppers set out once the shop answers, so a slow start is not a burst of failures.
-  await untilReady(shop, logger);
-  generator.start();
-  logger.info({ ...config.settings, ...config.limits }, 'shoppers on their way');
+  await start();
 }
 
 main().catch((error: unknown) => exitOnStartupFailure('loadgen', error));
