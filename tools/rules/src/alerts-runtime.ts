@@ -1,4 +1,4 @@
-import { series, steady } from './fixtures.js';
+import { growing, series, steady } from './fixtures.js';
 import type { TestedAlert } from './model.js';
 
 /** Cause-side alerts on the Node.js runtime of every service, and the alerting path itself. */
@@ -69,6 +69,38 @@ export const RUNTIME_ALERTS: readonly TestedAlert[] = [
         alerts: [{ labels: { service: 'cart' }, value: 2 }],
       },
       nearMiss: { input: [series('service_start_time_seconds', 'cart', '100x4 200x40')], at: '3m' },
+    },
+  },
+  {
+    alert: 'TraceExportFailing',
+    expr: 'sum by (service) (rate(otel_sdk_exporter_span_exported_total{error_type!=""}[5m])) / sum by (service) (rate(otel_sdk_exporter_span_exported_total[5m])) > 0.01',
+    for: '5m',
+    severity: 'ticket',
+    summary: '{{ $labels.service }} loses {{ $value | humanizePercentage }} of its spans',
+    description:
+      'The trace exporter of {{ $labels.service }} has failed to deliver {{ $value | humanizePercentage }} of its spans for 5 minutes: traces of those requests are missing or broken in Tempo and Jaeger.',
+    cases: {
+      interval: '15s',
+      fires: {
+        input: [
+          series('otel_sdk_exporter_span_exported_total', 'checkout', growing(90)),
+          series('otel_sdk_exporter_span_exported_total', 'checkout', growing(10), {
+            error_type: 'export_failed',
+          }),
+        ],
+        pendingAt: '4m',
+        at: '6m',
+        alerts: [{ labels: { service: 'checkout' }, value: 0.1 }],
+      },
+      nearMiss: {
+        input: [
+          series('otel_sdk_exporter_span_exported_total', 'checkout', growing(1000)),
+          series('otel_sdk_exporter_span_exported_total', 'checkout', growing(5), {
+            error_type: 'export_failed',
+          }),
+        ],
+        at: '10m',
+      },
     },
   },
 ];
