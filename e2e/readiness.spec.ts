@@ -5,6 +5,7 @@ import { createCheckoutService, readCheckoutConfig } from '@glasshouse/checkout'
 import { createFrontend, readFrontendConfig } from '@glasshouse/frontend';
 import type { ServiceContext } from '@glasshouse/kit';
 import {
+  FixedFeatureFlags,
   GrpcServer,
   ServiceMetrics,
   addressVariable,
@@ -40,6 +41,7 @@ class RestartableCart {
       metrics,
       addReadinessCheck: () => undefined,
       onShutdown: () => undefined,
+      flags: new FixedFeatureFlags(),
       client: () => {
         throw new Error('the cart calls nothing');
       },

@@ -52,6 +52,17 @@ export const VARIABLES: readonly VariableDeclaration[] = Object.freeze([
     ['LOG_LEVEL', 'info', 'Lowest level logged: trace, debug, info, warn, error or fatal.'],
     ['RPC_DEADLINE_MS', '2000', 'Deadline of every gRPC call a service makes to another.'],
     [
+      'FLAGS_FILE',
+      'unset: every failure scenario off',
+      'A flags file in flagd’s format (deploy/flags), evaluated in process and re-read when it changes.',
+    ],
+    [
+      'FLAGD_HOST',
+      'unset',
+      'A flagd daemon whose flags the service syncs and evaluates in process (when `FLAGS_FILE` is unset).',
+    ],
+    ['FLAGD_PORT', '8015', 'The sync port of that flagd daemon.'],
+    [
       'STOP_WITH_STDIN',
       'false',
       'Stop when standard input closes; the runner sets it for each process so none outlives it.',

@@ -18,6 +18,22 @@ export {
   unavailable,
 } from './grpc/errors.js';
 export { GrpcServer } from './grpc/server.js';
+export type { FeatureFlags, FlagSource } from './flags/feature-flags.js';
+export { FixedFeatureFlags, flagSourceFrom } from './flags/feature-flags.js';
+export type { FlagsDocument, ScenarioSetting, ScenarioValues } from './flags/flags-file.js';
+export {
+  FlagInputError,
+  allOffDocument,
+  checkValues,
+  defaultValues,
+  parseFlagsDocument,
+  renderFlagsDocument,
+  scenarioNamed,
+  settingOf,
+  withSetting,
+} from './flags/flags-file.js';
+export type { ScenarioName, ScenarioParameter, ScenarioSpec } from './flags/scenarios.js';
+export { SCENARIOS, SCENARIO_NAMES, isScenarioName, scenarioSpec } from './flags/scenarios.js';
 export { markdownTable } from './markdown-table.js';
 export type { Logger } from './logging.js';
 export { createLogger } from './logging.js';

@@ -1,6 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import { TraceFlags, trace } from '@opentelemetry/api';
 import { getHeapStatistics } from 'node:v8';
+import { SCENARIO_NAMES } from './flags/scenarios.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SpanExportTally } from './telemetry/span-export.js';
 
@@ -30,6 +31,8 @@ export class ServiceMetrics {
   readonly rpcServerDuration: Histogram<RpcLabels>;
   readonly rpcClientDuration: Histogram<RpcLabels>;
   readonly dbClientDuration: Histogram<DbLabels>;
+  /** glasshouse_feature_flag_state{flag}: 1 while a failure scenario is on; dashboards mark its changes. */
+  readonly featureFlagState: Gauge<'flag'>;
   private readonly pools = new Map<string, { state: PoolState; max: number }>();
   private spanExports: SpanExportTally | undefined;
 
@@ -51,6 +54,12 @@ export class ServiceMetrics {
       );
     }
     this.poolGauges();
+    this.featureFlagState = this.gauge(
+      'glasshouse_feature_flag_state',
+      'Whether each failure scenario is switched on (1) or off (0).',
+      ['flag'],
+    );
+    for (const flag of SCENARIO_NAMES) this.featureFlagState.set({ flag }, 0);
     // Counted by the exporter (telemetry/span-export.ts), which starts before this registry.
     this.counter(
       'otel_sdk_exporter_span_exported',

@@ -9,6 +9,8 @@ import { createClient } from './grpc/client.js';
 import type { ServiceDefinition } from './grpc/definition.js';
 import { GrpcServer } from './grpc/server.js';
 import { Lifecycle } from './lifecycle.js';
+import type { FeatureFlags } from './flags/feature-flags.js';
+import { openFeatureFlags } from './flags/feature-flags.js';
 import { createLogger } from './logging.js';
 import { ServiceMetrics } from './metrics.js';
 import type { ServiceName } from './services.js';
@@ -55,6 +57,8 @@ export interface ServiceRuntime {
   /** Registers something to stop with the service; later registrations stop first. */
   readonly onShutdown: (what: string, stop: () => Promise<void> | void) => void;
   readonly client: ServiceClientFactory;
+  /** The failure scenarios switched on (issue 19); absent means every one is off. */
+  readonly flags?: FeatureFlags;
 }
 
 /** Everything a service's setup needs, built once by the kit. */
@@ -63,6 +67,7 @@ export interface ServiceContext extends ServiceRuntime {
   readonly env: EnvReader;
   readonly lifecycle: Lifecycle;
   readonly readinessChecks: readonly ReadinessCheck[];
+  readonly flags: FeatureFlags;
   /** A client of another service, at <SERVICE>_ADDR, with the default deadline (RPC_DEADLINE_MS). */
   readonly client: ServiceClientFactory;
 }
@@ -87,7 +92,10 @@ export function createServiceContext(name: ServiceName, environment = process.en
   const lifecycle = new Lifecycle(logger, tracing);
   const checks: ReadinessCheck[] = [];
   const deadlineMs = env.int('RPC_DEADLINE_MS', 2000, { min: 1 });
+  const flags = openFeatureFlags(env, logger, metrics);
+  lifecycle.onShutdown('feature flags', () => flags.close());
   return {
+    flags: flags.flags,
     name,
     env,
     logger,

@@ -13,8 +13,14 @@ import {
   inventoryMigrations,
   readInventoryConfig,
 } from '@glasshouse/inventory';
-import type { Environment, Logger, ServiceClientFactory, ServiceRuntime } from '@glasshouse/kit';
-import { GrpcServer, ServiceMetrics, createLogger, envReader } from '@glasshouse/kit';
+import type {
+  Environment,
+  FeatureFlags,
+  Logger,
+  ServiceClientFactory,
+  ServiceRuntime,
+} from '@glasshouse/kit';
+import { FixedFeatureFlags, GrpcServer, ServiceMetrics, createLogger, envReader } from '@glasshouse/kit';
 import { ORDERS_SCHEMA, createOrdersService, orderMigrations } from '@glasshouse/orders';
 import type { ChargeLedger } from '@glasshouse/payment';
 import { createPaymentService, readPaymentConfig } from '@glasshouse/payment';
@@ -45,6 +51,8 @@ export interface InProcessShopOptions {
    * turns the catalog's cache off (CATALOG_CACHE_TTL_MS=0) unless this says otherwise.
    */
   env?: Environment;
+  /** The failure scenarios every service of the shop reads; all off by default. */
+  flags?: FeatureFlags;
   /** Changes what checkout calls, e.g. to make one step fail. */
   checkoutDependencies?: (dependencies: CheckoutDependencies) => CheckoutDependencies;
 }
@@ -79,6 +87,7 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
   });
   const env = envReader({ CATALOG_CACHE_TTL_MS: '0', ...options.env });
   const deadlineMs = options.deadlineMs ?? 5000;
+  const flags = options.flags ?? new FixedFeatureFlags();
   const metrics = new Map<ShopService, ServiceMetrics>();
   const servers = new Map<ShopService, GrpcServer>();
   const stopped = new Map<ShopService, Promise<void>>();
@@ -104,6 +113,7 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
       addReadinessCheck: () => undefined,
       onShutdown: (_what, stop) => cleanups.push(stop),
       client: dial(serviceMetrics),
+      flags,
     });
     servers.set(name, server);
     addresses[name] = `127.0.0.1:${await server.listen('127.0.0.1', 0)}`;

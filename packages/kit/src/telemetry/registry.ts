@@ -104,6 +104,16 @@ const runtime = (
 export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>({
   kit: [
     {
+      name: 'glasshouse_feature_flag_state',
+      type: 'gauge',
+      unit: '1',
+      labels: { flag: 'a failure scenario of deploy/flags (payment-failure, catalog-slow, …)' },
+      emittedBy: 'every service',
+      meaning:
+        'Whether each failure scenario is switched on (1) or off (0), as the service reads its flags ' +
+        '(issue 19); the dashboards mark its changes.',
+    },
+    {
       name: 'http_server_request_duration_seconds',
       type: 'histogram',
       unit: SECONDS,
@@ -813,6 +823,22 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
 export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventEntry>>({
   kit: [
     {
+      message: 'feature flag changed',
+      level: 'info',
+      fields: ['feature_flag.key', 'feature_flag.variant'],
+      emittedBy: 'every service',
+      meaning: 'A failure scenario was switched on or off in the flags the service reads.',
+    },
+    {
+      message: 'feature flag provider error',
+      level: 'error',
+      fields: ['error.message'],
+      emittedBy: 'every service',
+      meaning:
+        'The flags source could not be read or parsed (a malformed flags file): the service keeps ' +
+        'the last good flags, or every scenario off if it never read one.',
+    },
+    {
       message: 'serving',
       level: 'info',
       fields: ['server.port', 'rpc.system'],
@@ -1257,6 +1283,20 @@ export const ATTRIBUTES: readonly AttributeEntry[] = deepFreeze([
     meaning:
       'true on every span and log line caused by a request carrying synthetic_request=true baggage ' +
       '(the load generator), so simulated shoppers can be told from real ones.',
+  },
+  {
+    name: 'feature_flag.key',
+    type: 'string',
+    on: 'logs',
+    emittedBy: 'every service',
+    meaning: 'The failure scenario whose flag changed (OpenTelemetry feature-flag convention).',
+  },
+  {
+    name: 'feature_flag.variant',
+    type: 'string',
+    on: 'logs',
+    emittedBy: 'every service',
+    meaning: 'The variant the flag is now in: on or off.',
   },
   {
     name: 'app.cart.items',
