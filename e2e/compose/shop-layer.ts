@@ -30,6 +30,7 @@ export const SHOP_LIMITS: Readonly<
 /** The database of each Postgres-owning service; the init script creates every one of them. */
 export const DATABASES: Readonly<Partial<Record<ServiceName, string>>> = {
   productcatalog: 'catalog',
+  payment: 'payment',
   orders: 'orders',
   inventory: 'inventory',
   auth: 'auth',

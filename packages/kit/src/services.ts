@@ -106,7 +106,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     protocol: 'grpc',
     port: 50051,
     adminPort: 60051,
-    store: 'none',
+    store: 'postgres',
     calls: [],
     implemented: true,
     summary: 'card charges',

@@ -1,13 +1,20 @@
 import { hipstershop, payment } from '@glasshouse/contracts';
-import type { EnvReader, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
+import type { Database, EnvReader, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
 import { ChargeLedger } from './ledger.js';
+import type { PaymentLedger } from './ledger.js';
 import { paymentMetrics } from './metrics.js';
+import { PaymentRepository } from './repository.js';
 import { chargeReversalService, paymentService } from './server.js';
 
-export type { ChargeLedger } from './ledger.js';
+export type { ChargeLedger, PaymentLedger } from './ledger.js';
+export { paymentMigrations } from './migrations.js';
+export { PaymentRepository } from './repository.js';
+
+/** The schema the payment service owns. */
+export const PAYMENT_SCHEMA = 'payment';
 
 export interface PaymentConfig {
-  /** Charges remembered for idempotent retries and voids; the oldest are forgotten past it. */
+  /** Charges an in-memory ledger remembers (no database); the oldest are forgotten past it. */
   readonly ledgerCapacity: number;
 }
 
@@ -19,14 +26,26 @@ export interface PaymentDependencies extends ServiceRuntime {
   readonly server: GrpcServer;
   /** The clock card expiry is judged by. */
   readonly now?: () => Date;
+  /** The payment service's database, migrated: the durable ledger. Without it, charges live in memory. */
+  readonly database?: { readonly db: Database; readonly schema: string };
 }
 
-/** Serves the PaymentService and the ChargeReversalService; returns the ledger of charges. */
+/** Serves the PaymentService and the ChargeReversalService over the ledger of charges, which it returns. */
+export function createPaymentService(
+  config: PaymentConfig,
+  deps: PaymentDependencies & { readonly database: { readonly db: Database; readonly schema: string } },
+): { readonly ledger: PaymentRepository };
 export function createPaymentService(
   config: PaymentConfig,
   deps: PaymentDependencies,
-): { readonly ledger: ChargeLedger } {
-  const ledger = new ChargeLedger(config.ledgerCapacity);
+): { readonly ledger: ChargeLedger };
+export function createPaymentService(
+  config: PaymentConfig,
+  deps: PaymentDependencies,
+): { readonly ledger: PaymentLedger } {
+  const ledger = deps.database
+    ? new PaymentRepository(deps.database.db, deps.database.schema)
+    : new ChargeLedger(config.ledgerCapacity);
   const options = { ledger, metrics: paymentMetrics(deps.metrics), ...(deps.now ? { now: deps.now } : {}) };
   deps.server.add(hipstershop.PaymentServiceService, paymentService(options));
   deps.server.add(payment.ChargeReversalServiceService, chargeReversalService(options));

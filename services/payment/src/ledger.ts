@@ -1,4 +1,5 @@
 import type { Money } from '@glasshouse/money';
+import type { CardMethod } from './card.js';
 
 /** A charge as the payment service remembers it. */
 export interface Charge {
@@ -6,14 +7,41 @@ export interface Charge {
   voided: boolean;
 }
 
+/** A charge and its transaction id. */
+export interface RecordedCharge extends Readonly<Charge> {
+  readonly transactionId: string;
+}
+
+/** What is recorded of a new charge: never the card number, only its network and last four digits. */
+export interface NewCharge {
+  readonly transactionId: string;
+  readonly idempotencyKey: string | undefined;
+  readonly amount: Money;
+  readonly method: CardMethod;
+  readonly lastFour: string;
+}
+
 export type VoidOutcome = 'voided' | 'already voided' | 'unknown';
 
+/** Where charges and voids are kept: the service's database, or memory in tests. */
+export interface PaymentLedger {
+  /** The charge made under this idempotency key and not voided, if any. */
+  chargeUnder(idempotencyKey: string): Promise<RecordedCharge | undefined>;
+  /**
+   * Records a charge; when a charge not voided already holds its idempotency key (a concurrent
+   * retry), records nothing and returns that charge instead.
+   */
+  recordCharge(charge: NewCharge): Promise<RecordedCharge>;
+  /** Marks a charge voided; voiding it again changes nothing. */
+  voidCharge(transactionId: string, reason: string): Promise<{ outcome: VoidOutcome; amount?: Money }>;
+}
+
 /**
- * The charges made by this process, by transaction id, so a charge can be voided when checkout
- * compensates. Bounded: past `capacity` charges the oldest are forgotten (a void that late is
- * NOT_FOUND), so a long load test cannot grow the process without limit.
+ * The charges made by this process, by transaction id: the ledger of a service without a
+ * database (tests). Bounded: past `capacity` charges the oldest are forgotten (a void that late
+ * is NOT_FOUND), so a long load test cannot grow the process without limit.
  */
-export class ChargeLedger {
+export class ChargeLedger implements PaymentLedger {
   private readonly charges = new Map<string, Charge>();
   private readonly byIdempotencyKey = new Map<string, string>();
 
@@ -56,5 +84,24 @@ export class ChargeLedger {
 
   get size(): number {
     return this.charges.size;
+  }
+
+  chargeUnder(idempotencyKey: string): Promise<RecordedCharge | undefined> {
+    const transactionId = this.transactionFor(idempotencyKey);
+    const charge = transactionId === undefined ? undefined : this.find(transactionId);
+    return Promise.resolve(
+      transactionId === undefined || !charge || charge.voided ? undefined : { transactionId, ...charge },
+    );
+  }
+
+  recordCharge(charge: NewCharge): Promise<RecordedCharge> {
+    this.record(charge.transactionId, charge.amount, charge.idempotencyKey);
+    return Promise.resolve({ transactionId: charge.transactionId, amount: charge.amount, voided: false });
+  }
+
+  voidCharge(transactionId: string): Promise<{ outcome: VoidOutcome; amount?: Money }> {
+    const outcome = this.void(transactionId);
+    const amount = this.find(transactionId)?.amount;
+    return Promise.resolve(amount ? { outcome, amount } : { outcome });
   }
 }

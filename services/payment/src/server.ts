@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import type { hipstershop, payment } from '@glasshouse/contracts';
 import type { Implementation } from '@glasshouse/kit';
-import { IDEMPOTENCY_KEY_HEADER, invalidArgument, notFound, spanRunner } from '@glasshouse/kit';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  invalidArgument,
+  notFound,
+  spanRunner,
+  storableTextProblem,
+} from '@glasshouse/kit';
 import type { Money } from '@glasshouse/money';
 import { moneyProblem, toDecimalString } from '@glasshouse/money';
 import { examineCard, monthOf } from './card.js';
-import type { ChargeLedger } from './ledger.js';
+import type { PaymentLedger } from './ledger.js';
 import type { PaymentMetrics } from './metrics.js';
 
 type PaymentService = typeof hipstershop.PaymentServiceService;
@@ -18,7 +24,7 @@ const MAX_REASON_LENGTH = 200;
 /** The metadata header under which a caller makes Charge safe to retry. */
 
 export interface PaymentOptions {
-  ledger: ChargeLedger;
+  ledger: PaymentLedger;
   metrics: PaymentMetrics;
   /** The clock card expiry is judged by. */
   now?: () => Date;
@@ -35,7 +41,7 @@ function amountProblem(amount: Money | undefined): string | undefined {
 // The status carries no message: reasons may quote the card's expiry.
 const inSpan = spanRunner(tracer);
 
-/** hipstershop.PaymentService: checks a card and records the charge (nothing leaves the process). */
+/** hipstershop.PaymentService: checks a card and records the charge in the ledger (no card leaves the shop). */
 export function paymentService(options: PaymentOptions): Implementation<PaymentService> {
   const { ledger, metrics } = options;
   const now = options.now ?? (() => new Date());
@@ -53,17 +59,28 @@ export function paymentService(options: PaymentOptions): Implementation<PaymentS
         const amount = request.amount;
         // A retry of a charge (same idempotency key, e.g. checkout after a deadline) gets the
         // first transaction back instead of charging the card again.
-        const key = call.metadata.get(IDEMPOTENCY_KEY_HEADER)[0]?.toString().slice(0, 200);
-        const previous = key ? ledger.transactionFor(key) : undefined;
+        const key = call.metadata.get(IDEMPOTENCY_KEY_HEADER)[0]?.toString().slice(0, 200) || undefined;
         // A voided charge is no payment: a retry after compensation charges afresh.
-        if (previous && !ledger.find(previous)?.voided) {
+        const previous = key ? await ledger.chargeUnder(key) : undefined;
+        if (previous) {
           span.setAttribute('payment.idempotent_replay', true);
-          return { transactionId: previous };
+          return { transactionId: previous.transactionId };
         }
         span.setAttribute('payment.amount', Number(toDecimalString(amount)));
         span.setAttribute('payment.currency', amount.currencyCode);
         const transactionId = newTransactionId();
-        ledger.record(transactionId, amount, key);
+        const recorded = await ledger.recordCharge({
+          transactionId,
+          idempotencyKey: key,
+          amount,
+          method: card.method,
+          lastFour: card.lastFour,
+        });
+        if (recorded.transactionId !== transactionId) {
+          // A concurrent retry under the same key recorded its charge first.
+          span.setAttribute('payment.idempotent_replay', true);
+          return { transactionId: recorded.transactionId };
+        }
         metrics.charged(card.method, amount);
         call.logger.info(
           {
@@ -92,17 +109,20 @@ export function chargeReversalService(
         if (!transactionId) throw invalidArgument('transaction_id: is required');
         if (transactionId.length > MAX_TRANSACTION_ID_LENGTH)
           throw invalidArgument(`transaction_id: longer than ${MAX_TRANSACTION_ID_LENGTH} characters`);
-        const outcome = ledger.void(transactionId);
+        const reason = request.reason.slice(0, MAX_REASON_LENGTH);
+        const problem =
+          storableTextProblem('transaction_id', transactionId) ?? storableTextProblem('reason', reason);
+        if (problem) throw invalidArgument(problem);
+        const { outcome, amount } = await ledger.voidCharge(transactionId, reason);
         metrics.voided(outcome);
         if (outcome === 'unknown') throw notFound(`no charge with transaction id "${transactionId}"`);
         if (outcome === 'voided') {
-          const amount = ledger.find(transactionId)?.amount;
           call.logger.info(
             {
               'payment.transaction_id': transactionId,
               'payment.amount': amount ? toDecimalString(amount) : undefined,
               'payment.currency': amount?.currencyCode,
-              reason: request.reason.slice(0, MAX_REASON_LENGTH),
+              reason,
             },
             'charge voided',
           );
