@@ -160,6 +160,31 @@ describe('the compose stack, for real (Docker engine of its own, images built he
     );
   });
 
+  it('runs every container within its memory limit, none killed or restarted', async () => {
+    const stack = project!;
+    const ids = await Promise.all(RUNNING.map((name) => stack.container(name)));
+    const states = await engine.docker([
+      'inspect',
+      '--format',
+      '{{.Name}} {{.State.OOMKilled}} {{.RestartCount}} {{.HostConfig.Memory}}',
+      ...ids,
+    ]);
+    for (const line of states.split('\n')) {
+      const [name, oomKilled, restarts, limit] = line.split(' ');
+      assert.equal(oomKilled, 'false', `${name} was killed for memory`);
+      assert.equal(restarts, '0', `${name} restarted`);
+      assert.ok(Number(limit) > 0, `${name} runs without a memory limit`);
+    }
+    const usage = await engine.docker([
+      'stats',
+      '--no-stream',
+      '--format',
+      '{{.Name}} {{.MemUsage}}',
+      ...ids,
+    ]);
+    report(`memory in use / limit: ${usage.replaceAll(`${stack.name}_`, '').replaceAll('\n', '; ')}`);
+  });
+
   it('keeps the order through a restart of the PostgreSQL container (named volume)', async () => {
     assert.ok(orderId, 'an order was placed');
     const stack = project!;
