@@ -18,6 +18,18 @@ export {
   unavailable,
 } from './grpc/errors.js';
 export { GrpcServer } from './grpc/server.js';
+export type { AuditRecord, FlagControlOptions } from './flags/control.js';
+export { FlagAccessError, FlagControl, ensureAdminToken } from './flags/control.js';
+export type { Fault } from './flags/faults.js';
+export {
+  blocking,
+  delaying,
+  failing,
+  internalFault,
+  leaking,
+  unavailableFault,
+  withFaults,
+} from './flags/faults.js';
 export type { FeatureFlags, FlagSource } from './flags/feature-flags.js';
 export { FixedFeatureFlags, flagSourceFrom } from './flags/feature-flags.js';
 export type { FlagsDocument, ScenarioSetting, ScenarioValues } from './flags/flags-file.js';

@@ -1,5 +1,6 @@
 import { hipstershop } from '@glasshouse/contracts';
 import type { GrpcServer, ServiceRuntime } from '@glasshouse/kit';
+import { blocking, withFaults } from '@glasshouse/kit';
 import { adService } from './server.js';
 
 export interface AdDependencies extends ServiceRuntime {
@@ -8,5 +9,10 @@ export interface AdDependencies extends ServiceRuntime {
 
 /** Serves the AdService. It reads no configuration of its own. */
 export function createAdService(deps: AdDependencies): void {
-  deps.server.add(hipstershop.AdServiceService, adService({ metrics: deps.metrics }));
+  deps.server.add(
+    hipstershop.AdServiceService,
+    withFaults(adService({ metrics: deps.metrics }), deps.flags, (_method, flags) =>
+      blocking(flags, 'ad-cpu-burn', 300),
+    ),
+  );
 }

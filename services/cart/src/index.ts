@@ -1,6 +1,7 @@
 import { hipstershop } from '@glasshouse/contracts';
 import type { EnvReader, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
 import { cartService } from './server.js';
+import { storeWithOutage } from './faults.js';
 import type { CartStore } from './store.js';
 import { DEFAULT_CART_TTL_SECONDS, openCartStore } from './store.js';
 
@@ -40,5 +41,8 @@ export function createCartService(config: CartConfig, deps: CartDependencies): v
   deps.onShutdown('cart store', () => store.close());
   if (store.kind === 'redis') deps.addReadinessCheck({ name: 'redis', check: () => store.ping() });
   logger.info({ 'cart.store': store.kind }, 'cart store ready');
-  deps.server.add(hipstershop.CartServiceService, cartService({ store, metrics: deps.metrics }));
+  deps.server.add(
+    hipstershop.CartServiceService,
+    cartService({ store: storeWithOutage(store, deps.flags), metrics: deps.metrics }),
+  );
 }

@@ -1,5 +1,6 @@
 import { hipstershop } from '@glasshouse/contracts';
 import type { EnvReader, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
+import { failing, internalFault, withFaults } from '@glasshouse/kit';
 import { DEFAULT_RATES_FILE, loadRates } from './rates.js';
 import { currencyService } from './server.js';
 
@@ -23,5 +24,12 @@ export async function createCurrencyService(
 ): Promise<void> {
   const rates = await loadRates(config.ratesFile);
   deps.logger.info({ currencies: rates.size, file: config.ratesFile }, 'rates loaded');
-  deps.server.add(hipstershop.CurrencyServiceService, currencyService(rates));
+  deps.server.add(
+    hipstershop.CurrencyServiceService,
+    withFaults(currencyService(rates), deps.flags, (method, flags) =>
+      method === 'convert'
+        ? failing(flags, 'currency-errors', () => internalFault('conversion failed'))
+        : undefined,
+    ),
+  );
 }

@@ -1,5 +1,6 @@
 import { hipstershop } from '@glasshouse/contracts';
 import type { EnvReader, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
+import { delaying, withFaults } from '@glasshouse/kit';
 import { emailService } from './server.js';
 import { logTransport, smtpTransport } from './transport.js';
 
@@ -34,5 +35,10 @@ export function createEmailService(config: EmailConfig, deps: EmailDependencies)
     { 'email.transport': transport.name, 'server.address': config.smtpUrl?.hostname },
     'mail transport ready',
   );
-  deps.server.add(hipstershop.EmailServiceService, emailService({ transport, metrics: deps.metrics }));
+  deps.server.add(
+    hipstershop.EmailServiceService,
+    withFaults(emailService({ transport, metrics: deps.metrics }), deps.flags, (_method, flags) =>
+      delaying(flags, 'email-backlog', 3000),
+    ),
+  );
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EnvReader, ReadinessCheck, ServiceClientFactory, ServiceRuntime } from '@glasshouse/kit';
 import { shopClientsOf } from '@glasshouse/kit';
 import { buildFrontend } from './app.js';
+import { addRouteFaults } from './faults.js';
 import type { Backends } from './backends.js';
 
 export type { FrontendOptions } from './app.js';
@@ -45,11 +46,13 @@ export interface FrontendDependencies extends ServiceRuntime {
 
 /** The shop's HTTP app over the services it calls. Opens no port: the caller listens or injects. */
 export function createFrontend(config: FrontendConfig, deps: FrontendDependencies): FastifyInstance {
-  return buildFrontend({
+  const app = buildFrontend({
     backends: deps.backends ?? frontendBackends(deps.client),
     logger: deps.logger,
     metrics: deps.metrics,
     ...(deps.readinessChecks ? { readinessChecks: deps.readinessChecks } : {}),
     defaultCurrency: config.defaultCurrency,
   });
+  addRouteFaults(app, deps.flags);
+  return app;
 }

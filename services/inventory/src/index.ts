@@ -1,6 +1,8 @@
 import { inventory } from '@glasshouse/contracts';
 import type { Database, EnvReader, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
+import { ReservationExpiry } from './expiry.js';
 import { StockGauges } from './gauges.js';
+import { DrainableStockRepository } from './faults.js';
 import { StockRepository } from './repository.js';
 import { Restocker } from './restock.js';
 import { inventoryService } from './server.js';
@@ -15,12 +17,19 @@ export interface InventoryConfig {
   readonly gaugeRefreshMs: number;
   /** How often products at their reorder point are restocked; 0 turns deliveries off. */
   readonly restockIntervalMs: number;
+  /** Age past which a reservation neither committed nor released goes back to stock. */
+  readonly reservationTtlMs: number;
+  /** How often expired reservations are looked for. */
+  readonly reservationExpiryIntervalMs: number;
 }
 
 export function readInventoryConfig(env: EnvReader): InventoryConfig {
   return Object.freeze({
     gaugeRefreshMs: env.int('INVENTORY_GAUGE_REFRESH_MS', 15_000, { min: 100 }),
     restockIntervalMs: env.int('INVENTORY_RESTOCK_INTERVAL_MS', 5_000, { min: 0 }),
+    // A checkout gives up within its deadlines (seconds); ten minutes leaves no doubt it died.
+    reservationTtlMs: env.int('INVENTORY_RESERVATION_TTL_MS', 600_000, { min: 1_000 }),
+    reservationExpiryIntervalMs: env.int('INVENTORY_RESERVATION_EXPIRY_INTERVAL_MS', 30_000, { min: 100 }),
   });
 }
 
@@ -36,7 +45,9 @@ export async function createInventoryService(
   deps: InventoryDependencies,
 ): Promise<void> {
   const { metrics, logger } = deps;
-  const repository = new StockRepository(deps.database.db, deps.database.schema);
+  const repository = deps.flags
+    ? new DrainableStockRepository(deps.database.db, deps.database.schema, deps.flags)
+    : new StockRepository(deps.database.db, deps.database.schema);
   const gauges = new StockGauges({ metrics, logger, load: () => repository.levels() });
   // Reordering at three times the threshold, every 5 s, keeps the default traffic from ever
   // reaching it, so LowStock and OutOfStock stay quiet in steady state (issue 18).
@@ -56,5 +67,8 @@ export async function createInventoryService(
   deps.onShutdown('stock gauges', () => gauges.stop());
   restocker.start(config.restockIntervalMs);
   deps.onShutdown('restocking', () => restocker.stop());
+  const expiry = new ReservationExpiry({ repository, gauges, metrics, logger, ttlMs: config.reservationTtlMs });
+  expiry.start(config.reservationExpiryIntervalMs);
+  deps.onShutdown('reservation expiry', () => expiry.stop());
   deps.server.add(inventory.InventoryServiceService, inventoryService({ repository, gauges }));
 }

@@ -1,5 +1,6 @@
 import { orders } from '@glasshouse/contracts';
 import type { Database, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
+import { failing, internalFault, withFaults } from '@glasshouse/kit';
 import { OrderRepository } from './repository.js';
 import { orderService } from './server.js';
 
@@ -17,5 +18,21 @@ export interface OrdersDependencies extends ServiceRuntime {
 /** Serves the OrderService from the order service's database. It reads no configuration of its own. */
 export function createOrdersService(deps: OrdersDependencies): void {
   const repository = new OrderRepository(deps.database.db, deps.database.schema);
-  deps.server.add(orders.OrderServiceService, orderService({ repository, metrics: deps.metrics }));
+  const { db } = deps.database;
+  deps.server.add(
+    orders.OrderServiceService,
+    withFaults(orderService({ repository, metrics: deps.metrics }), deps.flags, (method, flags) => {
+      if (method !== 'createOrder') return undefined;
+      const fail = failing(flags, 'orders-fail-after-charge', () =>
+        internalFault('the order could not be saved'),
+      );
+      return () => {
+        fail();
+        // A real slow statement, so the database's own latency shows it, not only the call's.
+        if (!flags.isOn('orders-db-slow')) return undefined;
+        const seconds = flags.number('orders-db-slow', 'delay-ms', 800) / 1000;
+        return db.query('SELECT pg_sleep($1)', [seconds]).then(() => undefined);
+      };
+    }),
+  );
 }

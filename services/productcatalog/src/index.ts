@@ -1,5 +1,6 @@
 import { hipstershop } from '@glasshouse/contracts';
 import type { Database, EnvReader, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
+import { delaying, withFaults } from '@glasshouse/kit';
 import { ProductRepository } from './repository.js';
 import { catalogService } from './server.js';
 
@@ -28,6 +29,10 @@ export function createCatalogService(config: CatalogConfig, deps: CatalogDepende
   const repository = new ProductRepository(deps.database.db, deps.database.schema);
   deps.server.add(
     hipstershop.ProductCatalogServiceService,
-    catalogService({ repository, metrics: deps.metrics, cacheTtlMs: config.cacheTtlMs }),
+    withFaults(
+      catalogService({ repository, metrics: deps.metrics, cacheTtlMs: config.cacheTtlMs }),
+      deps.flags,
+      (_method, flags) => delaying(flags, 'catalog-slow', 1500),
+    ),
   );
 }

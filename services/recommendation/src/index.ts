@@ -1,5 +1,6 @@
 import { hipstershop } from '@glasshouse/contracts';
 import type { EnvReader, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
+import { leaking, withFaults } from '@glasshouse/kit';
 import { CatalogCache } from './catalog-cache.js';
 import { recommendationService } from './server.js';
 
@@ -38,7 +39,11 @@ export function createRecommendationService(
   deps.addReadinessCheck({ name: 'productcatalog', check: () => cache.ensureLoaded() });
   deps.server.add(
     hipstershop.RecommendationServiceService,
-    recommendationService({ catalog: cache, metrics, count: config.count }),
+    withFaults(
+      recommendationService({ catalog: cache, metrics, count: config.count }),
+      deps.flags,
+      (_method, flags) => leaking(flags, 'recommendation-leak', 512),
+    ),
   );
   logger.info({ 'recommendation.count': config.count }, 'recommendations ready');
 }

@@ -830,6 +830,15 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       meaning: 'A failure scenario was switched on or off in the flags the service reads.',
     },
     {
+      message: 'feature flag switched',
+      level: 'info',
+      fields: ['feature_flag.key', 'feature_flag.variant', 'audit.actor', 'audit.old', 'audit.new'],
+      emittedBy: ['frontend'],
+      meaning:
+        'An admin switched a failure scenario (the admin page or API); the same record is appended ' +
+        'to the audit file.',
+    },
+    {
       message: 'feature flag provider error',
       level: 'error',
       fields: ['error.message'],
@@ -1283,6 +1292,27 @@ export const ATTRIBUTES: readonly AttributeEntry[] = deepFreeze([
     meaning:
       'true on every span and log line caused by a request carrying synthetic_request=true baggage ' +
       '(the load generator), so simulated shoppers can be told from real ones.',
+  },
+  {
+    name: 'audit.actor',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['frontend'],
+    meaning: 'Who switched a failure flag (admin page, API or command).',
+  },
+  {
+    name: 'audit.old',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['frontend'],
+    meaning: 'The flag before the switch, as JSON ({on, values}).',
+  },
+  {
+    name: 'audit.new',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['frontend'],
+    meaning: 'The flag after the switch, as JSON ({on, values}).',
   },
   {
     name: 'feature_flag.key',
