@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@glasshouse/kit';
 import { ServiceMetrics, createLogger } from '@glasshouse/kit';
 import { ServiceProcess, freePort, waitFor } from '@glasshouse/kit/testing';
-import { buildFrontend } from '../services/frontend/src/app.js';
+import { buildFrontend } from '@glasshouse/frontend';
 import type { RunLimits } from '../services/loadgen/src/config.js';
 import { ControlServer } from '../services/loadgen/src/control.js';
 import type { GeneratorStatus } from '../services/loadgen/src/generator.js';

@@ -3,15 +3,16 @@ import { after, before, describe, it } from 'node:test';
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import type { ServiceError } from '@grpc/grpc-js';
 import { Client, credentials, status } from '@grpc/grpc-js';
-import { hipstershop } from '@glasshouse/contracts';
 import type { Database } from '@glasshouse/kit';
-import { GrpcServer, ServiceMetrics, createLogger, migrate, openDatabase } from '@glasshouse/kit';
+import { GrpcServer, ServiceMetrics, createLogger, envReader, migrate, openDatabase } from '@glasshouse/kit';
 import { ONLINE_BOUTIQUE_PRODUCT_IDS } from '@glasshouse/kit/testing';
-import { loadRates } from '../services/currency/src/rates.js';
-import { currencyService } from '../services/currency/src/server.js';
-import { catalogMigrations } from '../services/productcatalog/src/migrations.js';
-import { ProductRepository } from '../services/productcatalog/src/repository.js';
-import { catalogService } from '../services/productcatalog/src/server.js';
+import { createCurrencyService, readCurrencyConfig } from '@glasshouse/currency';
+import {
+  CATALOG_SCHEMA,
+  catalogMigrations,
+  createCatalogService,
+  readCatalogConfig,
+} from '@glasshouse/productcatalog';
 
 /**
  * Calls our servers the way a client generated from Online Boutique's protos in any language
@@ -68,13 +69,24 @@ describe('wire compatibility with the Online Boutique API', () => {
   };
 
   before(async () => {
-    db = await openDatabase({ metrics, namespace: 'catalog' });
-    await migrate(db, 'catalog', catalogMigrations('catalog'));
-    server.add(hipstershop.CurrencyServiceService, currencyService(await loadRates()));
-    server.add(
-      hipstershop.ProductCatalogServiceService,
-      catalogService({ repository: new ProductRepository(db, 'catalog'), metrics, cacheTtlMs: 0 }),
-    );
+    db = await openDatabase({ metrics, namespace: CATALOG_SCHEMA });
+    await migrate(db, CATALOG_SCHEMA, catalogMigrations(CATALOG_SCHEMA));
+    // Both services as their own wiring builds them, on one server.
+    const runtime = {
+      server,
+      logger,
+      metrics,
+      addReadinessCheck: () => undefined,
+      onShutdown: () => undefined,
+      client: () => {
+        throw new Error('neither calls another service');
+      },
+    };
+    await createCurrencyService(readCurrencyConfig(envReader({})), runtime);
+    createCatalogService(readCatalogConfig(envReader({ CATALOG_CACHE_TTL_MS: '0' })), {
+      ...runtime,
+      database: { db, schema: CATALOG_SCHEMA },
+    });
     const port = await server.listen('127.0.0.1', 0);
     client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
   });

@@ -9,7 +9,7 @@ import { TrafficMetrics } from './metrics.js';
 
 describe('the control endpoint', () => {
   const metrics = new ServiceMetrics({ defaultMetrics: false });
-  // No shoppers: the endpoint is under test here; e2e/loadgen.spec.ts steers real traffic.
+  // No shoppers: the endpoint is under test here; the end-to-end loadgen spec steers real traffic.
   const generator = new TrafficGenerator({
     target: new URL('http://127.0.0.1:1'),
     settings: { shoppers: 0, rate: 0, thinkMs: 1000, invalidRate: 0.02 },
