@@ -88,6 +88,19 @@ describe('Grafana-managed alerts', () => {
         );
       }
       assert.ok(SEVERITIES.includes(rule.labels.severity ?? ''), `${rule.title} has no severity`);
+      // A service label of its own, or one the query's series carry.
+      assert.ok(
+        rule.labels.service !== undefined ||
+          rule.data.some((q) => /by \([^)]*\bservice\b/.test(q.model.expr ?? '')),
+        `${rule.title} has no service label`,
+      );
+      for (const value of Object.values(rule.labels)) {
+        assert.doesNotMatch(
+          value,
+          /(^|[^$])\$[a-z]/,
+          `${rule.title}: a label's $ would be read as an environment variable`,
+        );
+      }
       const runbook = rule.annotations.runbook_url ?? '';
       assert.ok(existsSync(join(ROOT, runbook)), `${rule.title}: ${runbook} is missing`);
     }
