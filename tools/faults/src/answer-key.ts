@@ -1,0 +1,240 @@
+/**
+ * The answer key: for each failure scenario, where it shows — the PromQL that crosses its
+ * threshold, the log event, the span, and the alerts that fire (with their runbooks). Rendered
+ * to docs/faults.md (`npm run faults`); answer-key.spec.ts checks every name against the rules,
+ * the runbooks and the telemetry registry, and e2e/faults-alerts.spec.ts proves the entries.
+ */
+import type { ScenarioName } from '@glasshouse/kit';
+
+export interface Signature {
+  /** Crosses when `expr op threshold` holds in Prometheus. */
+  readonly promql: {
+    readonly expr: string;
+    readonly op: '>' | '<';
+    readonly threshold: number;
+    readonly meaning: string;
+  };
+  /** A log event of the registry, written by `service`, with the fields that tell the story; none for a silent failure. */
+  readonly log?: { readonly service: string; readonly message: string; readonly fields: readonly string[] };
+  /** A span in the exported traces: its service, name and status, and attributes that single it out. */
+  readonly span: {
+    readonly service: string;
+    readonly name: string;
+    readonly status: 'ERROR' | 'OK' | 'UNSET';
+    readonly attributes?: Readonly<Record<string, string | number>>;
+    readonly note?: string;
+  };
+  /** Alerts of deploy/prometheus/rules that fire while the scenario is on. */
+  readonly alerts: readonly string[];
+  /** What a trainee should find, in a sentence. */
+  readonly story: string;
+}
+
+const rpcErrorRatio = (service: string, method: string, codes: string) =>
+  `sum(rate(rpc_server_call_duration_seconds_count{service="${service}", rpc_method="${method}", rpc_grpc_status_code=~"${codes}"}[1m]))` +
+  ` / sum(rate(rpc_server_call_duration_seconds_count{service="${service}", rpc_method="${method}"}[1m]))`;
+const rpcP99 = (service: string) =>
+  `histogram_quantile(0.99, sum by (le) (rate(rpc_server_call_duration_seconds_bucket{service="${service}"}[1m])))`;
+
+export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pending: string }>> = {
+  'payment-failure': {
+    promql: {
+      expr: rpcErrorRatio('payment', 'hipstershop.PaymentService/Charge', 'UNAVAILABLE'),
+      op: '>',
+      threshold: 0.05,
+      meaning: 'share of the charges payment answers UNAVAILABLE',
+    },
+    log: { service: 'checkout', message: 'order not placed', fields: ['app.order.id', 'outcome', 'reason'] },
+    span: {
+      service: 'payment',
+      name: 'hipstershop.PaymentService/Charge',
+      status: 'ERROR',
+      attributes: { 'rpc.grpc.status_code': 14 },
+    },
+    alerts: ['ErrorRatioHigh'],
+    story: 'Checkouts fail at payment: its Charge calls end UNAVAILABLE, before any card is recorded.',
+  },
+  'payment-unreachable': {
+    promql: {
+      expr: rpcErrorRatio(
+        'checkout',
+        'hipstershop.CheckoutService/PlaceOrder',
+        'UNAVAILABLE|DEADLINE_EXCEEDED|INTERNAL|UNKNOWN',
+      ),
+      op: '>',
+      threshold: 0.05,
+      meaning: 'share of the orders checkout fails',
+    },
+    log: { service: 'checkout', message: 'order not placed', fields: ['app.order.id', 'outcome', 'reason'] },
+    span: {
+      service: 'checkout',
+      name: 'hipstershop.PaymentService/Charge',
+      status: 'ERROR',
+      attributes: { 'rpc.grpc.status_code': 4 },
+      note: 'the client span of the charge ends DEADLINE_EXCEEDED after the deadline',
+    },
+    alerts: ['LatencyP99High'],
+    story: 'Every charge hangs until checkout gives up: orders fail slowly, payment itself logs nothing.',
+  },
+  'catalog-slow': {
+    promql: {
+      expr: rpcP99('productcatalog'),
+      op: '>',
+      threshold: 1,
+      meaning: 'p99 of the catalog’s calls, seconds',
+    },
+    log: { service: 'frontend', message: 'request completed', fields: ['http.route', 'duration_s'] },
+    span: {
+      service: 'productcatalog',
+      name: 'hipstershop.ProductCatalogService/GetProduct',
+      status: 'UNSET',
+    },
+    alerts: ['LatencyP99High'],
+    story: 'Pages slow down everywhere; the traces show the time spent inside productcatalog, not in SQL.',
+  },
+  'cart-store-outage': {
+    promql: {
+      expr: 'sum(rate(cart_operations_total{result="unavailable"}[1m])) / sum(rate(cart_operations_total[1m]))',
+      op: '>',
+      threshold: 0.01,
+      meaning: 'share of cart operations refused by the store',
+    },
+    log: { service: 'cart', message: 'cart storage failed', fields: ['err', 'error.type', 'cart.store'] },
+    span: { service: 'cart', name: 'load cart', status: 'ERROR', attributes: { 'error.type': 'Error' } },
+    alerts: ['CartStoreErrors'],
+    story: 'The cart cannot reach its store: every cart read and write is UNAVAILABLE.',
+  },
+  'currency-errors': {
+    promql: {
+      expr: rpcErrorRatio('currency', 'hipstershop.CurrencyService/Convert', 'INTERNAL'),
+      op: '>',
+      threshold: 0.05,
+      meaning: 'share of conversions that fail',
+    },
+    log: { service: 'currency', message: 'call failed', fields: ['err', 'rpc.method'] },
+    span: {
+      service: 'currency',
+      name: 'hipstershop.CurrencyService/Convert',
+      status: 'ERROR',
+      attributes: { 'rpc.grpc.status_code': 13 },
+    },
+    alerts: ['ErrorRatioHigh'],
+    story: 'Prices fail to convert: currency answers INTERNAL to a share of its Convert calls.',
+  },
+  'recommendation-leak': {
+    promql: {
+      expr: 'max(nodejs_heap_size_used_bytes{service="recommendation"}) / max(nodejs_heap_size_limit_bytes{service="recommendation"})',
+      op: '>',
+      threshold: 0.9,
+      meaning: 'heap used over the isolate’s limit',
+    },
+    span: {
+      service: 'recommendation',
+      name: 'hipstershop.RecommendationService/ListRecommendations',
+      status: 'UNSET',
+      note: 'nothing fails until the heap is full: the sign is the heap growing with every call',
+    },
+    alerts: ['HeapNearLimit'],
+    story: 'Recommendation’s heap grows with every call and never shrinks, until it nears its limit.',
+  },
+  'ad-cpu-burn': {
+    promql: {
+      expr: 'max(nodejs_eventloop_lag_p99_seconds{service="ad"})',
+      op: '>',
+      threshold: 0.25,
+      meaning: 'p99 event-loop delay of ad, seconds',
+    },
+    log: { service: 'frontend', message: 'request completed', fields: ['http.route', 'duration_s'] },
+    span: {
+      service: 'ad',
+      name: 'hipstershop.AdService/GetAds',
+      status: 'UNSET',
+      note: 'long, with no child spans',
+    },
+    alerts: ['EventLoopLagHigh'],
+    story: 'The ad service burns CPU synchronously: its event loop stalls, and every call it serves waits.',
+  },
+  'email-backlog': {
+    promql: { expr: rpcP99('email'), op: '>', threshold: 1, meaning: 'p99 of the email calls, seconds' },
+    log: { service: 'email', message: 'confirmation sent', fields: ['email', 'order.id'] },
+    span: { service: 'email', name: 'hipstershop.EmailService/SendOrderConfirmation', status: 'UNSET' },
+    alerts: ['LatencyP99High'],
+    story: 'Confirmations take seconds each: checkout waits on email after the order is placed.',
+  },
+  'orders-db-slow': {
+    promql: {
+      expr:
+        '(sum(rate(db_client_operation_duration_seconds_count{service="orders"}[1m])) - sum(rate(db_client_operation_duration_seconds_bucket{service="orders", le="0.5"}[1m])))' +
+        ' / sum(rate(db_client_operation_duration_seconds_count{service="orders"}[1m]))',
+      op: '>',
+      threshold: 0.01,
+      meaning: 'share of the orders database statements slower than 0.5 s',
+    },
+    log: { service: 'orders', message: 'order persisted', fields: ['app.order.id'] },
+    span: {
+      service: 'orders',
+      name: 'SELECT',
+      status: 'UNSET',
+      note: 'a pg span of SELECT pg_sleep before the insert',
+    },
+    alerts: ['DatabaseSlowQueries'],
+    story: 'Saving an order waits on a slow statement in the orders database.',
+  },
+  'orders-fail-after-charge': {
+    promql: {
+      expr: 'sum(increase(checkout_compensations_total{action="void_charge", result="ok"}[1m]))',
+      op: '>',
+      threshold: 0,
+      meaning: 'charges voided by checkout’s compensation',
+    },
+    log: { service: 'payment', message: 'charge voided', fields: ['payment.transaction_id', 'reason'] },
+    span: {
+      service: 'orders',
+      name: 'hipstershop.OrderService/CreateOrder',
+      status: 'ERROR',
+      attributes: { 'rpc.grpc.status_code': 13 },
+    },
+    alerts: ['ErrorRatioHigh'],
+    story:
+      'The card is charged, then the order cannot be saved: checkout voids the charge and releases the stock.',
+  },
+  'product-drained': {
+    promql: {
+      expr: 'min(inventory_stock_level{product_id="OLJCESPC7Z"})',
+      op: '<',
+      threshold: 1,
+      meaning: 'stock of the drained product',
+    },
+    log: { service: 'checkout', message: 'order not placed', fields: ['app.order.id', 'outcome', 'reason'] },
+    span: {
+      service: 'inventory',
+      name: 'reserve stock',
+      status: 'ERROR',
+      attributes: { 'app.inventory.reservation.outcome': 'not enough stock' },
+    },
+    alerts: ['OutOfStock'],
+    story: 'One product is sold out: orders with it are refused at the stock reservation.',
+  },
+  'frontend-route-errors': {
+    promql: {
+      expr:
+        'sum(rate(http_server_request_duration_seconds_count{service="frontend", http_route="/product/:id", http_response_status_code="500"}[1m]))' +
+        ' / sum(rate(http_server_request_duration_seconds_count{service="frontend", http_route="/product/:id"}[1m]))',
+      op: '>',
+      threshold: 0.05,
+      meaning: 'share of the product pages answered 500',
+    },
+    log: { service: 'frontend', message: 'page failed', fields: ['err', 'error.type'] },
+    span: {
+      service: 'frontend',
+      name: 'GET /product/:id',
+      status: 'ERROR',
+      attributes: { 'http.response.status_code': 500 },
+    },
+    alerts: ['ErrorRatioHigh'],
+    story: 'One page of the shop fails with 500 while the services behind it are healthy.',
+  },
+  'traffic-surge': { pending: 'the load generator’s hook (it multiplies its shoppers) is not wired yet' },
+  'trace-export-failure': { pending: 'the exporter’s hook in the kit’s tracing is not wired yet' },
+  'login-brute-force': { pending: 'needs accounts (the auth service, issue 22)' },
+};

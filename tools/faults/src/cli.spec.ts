@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parseFlagsDocument, settingOf } from '@glasshouse/kit';
+import type { CommandIo } from './cli.js';
+import { localPaths, runFaultCommand } from './cli.js';
+import { PLAYABLE, planGameDay, runGameDay } from './gameday.js';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+function shopRoot(env: Record<string, string> = {}): CommandIo & { lines: string[]; errors: string[] } {
+  const root = mkdtempSync(join(tmpdir(), 'glasshouse-fault-'));
+  roots.push(root);
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { root, env, lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l) };
+}
+
+const flagsOf = (root: string) => parseFlagsDocument(readFileSync(localPaths(root).flagsFile, 'utf8'));
+const auditLines = (root: string): string[] => {
+  try {
+    return readFileSync(localPaths(root).auditFile, 'utf8').trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+
+describe('npm run fault', () => {
+  it('switches a scenario on with its parameters, lists it, and switches everything off, one audit line per change', () => {
+    const io = shopRoot();
+    assert.equal(runFaultCommand(['on', 'payment-failure', '--rate', '0.5'], io), 0);
+    assert.deepEqual(settingOf(flagsOf(io.root), 'payment-failure'), { on: true, values: { rate: 0.5 } });
+    assert.equal(runFaultCommand(['on', 'product-drained', '--target', 'L9ECAV7KIM'], io), 0);
+    assert.equal(settingOf(flagsOf(io.root), 'product-drained').values['product'], 'L9ECAV7KIM');
+    io.lines.length = 0;
+    assert.equal(runFaultCommand(['list'], io), 0);
+    assert.match(
+      io.lines.find((l) => l.includes('payment-failure')) ?? '',
+      /^ON\s+payment-failure\s+rate=0.5/,
+    );
+    assert.match(io.lines.find((l) => l.includes('login-brute-force')) ?? '', /^pending/);
+    assert.equal(runFaultCommand(['off', 'payment-failure'], io), 0);
+    assert.equal(runFaultCommand(['off', '--all'], io), 0);
+    assert.ok(io.lines.some((l) => /^product-drained: on → off/.test(l)));
+    assert.equal(auditLines(io.root).length, 4);
+    assert.ok(!settingOf(flagsOf(io.root), 'product-drained').on);
+  });
+
+  it('refuses bad input with a clear message and exit code 2, changing nothing', () => {
+    const io = shopRoot();
+    runFaultCommand(['on', 'catalog-slow'], io);
+    const before = readFileSync(localPaths(io.root).flagsFile, 'utf8');
+    const refused = (args: string[], message: RegExp) => {
+      io.errors.length = 0;
+      assert.equal(runFaultCommand(args, io), 2, args.join(' '));
+      assert.match(io.errors.join('\n'), message);
+    };
+    refused(['on', 'payment-explodes'], /unknown scenario "payment-explodes"/);
+    refused(['on', 'payment-failure', '--rate', '2.0'], /rate must be between 0 and 1/);
+    refused(['on', 'catalog-slow', '--delay-ms', '-5'], /delay-ms must be between 0 and 60000/);
+    refused(['on', 'payment-failure', '--rate', 'lots'], /rate must be a number/);
+    refused(['off'], /off needs a scenario or --all/);
+    refused(['explode'], /unknown command "explode"/);
+    refused(['on', 'payment-failure', '--token', 'f'.repeat(64)], /admin token is not valid \(HTTP 403\)/);
+    assert.equal(readFileSync(localPaths(io.root).flagsFile, 'utf8'), before);
+    writeFileSync(localPaths(io.root).flagsFile, '{"flags": {"catalog-slow": 3}}');
+    refused(['on', 'payment-failure'], /flag "catalog-slow" lacks variants/);
+    assert.equal(auditLines(io.root).length, 1);
+  });
+
+  it('takes the token from GLASSHOUSE_ADMIN_TOKEN and refuses a wrong one', () => {
+    const io = shopRoot({ GLASSHOUSE_ADMIN_TOKEN: 'not-the-token' });
+    assert.equal(runFaultCommand(['on', 'ad-cpu-burn'], io), 2);
+    assert.deepEqual(auditLines(io.root), []);
+    const token = readFileSync(localPaths(io.root).tokenFile, 'utf8').trim();
+    assert.equal(runFaultCommand(['on', 'ad-cpu-burn', '--token', token], io), 0);
+  });
+});
+
+describe('npm run gameday', () => {
+  it('picks the same scenarios for the same seed, only playable ones, and reveals them on request', () => {
+    assert.deepEqual(planGameDay(42), planGameDay(42));
+    const seen = new Set(Array.from({ length: 50 }, (_, seed) => planGameDay(seed)).flat());
+    assert.ok(seen.size > 5, 'seeds spread over the scenarios');
+    for (const scenario of seen) assert.ok(PLAYABLE.includes(scenario));
+
+    const io = shopRoot();
+    assert.equal(runGameDay(['--seed', '7'], io), 0);
+    assert.ok(!io.lines.join('\n').includes(planGameDay(7)[0] ?? '?'), 'the scenario is not named');
+    const on = planGameDay(7).filter((s) => settingOf(flagsOf(io.root), s).on);
+    assert.deepEqual(on, planGameDay(7));
+    io.lines.length = 0;
+    assert.equal(runGameDay(['--reveal'], io), 0);
+    for (const scenario of planGameDay(7)) assert.ok(io.lines.some((l) => l.startsWith(`${scenario}: `)));
+    assert.equal(runGameDay(['--seed', 'x'], io), 2);
+  });
+});

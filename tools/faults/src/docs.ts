@@ -1,0 +1,104 @@
+import type { ScenarioName } from '@glasshouse/kit';
+import { SCENARIO_NAMES, markdownTable, scenarioSpec } from '@glasshouse/kit';
+import type { Signature } from './answer-key.js';
+import { ANSWER_KEY } from './answer-key.js';
+
+const code = (text: string): string => `\`${text}\``;
+
+function parametersOf(scenario: ScenarioName): string {
+  const spec = scenarioSpec(scenario);
+  const numbers = Object.entries(spec.parameters).map(
+    ([name, p]) => `${code(`--${name}`)} ${p.min}–${p.max} ${p.unit} (default ${p.fallback}): ${p.meaning}`,
+  );
+  const targets = Object.entries(spec.targets ?? {}).map(
+    ([name, t]) => `${code('--target')} (${name}, default ${code(t.fallback)}): ${t.meaning}`,
+  );
+  return [...numbers, ...targets].join('<br>') || 'none';
+}
+
+function section(scenario: ScenarioName, signature: Signature): string[] {
+  const spec = scenarioSpec(scenario);
+  const { promql, log, span } = signature;
+  const attributes = Object.entries(span.attributes ?? {})
+    .map(([k, v]) => code(`${k}=${v}`))
+    .join(', ');
+  return [
+    `### ${scenario}`,
+    '',
+    `${spec.summary} Where: **${spec.service}**. Switch on: ${code(`npm run fault -- on ${scenario}`)}.`,
+    '',
+    `**What the trainee should find.** ${signature.story}`,
+    '',
+    ...markdownTable(
+      ['Signal', 'Signature'],
+      [
+        ['Parameters', parametersOf(scenario)],
+        ['Metric (PromQL)', `${code(`${promql.expr} ${promql.op} ${promql.threshold}`)} — ${promql.meaning}`],
+        [
+          'Log event',
+          log
+            ? `${code(log.message)} from ${log.service}, fields ${log.fields.map(code).join(', ')}`
+            : 'none: it fails silently',
+        ],
+        [
+          'Span',
+          `${code(span.name)} in ${span.service}, status ${span.status}${attributes ? `, ${attributes}` : ''}${span.note ? ` (${span.note})` : ''}`,
+        ],
+        ['Alerts', signature.alerts.map((alert) => `[${alert}](runbooks/${alert}.md)`).join(', ') || 'none'],
+      ],
+    ),
+    '',
+  ];
+}
+
+/** docs/faults.md: the answer key as a trainer hands it out. */
+export function renderFaultsDoc(): string {
+  const pending = SCENARIO_NAMES.flatMap((scenario) => {
+    const entry = ANSWER_KEY[scenario];
+    return 'pending' in entry
+      ? [`- **${scenario}** — ${scenarioSpec(scenario).summary} Pending: ${entry.pending}.`]
+      : [];
+  });
+  return [
+    '# Failure scenarios and their answer key',
+    '',
+    '<!-- Generated from tools/faults/src/answer-key.ts and packages/kit/src/flags/scenarios.ts by `npm run faults`; do not edit. -->',
+    '',
+    'Each scenario is a flag in `deploy/flags/glasshouse.flagd.json` (flagd format), off by default. With the shop',
+    'running (`npm start`), switch one with `npm run fault -- on <scenario> [--rate r] [--delay-ms d] [--target t]`,',
+    'list them with `npm run fault -- list`, and switch everything off with `npm run fault -- off --all`. Every',
+    'change needs the admin token (`var/admin-token`, found by the command on the machine that runs the shop;',
+    'elsewhere `--token` or `GLASSHOUSE_ADMIN_TOKEN`) and is appended to `var/flags/audit.jsonl`.',
+    '',
+    'For a game day, `npm run gameday -- --seed <n>` switches on scenarios at random without naming them;',
+    '`npm run gameday -- --reveal` prints what it switched on and the signatures below.',
+    '',
+    'Below, for each scenario: the PromQL that crosses its threshold, the log event, the span, and the alerts',
+    'that fire, each linked to its runbook. Thresholds are those of the alert rules where an alert exists.',
+    '',
+    '## Summary',
+    '',
+    ...markdownTable(
+      ['Scenario', 'Service', 'Alerts'],
+      SCENARIO_NAMES.map((scenario) => {
+        const entry = ANSWER_KEY[scenario];
+        return [
+          scenario,
+          scenarioSpec(scenario).service,
+          'pending' in entry ? `pending: ${entry.pending}` : entry.alerts.join(', ') || 'none',
+        ];
+      }),
+    ),
+    '',
+    '## Scenarios',
+    '',
+    ...SCENARIO_NAMES.flatMap((scenario) => {
+      const entry = ANSWER_KEY[scenario];
+      return 'pending' in entry ? [] : section(scenario, entry);
+    }),
+    '## Pending',
+    '',
+    ...pending,
+    '',
+  ].join('\n');
+}
