@@ -11,3 +11,9 @@ export { STOP_MESSAGE, inServiceThread, isStopMessage } from './thread.js';
 export type { WaitOptions } from './wait.js';
 export { DeadlineError, waitFor } from './wait.js';
 export { DEFAULT_PGLITE_DATA_DIR, prepareTemplate } from './pglite-init.js';
+export {
+  LOCAL_AUDIT_FILE,
+  LOCAL_ADMIN_TOKEN_FILE,
+  LOCAL_FLAGS_FILE,
+  prepareLocalFlags,
+} from './flags/local-flags.js';

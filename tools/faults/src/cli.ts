@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { AuditRecord, Environment, ScenarioValues } from '@glasshouse/kit';
+import { LOCAL_ADMIN_TOKEN_FILE, LOCAL_AUDIT_FILE, LOCAL_FLAGS_FILE } from '@glasshouse/kit/core';
 import {
   FlagAccessError,
   FlagControl,
@@ -14,9 +15,9 @@ import {
 /** Where `npm start` keeps the flags the services read, the audit trail and the admin token. */
 export function localPaths(root: string): { flagsFile: string; auditFile: string; tokenFile: string } {
   return {
-    flagsFile: join(root, 'var', 'flags', 'glasshouse.flagd.json'),
-    auditFile: join(root, 'var', 'flags', 'audit.jsonl'),
-    tokenFile: join(root, 'var', 'admin-token'),
+    flagsFile: join(root, LOCAL_FLAGS_FILE),
+    auditFile: join(root, LOCAL_AUDIT_FILE),
+    tokenFile: join(root, LOCAL_ADMIN_TOKEN_FILE),
   };
 }
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ConfigError, prepareTemplate } from '@glasshouse/kit/core';
+import { ConfigError, prepareLocalFlags, prepareTemplate } from '@glasshouse/kit/core';
 import { readRunConfig } from './config.js';
 import type { RunConfig } from './config.js';
 import { connectAddress, formatAddress } from './env.js';
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   const root = resolve(__dirname, '..', '..', '..');
   // Service processes start in the repository root; service threads share this process's folder.
   process.chdir(root);
+  prepareLocalFlags(root);
   const sources = [
     RUNNER,
     'alerts',

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import {
   DEFAULT_PGLITE_DATA_DIR,
+  LOCAL_FLAGS_FILE,
   addressVariable,
   adminAddressVariable,
   startOrder,
@@ -66,6 +67,8 @@ export function sharedEnvironment(
     if (!base[addressName]?.trim()) env[addressName] = formatAddress(target.address);
     if (!base[adminName]?.trim()) env[adminName] = formatAddress(target.adminAddress);
   }
+  // The flags the fault command edits (issue 19), unless the user points elsewhere or at flagd.
+  if (!base.FLAGS_FILE?.trim() && !base.FLAGD_HOST?.trim()) env.FLAGS_FILE = LOCAL_FLAGS_FILE;
   if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
   // Without a server, each service opens its own PGlite under this folder (relative to the repo).
   else if (!base.PGLITE_DATA_DIR?.trim()) env.PGLITE_DATA_DIR = DEFAULT_PGLITE_DATA_DIR;
