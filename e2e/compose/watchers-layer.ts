@@ -135,6 +135,8 @@ const services: Record<Watcher, ComposeService> = {
   }),
   // Alertmanager's default receiver (deploy/alertmanager/stack.yml): alerts as log lines.
   'alert-webhook': watcher('alert-webhook', {
+    // Built like the services: a Compose without the image would otherwise try to pull it.
+    build: { context: '../..', dockerfile: 'Dockerfile' },
     entrypoint: ['node', '/app/image/alert-webhook.mjs'],
     expose: ['9095'],
     healthcheck: {
