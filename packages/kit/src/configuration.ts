@@ -160,6 +160,16 @@ export const VARIABLES: readonly VariableDeclaration[] = Object.freeze([
       '180000',
       'How often low products are restocked; 0 turns deliveries off.',
     ],
+    [
+      'INVENTORY_RESERVATION_TTL_MS',
+      '600000',
+      'Age past which a stock reservation neither committed nor released (its checkout died) goes back to stock.',
+    ],
+    [
+      'INVENTORY_RESERVATION_EXPIRY_INTERVAL_MS',
+      '30000',
+      'How often inventory looks for expired reservations.',
+    ],
   ]),
   ...declare('frontend', [['DEFAULT_CURRENCY', 'USD', 'Currency of a shopper who has not chosen one.']]),
   ...declare('loadgen', [

@@ -226,11 +226,25 @@ export async function placeOrder(
     logger.error({ err: error, 'app.order.id': orderId }, 'order could not be persisted');
     return undo('order could not be persisted', 'the order could not be saved; the charge was voided');
   }
+  // The order is placed: its reservation must not expire. A failure is logged; inventory would
+  // then give the stock back after its TTL, an overcount rather than a lost order.
+  const commitStock = () =>
+    step('commit stock', async () => {
+      try {
+        await deps.inventory.commitStock({ reservationId: orderId });
+      } catch (error) {
+        logger.warn({ err: error, 'app.order.id': orderId }, 'stock reservation could not be committed');
+      }
+    });
   // A repeat of an order placed before (its cart not emptied): the stored order is the answer.
-  if (!persisted.created && persisted.order) return duplicate(persisted.order);
+  if (!persisted.created && persisted.order) {
+    await commitStock();
+    return duplicate(persisted.order);
+  }
 
-  // Neither needs the other, and a failure of either is only logged: they run side by side.
+  // None needs another, and a failure of any is only logged: they run side by side.
   await Promise.all([
+    commitStock(),
     step('empty cart', async () => {
       try {
         await deps.cart.emptyCart({ userId: request.userId });

@@ -67,7 +67,13 @@ export async function createInventoryService(
   deps.onShutdown('stock gauges', () => gauges.stop());
   restocker.start(config.restockIntervalMs);
   deps.onShutdown('restocking', () => restocker.stop());
-  const expiry = new ReservationExpiry({ repository, gauges, metrics, logger, ttlMs: config.reservationTtlMs });
+  const expiry = new ReservationExpiry({
+    repository,
+    gauges,
+    metrics,
+    logger,
+    ttlMs: config.reservationTtlMs,
+  });
   expiry.start(config.reservationExpiryIntervalMs);
   deps.onShutdown('reservation expiry', () => expiry.stop());
   deps.server.add(inventory.InventoryServiceService, inventoryService({ repository, gauges }));

@@ -47,5 +47,16 @@ export function inventoryMigrations(schema: string): Migration[] {
             VALUES ${rows.join(',\n')}
             ON CONFLICT (product_id) DO NOTHING;`,
     },
+    {
+      // Reservations open before this migration belong to placed orders: they count as committed.
+      version: 4,
+      name: 'commit reservations; index those open',
+      sql: `
+        ALTER TABLE ${schema}.reservations ADD COLUMN committed_at timestamptz;
+        UPDATE ${schema}.reservations SET committed_at = created_at WHERE released_at IS NULL;
+        DROP INDEX ${schema}.reservations_open_idx;
+        CREATE INDEX reservations_open_idx ON ${schema}.reservations (created_at)
+          WHERE released_at IS NULL AND committed_at IS NULL;`,
+    },
   ];
 }

@@ -220,16 +220,17 @@ export class StockRepository {
 
   /**
    * Puts a reservation's items back and marks it released; returns the new levels, or
-   * undefined when there was nothing to release (unknown, or released before).
+   * undefined when there was nothing to release (unknown, released before, or — when
+   * `uncommittedOnly`, as expiry asks — committed).
    */
-  async release(reservationId: string): Promise<StockLevel[] | undefined> {
+  async release(reservationId: string, uncommittedOnly = false): Promise<StockLevel[] | undefined> {
     return this.db.transaction(async (tx) => {
       await this.lockReservation(tx, reservationId);
       const lines = await tx.query<{ product_id: string; quantity: number }>(
         `UPDATE ${this.schema}.reservations SET released_at = now()
-          WHERE reservation_id = $1 AND released_at IS NULL
+          WHERE reservation_id = $1 AND released_at IS NULL AND ($2::boolean IS FALSE OR committed_at IS NULL)
           RETURNING product_id, quantity`,
-        [reservationId],
+        [reservationId, uncommittedOnly],
       );
       if (lines.length === 0) return undefined;
       const levels: StockLevel[] = [];
@@ -244,6 +245,38 @@ export class StockRepository {
       }
       return levels;
     });
+  }
+
+  /** Marks a reservation's order placed, so it never expires; false when it was not open. */
+  async commit(reservationId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await this.lockReservation(tx, reservationId);
+      const lines = await tx.query(
+        `UPDATE ${this.schema}.reservations SET committed_at = now()
+          WHERE reservation_id = $1 AND released_at IS NULL AND committed_at IS NULL
+          RETURNING product_id`,
+        [reservationId],
+      );
+      return lines.length > 0;
+    });
+  }
+
+  /** Reservations neither committed nor released for longer than ageMs (by the database's clock), oldest first. */
+  async openOlderThan(
+    ageMs: number,
+    limit: number,
+  ): Promise<{ reservationId: string; ageSeconds: number }[]> {
+    const rows = await this.db.query<{ reservation_id: string; age_seconds: number | string }>(
+      `SELECT reservation_id, extract(epoch FROM now() - min(created_at)) AS age_seconds
+         FROM ${this.schema}.reservations
+        WHERE released_at IS NULL AND committed_at IS NULL
+          AND created_at < now() - make_interval(secs => $1::double precision / 1000)
+        GROUP BY reservation_id
+        ORDER BY min(created_at)
+        LIMIT $2`,
+      [ageMs, limit],
+    );
+    return rows.map((r) => ({ reservationId: r.reservation_id, ageSeconds: Number(r.age_seconds) }));
   }
 
   /** Sets a product's level and threshold; undefined when there is no such product. */

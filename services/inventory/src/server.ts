@@ -135,6 +135,14 @@ export function inventoryService({ repository, gauges }: InventoryOptions): Impl
       });
     },
 
+    async commitStock(request) {
+      const problem = reservationIdProblem(request.reservationId);
+      if (problem) throw invalidArgument(problem);
+      return inSpan('commit stock', { 'app.reservation.id': request.reservationId }, async () => ({
+        committed: await repository.commit(request.reservationId),
+      }));
+    },
+
     listLowStock: async () => ({ levels: await repository.lowStock() }),
 
     async setStock(request, call) {

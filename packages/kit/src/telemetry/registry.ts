@@ -372,6 +372,14 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       labels: {},
       meaning: 'Products brought back up by the supplier job (INVENTORY_RESTOCK_INTERVAL_MS).',
     },
+    {
+      name: 'inventory_reservations_expired_total',
+      type: 'counter',
+      unit: 'reservations',
+      labels: {},
+      meaning:
+        'Open reservations released by expiry (INVENTORY_RESERVATION_TTL_MS): each one a checkout that died before its order was placed.',
+    },
   ],
 
   loadgen: [
@@ -675,6 +683,12 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
       meaning: "Empties the shopper's cart after the order; a failure is logged, not fatal.",
     },
     {
+      name: 'commit stock',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'Tells inventory the order is placed, so its reservation never expires; a failure is logged.',
+    },
+    {
       name: 'send confirmation',
       kind: 'internal',
       attributes: ['error.type'],
@@ -736,6 +750,12 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
       kind: 'internal',
       attributes: ['app.reservation.id', 'app.inventory.released', 'error.type'],
       meaning: 'Puts the items of a reservation back in stock.',
+    },
+    {
+      name: 'commit stock',
+      kind: 'internal',
+      attributes: ['app.reservation.id', 'error.type'],
+      meaning: 'Keeps the items of a reservation out of stock for good: its order was placed.',
     },
   ],
 
@@ -988,6 +1008,13 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       meaning: 'The order is placed but the cart still holds its items.',
     },
     {
+      message: 'stock reservation could not be committed',
+      level: 'warn',
+      fields: ['err', 'app.order.id'],
+      meaning:
+        'The order is placed but its reservation stays open; inventory gives the stock back once it expires.',
+    },
+    {
       message: 'order confirmation could not be sent',
       level: 'warn',
       fields: ['err', 'app.order.id'],
@@ -1103,6 +1130,18 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       meaning: 'A reservation gave its items back.',
     },
     {
+      message: 'reservation expired',
+      level: 'warn',
+      fields: ['app.reservation.id', 'app.inventory.items.count', 'app.reservation.age_s'],
+      meaning: 'A reservation open past INVENTORY_RESERVATION_TTL_MS went back to stock: its checkout died.',
+    },
+    {
+      message: 'reservation expiry failed',
+      level: 'warn',
+      fields: ['err'],
+      meaning: 'The expiry job could not read or release reservations; it tries again at the next interval.',
+    },
+    {
       message: 'stock set',
       level: 'info',
       fields: ['product_id', 'quantity', 'threshold', 'previous_quantity'],
@@ -1212,6 +1251,12 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
   ],
 
   payment: [
+    {
+      message: 'payment database ready',
+      level: 'info',
+      fields: ['db.kind', 'applied'],
+      meaning: 'The database is open and migrated; applied lists the migrations run now.',
+    },
     {
       message: 'card charged',
       level: 'info',
@@ -1446,6 +1491,13 @@ export const ATTRIBUTES: readonly AttributeEntry[] = deepFreeze([
     on: 'spans and logs',
     emittedBy: ['inventory'],
     meaning: 'The stock reservation (checkout uses the order id).',
+  },
+  {
+    name: 'app.reservation.age_s',
+    type: 'int',
+    on: 'logs',
+    emittedBy: ['inventory'],
+    meaning: 'How long an expired reservation stayed open, in seconds.',
   },
   {
     name: 'cache.age_ms',

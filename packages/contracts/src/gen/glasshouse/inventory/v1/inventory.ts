@@ -58,6 +58,14 @@ export interface ReleaseStockResponse {
   released: boolean;
 }
 
+export interface CommitStockRequest {
+  reservationId: string;
+}
+
+export interface CommitStockResponse {
+  committed: boolean;
+}
+
 export interface ListLowStockRequest {
 }
 
@@ -508,6 +516,116 @@ export const ReleaseStockResponse: MessageFns<ReleaseStockResponse> = {
   },
 };
 
+function createBaseCommitStockRequest(): CommitStockRequest {
+  return { reservationId: "" };
+}
+
+export const CommitStockRequest: MessageFns<CommitStockRequest> = {
+  encode(message: CommitStockRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reservationId !== "") {
+      writer.uint32(10).string(message.reservationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommitStockRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommitStockRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reservationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CommitStockRequest>): CommitStockRequest {
+    return CommitStockRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CommitStockRequest>): CommitStockRequest {
+    const message = createBaseCommitStockRequest();
+    message.reservationId = object.reservationId ?? "";
+    return message;
+  },
+};
+
+function createBaseCommitStockResponse(): CommitStockResponse {
+  return { committed: false };
+}
+
+export const CommitStockResponse: MessageFns<CommitStockResponse> = {
+  encode(message: CommitStockResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.committed !== false) {
+      writer.uint32(8).bool(message.committed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommitStockResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommitStockResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.committed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CommitStockResponse>): CommitStockResponse {
+    return CommitStockResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CommitStockResponse>): CommitStockResponse {
+    const message = createBaseCommitStockResponse();
+    message.committed = object.committed ?? false;
+    return message;
+  },
+};
+
 function createBaseListLowStockRequest(): ListLowStockRequest {
   return {};
 }
@@ -782,6 +900,20 @@ export const InventoryServiceService = {
       Buffer.from(ReleaseStockResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReleaseStockResponse => ReleaseStockResponse.decode(value),
   },
+  /**
+   * Keeps a reservation's items out of stock for good: its order was placed. An open
+   * reservation neither committed nor released expires (its checkout died) and goes back to
+   * stock. Committing an unknown, released or committed reservation is a no-op.
+   */
+  commitStock: {
+    path: "/glasshouse.inventory.v1.InventoryService/CommitStock" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CommitStockRequest): Buffer => Buffer.from(CommitStockRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CommitStockRequest => CommitStockRequest.decode(value),
+    responseSerialize: (value: CommitStockResponse): Buffer => Buffer.from(CommitStockResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CommitStockResponse => CommitStockResponse.decode(value),
+  },
   /** Products at or below their low-stock threshold. */
   listLowStock: {
     path: "/glasshouse.inventory.v1.InventoryService/ListLowStock" as const,
@@ -817,6 +949,12 @@ export interface InventoryServiceServer extends UntypedServiceImplementation {
    * reservation is a no-op.
    */
   releaseStock: handleUnaryCall<ReleaseStockRequest, ReleaseStockResponse>;
+  /**
+   * Keeps a reservation's items out of stock for good: its order was placed. An open
+   * reservation neither committed nor released expires (its checkout died) and goes back to
+   * stock. Committing an unknown, released or committed reservation is a no-op.
+   */
+  commitStock: handleUnaryCall<CommitStockRequest, CommitStockResponse>;
   /** Products at or below their low-stock threshold. */
   listLowStock: handleUnaryCall<ListLowStockRequest, ListLowStockResponse>;
   /** Sets a product's stock level and threshold (restocking; admin only). */
@@ -876,6 +1014,26 @@ export interface InventoryServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReleaseStockResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Keeps a reservation's items out of stock for good: its order was placed. An open
+   * reservation neither committed nor released expires (its checkout died) and goes back to
+   * stock. Committing an unknown, released or committed reservation is a no-op.
+   */
+  commitStock(
+    request: CommitStockRequest,
+    callback: (error: ServiceError | null, response: CommitStockResponse) => void,
+  ): ClientUnaryCall;
+  commitStock(
+    request: CommitStockRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CommitStockResponse) => void,
+  ): ClientUnaryCall;
+  commitStock(
+    request: CommitStockRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CommitStockResponse) => void,
   ): ClientUnaryCall;
   /** Products at or below their low-stock threshold. */
   listLowStock(
