@@ -263,6 +263,40 @@ describe('the compose stack, wired', () => {
     noneUnreachable('alertmanager', inside);
   });
 
+  it('dev, test and prod set the same variables, and each backend reads only variables they set', () => {
+    const envFiles = filesIn(deploy('env'), ['.env']);
+    assert.deepEqual(
+      envFiles.map((file) => file.split('/').at(-1)),
+      ['dev.env', 'prod.env', 'test.env'],
+    );
+    const keysOf = (file: string): string[] =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => line.slice(0, line.indexOf('=')))
+        .sort();
+    const keys = keysOf(envFiles[0]!);
+    for (const file of envFiles) assert.deepEqual(keysOf(file), keys, file);
+    // ${env:X} (Collector), ${X:-default} (Loki, Tempo with -config.expand-env), $${X:-…} (Prometheus' shell).
+    const read = [
+      ...['collector/config.yaml', 'loki/loki.yaml', 'tempo/tempo.yaml'].map((path) =>
+        readFileSync(deploy(path), 'utf8'),
+      ),
+      (stack.services.prometheus?.command ?? []).join(' '),
+    ].flatMap((text) => [...text.matchAll(/\$\{(?:env:)?([A-Z_][A-Z0-9_]*)/g)].map((match) => match[1]!));
+    assert.ok(read.length >= 5);
+    for (const name of new Set(read))
+      assert.ok(keys.includes(name), `${name} is read but set by no env file`);
+    for (const name of ['prometheus', 'loki', 'tempo', 'otel-collector', 'frontend']) {
+      // docker-compose config writes the env file's variables into each environment.
+      assert.equal(
+        stack.services[name]?.environment?.DEPLOYMENT_ENVIRONMENT,
+        'dev',
+        `${name} reads no env file`,
+      );
+    }
+  });
+
   it('the exporters and the Collector find what they watch', () => {
     noneUnreachable('postgres-exporter', [env('postgres-exporter').DATA_SOURCE_URI ?? 'unset']);
     noneUnreachable('redis-exporter', [env('redis-exporter').REDIS_ADDR ?? 'unset']);
