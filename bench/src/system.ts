@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName, ServiceSpec } from '@glasshouse/kit';
 import { SERVICES } from '@glasshouse/kit';
-import { freeShopAddresses, pathWithout, withTimeout } from '@glasshouse/kit/testing';
+import { ServiceProcess, freeShopAddresses, pathWithout, withTimeout } from '@glasshouse/kit/testing';
 import { cpuSeconds, namedThreads, threadCpuSeconds } from './procfs.js';
-import { ServiceChild } from './service-child.js';
+
+/** Lines of each process's output kept for a failure's message: a long load run keeps a tail only. */
+const OUTPUT_LINES_KEPT = 50;
 
 export const ROOT = join(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 60_000;
@@ -104,14 +106,19 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
 /** The runner, as `npm start` runs it, without the load generator and Prometheus. */
 async function startThreads({ addresses, admin, env, dataDir }: Prepared): Promise<Shop> {
   const started = performance.now();
-  const runner = new ServiceChild('runner', join(ROOT, 'tools', 'run', 'dist', 'main.js'), {
-    ...env,
-    RUN_MODE: 'threads',
-    RUN_LOG_LEVEL: 'warn',
-    LOADGEN: 'off',
-    NO_COLOR: '1',
-    PATH: pathWithout(),
-  }).start();
+  const runner = new ServiceProcess(
+    'runner',
+    join(ROOT, 'tools', 'run', 'dist', 'main.js'),
+    {
+      ...env,
+      RUN_MODE: 'threads',
+      RUN_LOG_LEVEL: 'warn',
+      LOADGEN: 'off',
+      NO_COLOR: '1',
+      PATH: pathWithout(),
+    },
+    { keepLines: OUTPUT_LINES_KEPT },
+  ).start();
   const stop = async (): Promise<void> => {
     await withTimeout(runner.stop(), STOP_TIMEOUT_MS * 2, 'the runner to stop');
     rmSync(dataDir, { recursive: true, force: true });
@@ -154,7 +161,7 @@ async function startProcesses(
   { addresses, admin, env, dataDir }: Prepared,
   options: ShopOptions,
 ): Promise<Shop> {
-  const running = new Map<ServiceName, ServiceChild>();
+  const running = new Map<ServiceName, ServiceProcess>();
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -185,7 +192,10 @@ async function startProcesses(
     await Promise.all(
       SHOP_SERVICES.map(async (spec) => {
         const script = join(ROOT, 'services', spec.name, 'dist', 'main.js');
-        const child = new ServiceChild(spec.name, script, env, options.nodeArgs?.[spec.name]);
+        const child = new ServiceProcess(spec.name, script, env, {
+          nodeArgs: options.nodeArgs?.[spec.name] ?? [],
+          keepLines: OUTPUT_LINES_KEPT,
+        });
         running.set(spec.name, child.start());
         await child.ready(`${admin[spec.name]}/readyz`, READY_TIMEOUT_MS);
       }),

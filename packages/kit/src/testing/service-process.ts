@@ -2,9 +2,16 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { waitFor } from '../wait.js';
 
+export interface ServiceProcessOptions {
+  /** Flags for node itself, before the script (e.g. a CPU profile). */
+  readonly nodeArgs?: readonly string[];
+  /** Output lines kept, the latest; every line by default. A long load run keeps a tail only. */
+  readonly keepLines?: number;
+}
+
 /**
  * A service started as its own process from its compiled main.js, as the runner starts it:
- * stdout lines are kept for assertions; stop() sends SIGTERM and waits for the exit.
+ * stdout and stderr lines are kept for assertions; stop() sends SIGTERM and waits for the exit.
  */
 export class ServiceProcess {
   readonly lines: string[] = [];
@@ -14,20 +21,29 @@ export class ServiceProcess {
   constructor(
     readonly name: string,
     private readonly script: string,
-    private readonly env: Record<string, string>,
+    private readonly env: Readonly<Record<string, string>>,
+    private readonly options: ServiceProcessOptions = {},
   ) {}
 
+  /** The process id, for /proc readings. */
+  get pid(): number {
+    if (this.child?.pid === undefined) throw new Error(`${this.name} is not running`);
+    return this.child.pid;
+  }
+
   start(): this {
-    const child = spawn(process.execPath, [this.script], {
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), this.script], {
       env: { ...process.env, ...this.env, OTEL_SERVICE_NAME: this.name },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const keep = this.options.keepLines ?? Number.POSITIVE_INFINITY;
     let buffered = '';
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const parts = buffered.split('\n');
       buffered = parts.pop() ?? '';
       this.lines.push(...parts.filter(Boolean));
+      if (this.lines.length > keep) this.lines.splice(0, this.lines.length - keep);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
@@ -36,7 +52,7 @@ export class ServiceProcess {
     return this;
   }
 
-  /** Waits until GET url answers 200. */
+  /** Waits until GET url answers 200; fails at once, with its last lines, when the process exits. */
   async ready(url: string, timeoutMs = 20_000): Promise<void> {
     await waitFor(
       async () => {
@@ -59,8 +75,10 @@ export class ServiceProcess {
     });
   }
 
+  /** SIGTERM (graceful shutdown), then the exit code. */
   async stop(): Promise<number | null> {
-    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null)
+      return this.child?.exitCode ?? null;
     this.child.kill('SIGTERM');
     return this.exited ?? null;
   }
