@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SERVICES } from '@glasshouse/kit';
 import { freePort, freeShopAddresses, waitFor } from '@glasshouse/kit/testing';
-import { WebShopper, testIdTexts } from '@glasshouse/testing';
+import type { StartedRunner } from '@glasshouse/testing';
+import { WebShopper, startRunner, testIdTexts } from '@glasshouse/testing';
 import {
   ALERTMANAGER_BINARIES,
   PROMETHEUS_BINARIES,
   findExecutable,
 } from '../tools/run/src/observability.js';
 
-const ROOT = join(__dirname, '..');
 const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 const GOOD_CARD = { number: '4432801561520454', cvv: '672', month: 1, year: NEXT_YEAR };
 const STARTED = SERVICES.filter((spec) => spec.implemented && spec.name !== 'loadgen');
@@ -66,9 +64,7 @@ interface Target {
  */
 describe('RUN_MODE=processes npm start, with Prometheus and Alertmanager', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'glasshouse-processes-'));
-  let runner: ChildProcessWithoutNullStreams;
-  let output = '';
-  let exited: Promise<number | null>;
+  let runner: StartedRunner;
   let shopUrl = '';
   let prometheusUrl = '';
 
@@ -96,30 +92,20 @@ describe('RUN_MODE=processes npm start, with Prometheus and Alertmanager', () =>
       OTEL_EXPORTER_OTLP_ENDPOINT: '',
       ...shop.env,
     };
-    runner = spawn(process.execPath, [join(ROOT, 'tools', 'run', 'dist', 'main.js')], { cwd: ROOT, env });
-    exited = new Promise((resolve) => runner.once('exit', (code) => resolve(code)));
-    runner.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    runner.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    await waitFor(
-      () => {
-        if (runner.exitCode !== null) throw new Error(`the runner exited:\n${output.slice(-3000)}`);
-        return output.includes('Glasshouse is ready in');
-      },
-      { timeoutMs: 120_000, what: 'the runner to say it is ready' },
-    );
+    runner = await startRunner(env, 120_000);
   });
 
   after(async () => {
-    if (runner?.exitCode === null) {
-      for (const pid of descendants(runner.pid ?? 0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
-      runner.kill('SIGKILL');
+    if (runner?.process.exitCode === null) {
+      for (const pid of descendants(runner.process.pid ?? 0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      runner.process.kill('SIGKILL');
     }
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('runs every service as a process of its own, and Prometheus and Alertmanager on the ports given', () => {
-    assert.match(output, /services: one process each \(RUN_MODE=processes\)/);
-    const commands = descendants(runner.pid ?? 0).map((pid) => {
+    assert.match(runner.output(), /services: one process each \(RUN_MODE=processes\)/);
+    const commands = descendants(runner.process.pid ?? 0).map((pid) => {
       try {
         return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
       } catch {
@@ -135,8 +121,11 @@ describe('RUN_MODE=processes npm start, with Prometheus and Alertmanager', () =>
       commands.join('\n'),
     );
     assert.ok(
-      output.split('\n').some((line) => /^\s+prometheus\s/.test(line) && line.includes(prometheusUrl)),
-      output.slice(-3000),
+      runner
+        .output()
+        .split('\n')
+        .some((line) => /^\s+prometheus\s/.test(line) && line.includes(prometheusUrl)),
+      runner.output().slice(-3000),
     );
     assert.ok(commands.some((c) => c.includes(`--web.listen-address=${prometheusUrl.slice(7)}`)));
   });
@@ -166,10 +155,10 @@ describe('RUN_MODE=processes npm start, with Prometheus and Alertmanager', () =>
   });
 
   it('stops on SIGTERM, exits 0 and leaves no process behind', async () => {
-    const children = descendants(runner.pid ?? 0);
+    const children = descendants(runner.process.pid ?? 0);
     assert.ok(children.length >= STARTED.length + 2, `${children.length} processes under the runner`);
-    runner.kill('SIGTERM');
-    assert.equal(await exited, 0, output.slice(-3000));
+    runner.process.kill('SIGTERM');
+    assert.equal(await runner.exited, 0, runner.output().slice(-3000));
     const left = await waitFor(() => children.every((pid) => !alive(pid)) || false, {
       timeoutMs: 5000,
       what: 'every process of the run gone',

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { SERVICES } from '@glasshouse/kit';
 import type { ReceivedSpan } from '@glasshouse/kit/testing';
 import { OtlpReceiver, freeShopAddresses, pathWithout, waitFor } from '@glasshouse/kit/testing';
-import { WebShopper, requestIdOf, testIdTexts } from '@glasshouse/testing';
+import type { StartedRunner } from '@glasshouse/testing';
+import { WebShopper, requestIdOf, startRunner, testIdTexts } from '@glasshouse/testing';
 
-const ROOT = join(__dirname, '..');
 const SERVER = 2;
 const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 const GOOD_CARD = { number: '4432801561520454', cvv: '672', month: 1, year: NEXT_YEAR };
@@ -37,9 +35,7 @@ function lineIndex(output: string, service: string, message: string): number {
 describe('npm start: the shop as threads of one process', { skip: process.platform !== 'linux' }, () => {
   const receiver = new OtlpReceiver();
   const dataDir = mkdtempSync(join(tmpdir(), 'glasshouse-npm-start-'));
-  let runner: ChildProcessWithoutNullStreams;
-  let output = '';
-  let exited: Promise<number | null>;
+  let runner: StartedRunner;
   let url = '';
 
   before(async () => {
@@ -59,34 +55,24 @@ describe('npm start: the shop as threads of one process', { skip: process.platfo
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       ...shop.env,
     };
-    runner = spawn(process.execPath, [join(ROOT, 'tools', 'run', 'dist', 'main.js')], { cwd: ROOT, env });
-    exited = new Promise((resolve) => runner.once('exit', (code) => resolve(code)));
-    runner.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    runner.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    await waitFor(
-      () => {
-        if (runner.exitCode !== null) throw new Error(`the runner exited:\n${output.slice(-3000)}`);
-        return output.includes('Glasshouse is ready in');
-      },
-      { timeoutMs: 90_000, what: 'the runner to say it is ready' },
-    );
+    runner = await startRunner(env, 90_000);
   });
 
   after(async () => {
-    if (runner?.exitCode === null) runner.kill('SIGKILL');
+    if (runner?.process.exitCode === null) runner.process.kill('SIGKILL');
     await receiver.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('runs every service as a thread named after it, in the runner process', () => {
-    const names = threadNames(runner.pid ?? 0);
+    const names = threadNames(runner.process.pid ?? 0);
     const missing = STARTED.filter((spec) => !names.includes(spec.name.slice(0, 15)));
     assert.deepEqual(
       missing.map((spec) => spec.name),
       [],
       names.join(' '),
     );
-    assert.match(output, /services: threads of this one process/);
+    assert.match(runner.output(), /services: threads of this one process/);
   });
 
   it('places an order whose trace holds a server span of every service it touched, each under its own name', async () => {
@@ -112,8 +98,9 @@ describe('npm start: the shop as threads of one process', { skip: process.platfo
   });
 
   it('stops on SIGTERM: each service after those that call it, then exits 0', async () => {
-    runner.kill('SIGTERM');
-    assert.equal(await exited, 0, output.slice(-3000));
+    runner.process.kill('SIGTERM');
+    assert.equal(await runner.exited, 0, runner.output().slice(-3000));
+    const output = runner.output();
     const frontend = lineIndex(output, 'frontend', 'stopped');
     const checkout = lineIndex(output, 'checkout', 'stopped');
     const payment = lineIndex(output, 'payment', 'stopped');

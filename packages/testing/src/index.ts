@@ -15,6 +15,8 @@ export {
 } from './place-order.js';
 export type { ProcessShop, ProcessShopOptions } from './process-shop.js';
 export { startProcessShop } from './process-shop.js';
+export type { StartedRunner } from './runner.js';
+export { startRunner } from './runner.js';
 export type { DialOptions, ShopClients, ShopService } from './shop-clients.js';
 export { SHOP_SERVICES, dialer, shopClients } from './shop-clients.js';
 export type { TestCartStore, TestDatabase } from './shop-stores.js';
