@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCartService, readCartConfig } from '@glasshouse/cart';
 import { createCheckoutService, readCheckoutConfig } from '@glasshouse/checkout';
+import { createCurrencyService, readCurrencyConfig } from '@glasshouse/currency';
 import { createFrontend, readFrontendConfig } from '@glasshouse/frontend';
 import type { ServiceContext } from '@glasshouse/kit';
 import {
@@ -19,10 +19,10 @@ import type { InProcessShop, ShopService } from '@glasshouse/testing';
 import { SHOP_SERVICES, startInProcessShop } from '@glasshouse/testing';
 
 /**
- * A cart that can go away and come back on the same port, as a restarted pod or process does:
- * the one dependency the test takes down, the rest of the shop staying up.
+ * Currency, which neither checkout nor the frontend can work without, able to go away and come
+ * back on the same port as a restarted pod or process does; the rest of the shop stays up.
  */
-class RestartableCart {
+class RestartableCurrency {
   private server: GrpcServer | undefined;
 
   constructor(readonly port: number) {}
@@ -32,10 +32,10 @@ class RestartableCart {
   }
 
   async start(): Promise<void> {
-    const logger = createLogger({ serviceName: 'cart', level: 'warn' });
+    const logger = createLogger({ serviceName: 'currency', level: 'warn' });
     const metrics = new ServiceMetrics({ defaultMetrics: false });
     const server = new GrpcServer({ logger, metrics });
-    createCartService(readCartConfig(envReader({})), {
+    await createCurrencyService(readCurrencyConfig(envReader({})), {
       server,
       logger,
       metrics,
@@ -43,7 +43,7 @@ class RestartableCart {
       onShutdown: () => undefined,
       flags: new FixedFeatureFlags(),
       client: () => {
-        throw new Error('the cart calls nothing');
+        throw new Error('currency calls nothing');
       },
     });
     await server.listen('127.0.0.1', this.port);
@@ -65,20 +65,20 @@ async function readyz(url: string): Promise<{ status: number; checks: Record<str
 /** Checkout and the frontend as main.ts builds them, with their dependencies at `addresses`. */
 describe('readiness follows the dependencies a service cannot work without', () => {
   let shop: InProcessShop;
-  let cart: RestartableCart;
+  let currency: RestartableCurrency;
   const contexts: ServiceContext[] = [];
   let checkoutReadyz = '';
   let frontendReadyz = '';
 
   before(async () => {
     shop = await startInProcessShop({ logLevel: 'warn' });
-    cart = new RestartableCart(await freePort());
-    await cart.start();
+    currency = new RestartableCurrency(await freePort());
+    await currency.start();
     const adminPort = await freePort();
     const env: Record<string, string> = { LOG_LEVEL: 'warn', CHECKOUT_ADMIN_ADDR: `127.0.0.1:${adminPort}` };
-    for (const name of SHOP_SERVICES.filter((s: ShopService) => s !== 'cart'))
+    for (const name of SHOP_SERVICES.filter((s: ShopService) => s !== 'currency'))
       env[addressVariable(name)] = shop.addresses[name];
-    env[addressVariable('cart')] = cart.address;
+    env[addressVariable('currency')] = currency.address;
 
     const checkout = createServiceContext('checkout', env);
     contexts.push(checkout);
@@ -101,15 +101,15 @@ describe('readiness follows the dependencies a service cannot work without', () 
 
   after(async () => {
     await Promise.all(contexts.map((context) => context.lifecycle.shutdown()));
-    await cart?.stop();
+    await currency?.stop();
     await shop?.stop();
   });
 
-  it('is ready while every dependency answers, turns 503 naming the cart when it is down, and ready again when it returns', async () => {
+  it('is ready while every dependency answers, turns 503 naming currency when it is down, and ready again when it returns', async () => {
     for (const url of [checkoutReadyz, frontendReadyz]) {
       const probe = await readyz(url);
       assert.equal(probe.status, 200, `${url}: ${JSON.stringify(probe.checks)}`);
-      assert.equal(probe.checks.cart, 'ok', url);
+      assert.equal(probe.checks.currency, 'ok', url);
     }
     assert.equal(
       (await readyz(checkoutReadyz)).checks.payment,
@@ -118,14 +118,14 @@ describe('readiness follows the dependencies a service cannot work without', () 
     );
     assert.equal((await readyz(frontendReadyz)).checks.productcatalog, 'ok', 'no page without the catalog');
 
-    await cart.stop();
+    await currency.stop();
     for (const url of [checkoutReadyz, frontendReadyz]) {
       const probe = await readyz(url);
       assert.equal(probe.status, 503, url);
-      assert.match(probe.checks.cart ?? '', new RegExp(cart.address), url);
+      assert.match(probe.checks.currency ?? '', new RegExp(currency.address), url);
     }
 
-    await cart.start();
+    await currency.start();
     for (const url of [checkoutReadyz, frontendReadyz]) {
       await waitFor(async () => (await readyz(url)).status === 200, {
         timeoutMs: 10_000,
@@ -134,11 +134,17 @@ describe('readiness follows the dependencies a service cannot work without', () 
     }
   });
 
-  it('stays ready without the optional ones: email for checkout, ads and recommendations for the frontend', async () => {
+  it('stays ready without the optional ones: email for checkout; ads, recommendations and the cart for the frontend', async () => {
     assert.equal((await readyz(checkoutReadyz)).checks.email, undefined);
     const frontend = await readyz(frontendReadyz);
     assert.equal(frontend.checks.ad, undefined);
     assert.equal(frontend.checks.recommendation, undefined);
+    assert.equal(frontend.checks.cart, undefined);
+    assert.equal(
+      (await readyz(checkoutReadyz)).checks.cart,
+      'ok',
+      'checkout cannot place an order without the cart',
+    );
     await shop.stopService('email');
     await shop.stopService('ad');
     assert.equal((await readyz(checkoutReadyz)).status, 200);

@@ -20,8 +20,8 @@ export function readFrontendConfig(env: EnvReader): FrontendConfig {
 
 /**
  * Clients of the services the pages call; every read may be retried, cart and checkout writes
- * not. No page renders without the catalog, prices or the cart: the frontend is not ready
- * while one of them is down.
+ * not. No page renders without the catalog and prices: the frontend is not ready while either
+ * is down (the rest degrade to an error on the page that needs them).
  */
 export function frontendBackends(client: ServiceClientFactory): Backends {
   const read = { idempotent: true };
@@ -29,7 +29,7 @@ export function frontendBackends(client: ServiceClientFactory): Backends {
   return shopClientsOf(client, {
     catalog: essentialRead,
     currency: essentialRead,
-    cart: { required: true },
+    cart: {},
     shipping: read,
     checkout: {},
     orders: read,
