@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createFrontend, readFrontendConfig } from '@glasshouse/frontend';
+import { FixedFeatureFlags, ServiceMetrics, createLogger, envReader, isServiceError } from '@glasshouse/kit';
+import type { InProcessShop } from '@glasshouse/testing';
+import {
+  backendsFor,
+  fillCart,
+  newShopper,
+  orderRequest,
+  startInProcessShop,
+  testClock,
+} from '@glasshouse/testing';
+
+/**
+ * Each scenario's hook in the service where it happens, switched through the same FeatureFlags
+ * every service reads: on, the failure shows at the service's door; off, the shop works again.
+ * (e2e/faults-alerts.spec.ts proves the signatures in Prometheus, logs and traces.)
+ */
+
+const PRODUCT = 'OLJCESPC7Z';
+const OTHER = '66VCHSJNUP';
+
+async function elapsedMs(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+const grpcCode = async (work: Promise<unknown>): Promise<number | 'ok'> => {
+  try {
+    await work;
+    return 'ok';
+  } catch (error) {
+    if (isServiceError(error)) return error.code;
+    throw error;
+  }
+};
+
+describe('failure scenarios at their hooks', { timeout: 120_000 }, () => {
+  const flags = new FixedFeatureFlags();
+  let shop: InProcessShop;
+
+  before(async () => {
+    shop = await startInProcessShop({ flags, now: testClock, logLevel: 'info' });
+  });
+  after(async () => {
+    await shop?.stop();
+  });
+
+  it('currency-errors: Convert fails INTERNAL at rate 1, and works again when off', async () => {
+    const convert = () =>
+      shop.clients.currency.convert({ from: { currencyCode: 'EUR', units: 10n, nanos: 0 }, toCode: 'USD' });
+    flags.set('currency-errors', { rate: 1 });
+    assert.equal(await grpcCode(convert()), 13);
+    flags.set('currency-errors', undefined);
+    assert.equal(await grpcCode(convert()), 'ok');
+  });
+
+  it('catalog-slow and email-backlog hold their calls for delay-ms', async () => {
+    flags.set('catalog-slow', { 'delay-ms': 300 });
+    assert.ok((await elapsedMs(() => shop.clients.catalog.getProduct({ id: PRODUCT }))) >= 290);
+    flags.set('catalog-slow', undefined);
+    assert.ok((await elapsedMs(() => shop.clients.catalog.getProduct({ id: PRODUCT }))) < 290);
+  });
+
+  it('cart-store-outage: every cart call is UNAVAILABLE, with the store failure logged', async () => {
+    flags.set('cart-store-outage', { rate: 1 });
+    assert.equal(await grpcCode(shop.clients.cart.getCart({ userId: newShopper() })), 14);
+    assert.ok(shop.logs.some((l) => l.includes('"cart storage failed"')));
+    flags.set('cart-store-outage', undefined);
+    assert.equal(await grpcCode(shop.clients.cart.getCart({ userId: newShopper() })), 'ok');
+  });
+
+  it('ad-cpu-burn blocks the event loop for block-ms per call', async () => {
+    flags.set('ad-cpu-burn', { 'block-ms': 200 });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    const took = await elapsedMs(() => shop.clients.ad.getAds({ contextKeys: [] }));
+    clearInterval(ticker);
+    flags.set('ad-cpu-burn', undefined);
+    assert.ok(took >= 195, `took ${took} ms`);
+    assert.ok(ticks < 10, `the loop ticked ${ticks} times while blocked`);
+  });
+
+  it('recommendation-leak keeps kb-per-call on the heap with every call', async () => {
+    const used = () => process.memoryUsage().heapUsed;
+    flags.set('recommendation-leak', { 'kb-per-call': 4096 });
+    const before = used();
+    for (let i = 0; i < 5; i++)
+      await shop.clients.recommendation.listRecommendations({ userId: 'u', productIds: [] });
+    global.gc?.();
+    flags.set('recommendation-leak', undefined);
+    assert.ok(used() - before > 15 * 1024 * 1024, `heap grew ${(used() - before) / 1e6} MB`);
+  });
+
+  it('product-drained: the product reads 0 in stock and orders with it are refused; others still sell', async () => {
+    flags.set('product-drained', { product: PRODUCT });
+    const { levels } = await shop.clients.inventory.getStock({ productIds: [PRODUCT] });
+    assert.equal(levels[0]?.quantity, 0);
+    const userId = newShopper();
+    await fillCart(shop.clients, userId, [[PRODUCT, 1]]);
+    assert.equal(await grpcCode(shop.clients.checkout.placeOrder(orderRequest(userId))), 9);
+    const other = newShopper();
+    await fillCart(shop.clients, other, [[OTHER, 1]]);
+    assert.equal(await grpcCode(shop.clients.checkout.placeOrder(orderRequest(other))), 'ok');
+    flags.set('product-drained', undefined);
+    assert.ok(
+      ((await shop.clients.inventory.getStock({ productIds: [PRODUCT] })).levels[0]?.quantity ?? 0) > 0,
+    );
+  });
+
+  it('orders-fail-after-charge: the order fails after the charge and checkout voids it', async () => {
+    flags.set('orders-fail-after-charge', { rate: 1 });
+    const userId = newShopper();
+    await fillCart(shop.clients, userId, [[OTHER, 1]]);
+    assert.notEqual(await grpcCode(shop.clients.checkout.placeOrder(orderRequest(userId))), 'ok');
+    flags.set('orders-fail-after-charge', undefined);
+    assert.ok(
+      shop.logs.some((l) => l.includes('"charge voided"')),
+      'payment voided the charge',
+    );
+    assert.ok(shop.logs.some((l) => l.includes('"call failed"') && l.includes('OrderService/CreateOrder')));
+  });
+
+  it('orders-db-slow runs a real pg_sleep before saving the order', async () => {
+    flags.set('orders-db-slow', { 'delay-ms': 400 });
+    const userId = newShopper();
+    await fillCart(shop.clients, userId, [[OTHER, 1]]);
+    const took = await elapsedMs(() => shop.clients.checkout.placeOrder(orderRequest(userId)));
+    flags.set('orders-db-slow', undefined);
+    assert.ok(took >= 400, `took ${took} ms`);
+  });
+
+  it('frontend-route-errors: its route answers 500 and the page failure is logged; other routes are fine', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      serviceName: 'frontend',
+      level: 'info',
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    const app = createFrontend(readFrontendConfig(envReader({})), {
+      logger,
+      metrics: new ServiceMetrics({ defaultMetrics: false }),
+      addReadinessCheck: () => undefined,
+      onShutdown: () => undefined,
+      client: () => {
+        throw new Error('the backends are given');
+      },
+      backends: backendsFor(shop),
+      flags,
+    });
+    try {
+      flags.set('frontend-route-errors', { rate: 1, route: '/product/:id' });
+      assert.equal((await app.inject({ url: `/product/${PRODUCT}` })).statusCode, 500);
+      assert.equal((await app.inject({ url: '/' })).statusCode, 200);
+      assert.ok(lines.some((l) => l.includes('"page failed"')));
+      flags.set('frontend-route-errors', undefined);
+      assert.equal((await app.inject({ url: `/product/${PRODUCT}` })).statusCode, 200);
+    } finally {
+      await app.close();
+    }
+  });
+});
