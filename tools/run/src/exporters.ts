@@ -1,6 +1,6 @@
 import { findExecutable } from './observability.js';
 import type { ObservabilityContext } from './observability.js';
-import { portInUse } from './ports.js';
+import { portInUse, takenMessage } from './ports.js';
 import type { ScrapedService } from './prometheus-config.js';
 import { httpStatus } from './readiness.js';
 import { RUNNER } from './stack.js';
@@ -132,7 +132,11 @@ export async function startExporters(
     const launch = exporterLaunch(spec, binary, options, host, port);
     if (!launch) continue;
     if (await portInUse(host, port)) {
-      context.terminal.say(RUNNER, 'warn', `${spec.name} not started: ${host}:${port} is already in use`);
+      context.terminal.say(
+        RUNNER,
+        'warn',
+        `${spec.name} not started: ${await takenMessage(`${host}:${port}`, port)}`,
+      );
       continue;
     }
     context.stack.launch({

@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import { findExecutable } from './observability.js';
 import type { ObservabilityContext } from './observability.js';
-import { portInUse } from './ports.js';
+import { portInUse, takenMessage } from './ports.js';
 import { httpStatus } from './readiness.js';
 import { RUNNER } from './stack.js';
 import type { ReadyRow } from './table.js';
@@ -31,7 +31,11 @@ export async function startGrafana(
   if (!binary) return [];
   const port = options.port ?? GRAFANA_PORT;
   if (await portInUse(LOOPBACK, port)) {
-    context.terminal.say(RUNNER, 'warn', `grafana not started: ${LOOPBACK}:${port} is already in use`);
+    context.terminal.say(
+      RUNNER,
+      'warn',
+      `grafana not started: ${await takenMessage(`${LOOPBACK}:${port}`, port)}`,
+    );
     return [];
   }
   const dir = join(context.root, 'var', 'grafana');

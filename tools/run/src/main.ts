@@ -10,9 +10,10 @@ import { LEVELS, Terminal } from './log-pipe.js';
 import { startObservability } from './observability.js';
 import { embeddedDatabases, launchPlan } from './plan.js';
 import type { ServiceLaunch } from './plan.js';
-import { portInUse } from './ports.js';
+import { portHolder, portInUse } from './ports.js';
 import type { ScrapedService } from './prometheus-config.js';
 import { httpStatus } from './readiness.js';
+import { launchers, startProcessGuard, watchLaunchers } from './reaper.js';
 import { RUNNER, Stack, StartupError } from './stack.js';
 import { renderReadyTable } from './table.js';
 import type { ReadyRow, ReadySummary } from './table.js';
@@ -60,7 +61,9 @@ async function main(): Promise<void> {
     color: process.stdout.isTTY && config.color,
     minLevel: LEVELS[config.logLevel],
   });
-  const stack = new Stack({ terminal, logDir: join(root, 'var', 'log'), cwd: root });
+  // Started first: whatever ends the runner, -9 included, the guard ends what it started.
+  const guard = startProcessGuard();
+  const stack = new Stack({ terminal, logDir: join(root, 'var', 'log'), cwd: root, guard });
   const halt = new AbortController();
   const run: Run = { config, terminal, stack, root, halt: halt.signal, servers: [] };
 
@@ -79,6 +82,12 @@ async function main(): Promise<void> {
     process.exit(130);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  // `npm start` killed with -9 leaves its shell and this process running: stop as on SIGTERM.
+  watchLaunchers(launchers(), (pid) => {
+    if (signals > 0) return;
+    terminal.say(RUNNER, 'warn', `the process that started the run (pid ${pid}) is gone`);
+    onSignal('SIGTERM');
+  });
   // Whatever ends the runner (an uncaught error included), no child outlives it.
   process.on('exit', () => stack.killNow());
 
@@ -147,7 +156,10 @@ async function preflight(run: Run, plan: readonly ServiceLaunch[]): Promise<void
   }
   const taken: string[] = [];
   for (const [address, { host, port, who }] of wanted) {
-    if (await portInUse(host, port)) taken.push(`${address} (${who})`);
+    if (await portInUse(host, port)) {
+      const holder = await portHolder(port);
+      taken.push(`${address} (wanted by ${who}${holder ? `, held by ${holder}` : ''})`);
+    }
   }
   if (taken.length > 0) {
     throw new Error(

@@ -9,7 +9,7 @@ import { startGrafana } from './grafana-start.js';
 import type { Address } from './env.js';
 import { connectAddress, formatAddress } from './env.js';
 import type { Terminal } from './log-pipe.js';
-import { portInUse } from './ports.js';
+import { portInUse, takenMessage } from './ports.js';
 import { prometheusConfig, toYaml } from './prometheus-config.js';
 import type { ScrapedService } from './prometheus-config.js';
 import { httpStatus } from './readiness.js';
@@ -239,7 +239,7 @@ export async function startObservability(
 async function portFree(context: ObservabilityContext, name: string, at: Address): Promise<boolean> {
   const { host, port } = connectAddress(at);
   if (!(await portInUse(host, port))) return true;
-  context.terminal.say(RUNNER, 'warn', `${name} not started: ${formatAddress(at)} is already in use`);
+  context.terminal.say(RUNNER, 'warn', `${name} not started: ${await takenMessage(formatAddress(at), port)}`);
   return false;
 }
 

@@ -4,6 +4,7 @@ import { LogPipe, formatLine, parseLogLine, LEVELS } from './log-pipe.js';
 import type { Terminal } from './log-pipe.js';
 import { SupervisedProcess } from './supervisor.js';
 import type { BackoffPolicy, SupervisorEvent, ThreadLimits } from './supervisor.js';
+import type { ProcessGuard } from './reaper.js';
 
 /** A process of the embedded stack: a service, the embedded Postgres, Prometheus or Alertmanager. */
 export interface MemberSpec {
@@ -42,6 +43,8 @@ export interface StackOptions {
   readonly stopTimeoutMs?: number;
   /** Consecutive crashes before readiness gives up early (3 by default). */
   readonly crashesBeforeGivingUp?: number;
+  /** Ends the members' processes if the runner dies without stopping them. */
+  readonly guard?: ProcessGuard;
 }
 
 interface Member {
@@ -98,6 +101,7 @@ export class Stack {
         stopTimeoutMs: this.options.stopTimeoutMs,
         onOutput: (stdout, stderr) => pipe.attach(stdout, stderr),
         onEvent: (event) => this.report(member, event),
+        guard: this.options.guard,
       }),
     };
     this.members.push(member);

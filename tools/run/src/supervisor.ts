@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import type { ProcessGuard } from './reaper.js';
 import { STOP_MESSAGE } from '@glasshouse/kit/core';
 
 /** Restart delays: `initialMs` doubling up to `maxMs`; a run that lasted `resetAfterMs` starts over. */
@@ -90,6 +91,11 @@ export interface SupervisedProcessOptions {
    * runner dies, however it dies, which a child of ours (the embedded Postgres) watches.
    */
   readonly stdin?: 'ignore' | 'pipe';
+  /**
+   * Watches the process groups of the children: each process child leads a group of its own,
+   * ended by the guard if the runner dies without stopping it.
+   */
+  readonly guard?: ProcessGuard;
 }
 
 /** What supervision needs of a child, whether a process or a worker thread. */
@@ -106,24 +112,45 @@ interface Child {
   onEnd(listener: (code: number | null, signal: NodeJS.Signals | null, error?: Error) => void): void;
 }
 
+/** Signals the child's whole process group (it leads one), so nothing it started stays behind. */
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
 function childProcess(options: SupervisedProcessOptions): Child {
+  // Detached: a group of its own, which a terminal's Ctrl-C does not reach (the runner stops
+  // it in dependency order) and which the guard can end as a whole.
   const child = spawn(options.command, [...options.args], {
     cwd: options.cwd,
     env: options.env,
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  if (child.pid !== undefined) options.guard?.adopt(child.pid);
   return {
     id: child.pid,
     stdout: child.stdout,
     stderr: child.stderr,
-    stop: () => child.kill('SIGTERM'),
-    kill: () => child.kill('SIGKILL'),
+    stop: () => signalGroup(child.pid, 'SIGTERM'),
+    kill: () => signalGroup(child.pid, 'SIGKILL'),
     onEnd(listener) {
       // A spawn failure (ENOENT, EACCES) emits 'error' and no 'exit'.
       child.once('error', (error) => {
         if (child.pid === undefined) listener(null, null, error);
       });
-      child.once('exit', (code, signal) => listener(code, signal));
+      child.once('exit', (code, signal) => {
+        if (child.pid !== undefined) options.guard?.release(child.pid);
+        listener(code, signal);
+      });
     },
   };
 }
@@ -163,8 +190,7 @@ interface Running {
 
 /**
  * One supervised child process: started, restarted with exponential backoff when it exits
- * while it should be running, and stopped with SIGTERM then SIGKILL. Children stay in the
- * runner's process group, so a terminal's Ctrl-C reaches them as well as the runner.
+ * while it should be running, and stopped with SIGTERM then SIGKILL, sent to its process group.
  */
 export class SupervisedProcess {
   private current: Running | undefined;
