@@ -130,7 +130,7 @@ describe('alerts, end to end', { timeout: 360_000 }, () => {
     await link?.close();
   });
 
-  it('fires nothing but the Watchdog under the default traffic, and delivers the Watchdog', async () => {
+  it('evaluates every rule healthily and fires nothing but the Watchdog under the default traffic, and delivers the Watchdog', async () => {
     const fired = new Set<string>();
     const until = Date.now() + STEADY_MS;
     while (Date.now() < until) {
@@ -140,6 +140,15 @@ describe('alerts, end to end', { timeout: 360_000 }, () => {
       await delay(1_000);
     }
     assert.deepEqual([...fired], [], 'alerts fired under normal traffic');
+    // Every rule evaluated on the shop's real series without an error (Prometheus' /rules page).
+    const rules = await stack.prometheus.rules();
+    assert.ok(rules.length > 60, `only ${rules.length} rules loaded`);
+    assert.deepEqual(
+      rules
+        .filter((rule) => rule.health !== 'ok')
+        .map((rule) => `${rule.group}/${rule.name}: ${rule.lastError ?? rule.health}`),
+      [],
+    );
     assert.ok(
       stack.webhook.delivered.some((a) => a.labels.alertname === 'Watchdog' && a.status === 'firing'),
     );

@@ -131,9 +131,18 @@ export interface RunningPrometheus {
   query(promql: string): Promise<number | undefined>;
   /** Alerts as GET /api/v1/alerts lists them: pending and firing. */
   alerts(): Promise<PrometheusAlert[]>;
+  /** Every rule as GET /api/v1/rules reports it, with its health after its last evaluation. */
+  rules(): Promise<PrometheusRule[]>;
   /** Its log so far, for a failure message. */
   output(): readonly string[];
   stop(): Promise<void>;
+}
+
+export interface PrometheusRule {
+  readonly group: string;
+  readonly name: string;
+  readonly health: 'ok' | 'err' | 'unknown';
+  readonly lastError?: string;
 }
 
 export interface PrometheusAlert {
@@ -178,6 +187,19 @@ export async function startPrometheus(config: string): Promise<RunningPrometheus
       return first ? Number(first.value[1]) : undefined;
     },
     alerts: async () => (await get<{ alerts: PrometheusAlert[] }>('/api/v1/alerts')).alerts,
+    rules: async () => {
+      const data = await get<{ groups: { name: string; rules: Omit<PrometheusRule, 'group'>[] }[] }>(
+        '/api/v1/rules',
+      );
+      return data.groups.flatMap((group) =>
+        group.rules.map((rule) => ({
+          group: group.name,
+          name: rule.name,
+          health: rule.health,
+          lastError: rule.lastError,
+        })),
+      );
+    },
     output: () => program.output,
     stop,
   };
