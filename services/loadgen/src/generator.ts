@@ -1,6 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@glasshouse/kit';
 import type { RunLimits } from './config.js';
+import { ShopBackoff } from './backoff.js';
 import { Gate } from './gate.js';
 import type { Journey, Random } from './journeys.js';
 import { meanStepsPerJourney, pickJourney } from './journeys.js';
@@ -35,6 +37,8 @@ export interface GeneratorOptions {
   readonly random: Random;
   /** How often the load is adjusted to the settings and the ramp. */
   readonly tickMs?: number;
+  /** The first and the longest pause while the shop is down (250 ms and 10 s by default). */
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
 }
 
 /** A simulated shopper and what it is doing: a closed-loop worker, or one open-loop journey. */
@@ -69,9 +73,14 @@ export class TrafficGenerator {
   private journeysStarted = 0;
   private run: Promise<void> = Promise.resolve();
 
+  private readonly backoff: ShopBackoff;
+
   constructor(private readonly options: GeneratorOptions) {
     this.settings = { ...options.settings };
     this.meanSteps = meanStepsPerJourney(options.journeys);
+    this.backoff = new ShopBackoff({ random: options.random, ...options.backoff });
+    // Every shopper waits on this signal (think time, pause, backoff): as many listeners as shoppers.
+    setMaxListeners(0, this.abort.signal);
   }
 
   /** Starts the run in the background; finished() tells when it ends. */
@@ -255,7 +264,8 @@ export class TrafficGenerator {
     if (idle || this.slots.length >= limit) return idle;
     const { target, metrics, logger, random } = this.options;
     const gate = (signal: AbortSignal) => this.gate.pass(signal);
-    const shopper = new Shopper({ target, settings: this.settings, random, metrics, logger, gate });
+    const backoff = this.backoff;
+    const shopper = new Shopper({ target, settings: this.settings, random, metrics, logger, gate, backoff });
     const slot: Slot = { shopper, role: 'idle', retiring: false };
     this.slots.push(slot);
     return slot;

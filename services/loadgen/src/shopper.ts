@@ -3,6 +3,7 @@ import { SpanStatusCode, context, propagation, trace } from '@opentelemetry/api'
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@glasshouse/kit';
 import { SYNTHETIC_BAGGAGE_KEY, secondsSince } from '@glasshouse/kit';
+import type { ShopBackoff } from './backoff.js';
 import { CookieJar } from './cookie-jar.js';
 import type { Journey, PlannedRequest, Random } from './journeys.js';
 import { checkoutResult, followUp, planJourney } from './journeys.js';
@@ -35,6 +36,8 @@ export interface ShopperOptions {
   readonly logger: Logger;
   /** Resolves when the shopper may take its next step: the generator's pause. */
   readonly gate: (signal: AbortSignal) => Promise<void>;
+  /** Shared by the run's shoppers: told of every answer, waited on before every request. */
+  readonly backoff?: ShopBackoff;
 }
 
 /** One simulated shopper: its own cookies (session, currency), one journey at a time. */
@@ -89,12 +92,17 @@ export class Shopper {
       const started = process.hrtime.bigint();
       let status: number | undefined;
       let failure: string | undefined;
+      const { backoff } = this.options;
       try {
+        await backoff?.wait(signal);
         status = await this.send(request, signal);
       } catch (error) {
         if (signal.aborted) throw error;
         failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       }
+      // A shop that refuses connections or is overloaded gets fewer requests, not more.
+      if (status === undefined || status === 503) backoff?.failed();
+      else backoff?.succeeded();
       try {
         const expected = this.record(request, status, failure, secondsSince(started), span);
         return { status, expected };
