@@ -4,6 +4,7 @@ import { createFrontend, readFrontendConfig } from '@glasshouse/frontend';
 import { FixedFeatureFlags, ServiceMetrics, createLogger, envReader, isServiceError } from '@glasshouse/kit';
 import type { InProcessShop } from '@glasshouse/testing';
 import {
+  ACCEPTED_CARD,
   backendsFor,
   fillCart,
   newShopper,
@@ -46,6 +47,24 @@ describe('failure scenarios at their hooks', { timeout: 120_000 }, () => {
   });
   after(async () => {
     await shop?.stop();
+  });
+
+  it('payment-failure refuses charges UNAVAILABLE; payment-unreachable holds them past the caller’s deadline', async () => {
+    const charge = (deadlineMs?: number) =>
+      shop.clients.payment.charge(
+        {
+          amount: { currencyCode: 'USD', units: 10n, nanos: 0 },
+          creditCard: { ...ACCEPTED_CARD },
+        },
+        deadlineMs ? { deadlineMs } : {},
+      );
+    flags.set('payment-failure', { rate: 1 });
+    assert.equal(await grpcCode(charge()), 14);
+    flags.set('payment-failure', undefined);
+    flags.set('payment-unreachable', { 'delay-ms': 1000 });
+    assert.equal(await grpcCode(charge(300)), 4);
+    flags.set('payment-unreachable', undefined);
+    assert.equal(await grpcCode(charge()), 'ok');
   });
 
   it('currency-errors: Convert fails INTERNAL at rate 1, and works again when off', async () => {

@@ -1,5 +1,6 @@
 import { hipstershop, payment } from '@glasshouse/contracts';
 import type { Database, EnvReader, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
+import { delaying, failing, unavailableFault, withFaults } from '@glasshouse/kit';
 import { ChargeLedger } from './ledger.js';
 import type { PaymentLedger } from './ledger.js';
 import { paymentMetrics } from './metrics.js';
@@ -47,7 +48,17 @@ export function createPaymentService(
     ? new PaymentRepository(deps.database.db, deps.database.schema)
     : new ChargeLedger(config.ledgerCapacity);
   const options = { ledger, metrics: paymentMetrics(deps.metrics), ...(deps.now ? { now: deps.now } : {}) };
-  deps.server.add(hipstershop.PaymentServiceService, paymentService(options));
+  deps.server.add(
+    hipstershop.PaymentServiceService,
+    withFaults(paymentService(options), deps.flags, (method, flags) => {
+      if (method !== 'charge') return undefined;
+      const refuse = failing(flags, 'payment-failure', () =>
+        unavailableFault('the card processor is unavailable'),
+      );
+      const hang = delaying(flags, 'payment-unreachable', 5000);
+      return () => refuse() ?? hang();
+    }),
+  );
   deps.server.add(payment.ChargeReversalServiceService, chargeReversalService(options));
   return { ledger };
 }
