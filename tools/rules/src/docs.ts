@@ -47,7 +47,11 @@ export function renderAlertingDoc(files: readonly RuleFile[], slos: readonly Slo
     '- `node --conditions=development --import tsx --test tools/rules/src/rules.spec.ts`: the files match the tables, `promtool check rules` and `promtool test rules` pass, every alert has a severity, a runbook, a firing case, a near miss and a pending check, and every metric is in the telemetry registry.',
     '- `e2e/alerts-routing.spec.ts`: amtool, routes per severity, inhibition in a real Alertmanager, the embedded webhook.',
     '- `e2e/alerts-grafana.spec.ts`: the Grafana-managed rules over PostgreSQL, Prometheus and Loki.',
-    '- `e2e/alerts.spec.ts`: the shop, Prometheus and Alertmanager for real, rules six times faster than real time; quiet under the default traffic, and four conditions (a killed service, declined cards, a drained product, a slow dependency) Pending → Firing → delivered → resolved.',
+    '- `e2e/alerts.spec.ts`: the shop, Prometheus and Alertmanager for real, rules six times faster than real time; every rule healthy and nothing but the Watchdog firing under the default traffic, and four conditions (a killed service, declined cards, a drained product, a slow dependency) Pending → Firing → delivered → resolved.',
+    '',
+    '## Reusing the harness',
+    '',
+    '`e2e/support/alerting-stack.ts` starts what the end-to-end test uses, for any test that must see alerts (the failure scenarios among them): `startAlertingStack({ scraped, timeScale })` loads `deploy/prometheus/rules` into a real Prometheus scraping `scraped` every second, with every `for` and range window divided by `timeScale`, sends its alerts to a real Alertmanager with the embedded configuration, and records the deliveries in `stack.webhook.delivered`. `e2e/support/slow-link.ts` puts a delay in front of any dependency.',
     '',
   ];
   return lines.join('\n');
