@@ -85,7 +85,8 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
       done();
     },
   });
-  const env = envReader({ CATALOG_CACHE_TTL_MS: '0', ...options.env });
+  // No supplier deliveries unless a test asks: they would change stock levels a test counts.
+  const env = envReader({ CATALOG_CACHE_TTL_MS: '0', INVENTORY_RESTOCK_INTERVAL_MS: '0', ...options.env });
   const deadlineMs = options.deadlineMs ?? 5000;
   const flags = options.flags ?? new FixedFeatureFlags();
   const metrics = new Map<ShopService, ServiceMetrics>();

@@ -54,6 +54,8 @@ export async function startProcessShop(options: ProcessShopOptions = {}): Promis
     DATABASE_URL: options.databaseUrl ?? '',
     REDIS_URL: options.redisUrl ?? '',
     SMTP_URL: '',
+    // No supplier deliveries unless a test asks: they would change stock levels a test counts.
+    INVENTORY_RESTOCK_INTERVAL_MS: '0',
     ...listening,
   };
   const dataDir = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'glasshouse-shop-'));
