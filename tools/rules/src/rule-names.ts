@@ -9,6 +9,15 @@ export const PROMETHEUS_SERIES: readonly string[] = [
   'scrape_samples_scraped',
 ];
 
+/** Series the stack's own backends emit about themselves, named by the monitoring alerts. */
+export const BACKEND_SERIES: readonly { readonly name: string; readonly source: string }[] = [
+  { name: 'otelcol_exporter_send_failed_spans_total', source: 'OpenTelemetry Collector' },
+  { name: 'otelcol_exporter_send_failed_log_records_total', source: 'OpenTelemetry Collector' },
+  { name: 'otelcol_exporter_send_failed_metric_points_total', source: 'OpenTelemetry Collector' },
+  { name: 'otelcol_exporter_enqueue_failed_spans_total', source: 'OpenTelemetry Collector' },
+  { name: 'loki_write_dropped_entries_total', source: 'Grafana Alloy (loki.write)' },
+];
+
 /** The metric names a PromQL expression selects (names followed by `{` or `[`), recording rules excluded. */
 export function metricsOf(expr: string): string[] {
   const names = new Set<string>();
