@@ -41,6 +41,11 @@ export interface PlaceOrderOutput {
   outcome: OrderOutcome;
 }
 
+/** Pauses between lookups of a possibly stored order that the order service did not answer: 6 s in all. */
+const LOOKUP_RETRY_MS = [250, 500, 1000, 2000, 2250];
+/** Pauses before each background retry of a failed CommitStock: 31 s in all. */
+const COMMIT_RETRY_MS = [1000, 2000, 4000, 8000, 16_000];
+
 const code = (error: unknown): status | undefined => (isServiceError(error) ? error.code : undefined);
 const details = (error: unknown): string => (isServiceError(error) ? error.details : String(error));
 
@@ -81,10 +86,35 @@ export async function placeOrder(
         throw unavailable('the order service is unavailable; nothing was charged');
       }
     });
-  const duplicate = (stored: orders.Order): PlaceOrderOutput => ({
-    order: fromStoredOrder(stored),
-    outcome: 'duplicate',
-  });
+  // A placed order's reservation must not expire. An inventory restarting is back within
+  // seconds, so a failed commit is tried again in the background, well within the reservation's
+  // TTL; past the last try it is logged, and inventory would give the stock back (an overcount).
+  const commit = () => deps.inventory.commitStock({ reservationId: orderId });
+  const commitLater = async (): Promise<void> => {
+    for (const waitMs of COMMIT_RETRY_MS) {
+      await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
+      try {
+        await commit();
+        return;
+      } catch (error) {
+        if (waitMs === COMMIT_RETRY_MS.at(-1))
+          logger.warn({ err: error, 'app.order.id': orderId }, 'stock reservation could not be committed');
+      }
+    }
+  };
+  const commitStock = () =>
+    step('commit stock', async () => {
+      try {
+        await commit();
+      } catch {
+        void commitLater();
+      }
+    });
+  // A repeat finds its order stored; the run that stored it may have died before committing.
+  const duplicate = async (stored: orders.Order): Promise<PlaceOrderOutput> => {
+    await commitStock();
+    return { order: fromStoredOrder(stored), outcome: 'duplicate' };
+  };
 
   const cart = await step('get cart', async () => {
     try {
@@ -95,7 +125,7 @@ export async function placeOrder(
   });
   if (cart.items.length === 0) {
     const stored = await findStored();
-    if (stored) return duplicate(stored);
+    if (stored) return await duplicate(stored);
     throw failedPrecondition('the cart is empty');
   }
   const { items, shippingCost } = await priceCart(deps, request, cart);
@@ -116,7 +146,18 @@ export async function placeOrder(
   });
 
   /** The order stored before under this id, asked before undoing anything; undefined when unknown. */
-  const storedBeforeUndo = () => findStored().catch(() => undefined);
+  // An order service restarting is back within seconds, and undoing a stored order (voiding its
+  // charge) is the worse mistake: ask again for a while before taking "no answer" for "not stored".
+  const storedBeforeUndo = async (): Promise<orders.Order | undefined> => {
+    for (const waitMs of LOOKUP_RETRY_MS) {
+      try {
+        return await findStored();
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+    return findStored().catch(() => undefined);
+  };
   const releaseStock = () =>
     step('release stock', async () => {
       try {
@@ -156,7 +197,7 @@ export async function placeOrder(
     });
   } catch (error) {
     const stored = await storedBeforeUndo();
-    if (stored) return duplicate(stored);
+    if (stored) return await duplicate(stored);
     await releaseStock();
     throw error;
   }
@@ -176,7 +217,7 @@ export async function placeOrder(
     });
   const undo = async (reason: string, message: string): Promise<PlaceOrderOutput> => {
     const stored = await storedBeforeUndo();
-    if (stored) return duplicate(stored);
+    if (stored) return await duplicate(stored);
     await voidCharge(reason);
     await releaseStock();
     throw unavailable(message);
@@ -226,21 +267,8 @@ export async function placeOrder(
     logger.error({ err: error, 'app.order.id': orderId }, 'order could not be persisted');
     return undo('order could not be persisted', 'the order could not be saved; the charge was voided');
   }
-  // The order is placed: its reservation must not expire. A failure is logged; inventory would
-  // then give the stock back after its TTL, an overcount rather than a lost order.
-  const commitStock = () =>
-    step('commit stock', async () => {
-      try {
-        await deps.inventory.commitStock({ reservationId: orderId });
-      } catch (error) {
-        logger.warn({ err: error, 'app.order.id': orderId }, 'stock reservation could not be committed');
-      }
-    });
   // A repeat of an order placed before (its cart not emptied): the stored order is the answer.
-  if (!persisted.created && persisted.order) {
-    await commitStock();
-    return duplicate(persisted.order);
-  }
+  if (!persisted.created && persisted.order) return await duplicate(persisted.order);
 
   // None needs another, and a failure of any is only logged: they run side by side.
   await Promise.all([
