@@ -10,6 +10,7 @@ import type { StartedRunner } from '@glasshouse/testing';
 import { WebShopper, requestIdOf, startRunner, testIdTexts } from '@glasshouse/testing';
 
 const SERVER = 2;
+const ROOT = join(__dirname, '..');
 const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 const GOOD_CARD = { number: '4432801561520454', cvv: '672', month: 1, year: NEXT_YEAR };
 const STARTED = SERVICES.filter((spec) => spec.implemented && spec.name !== 'loadgen');
@@ -73,6 +74,7 @@ describe('npm start: the shop as threads of one process', { skip: process.platfo
       names.join(' '),
     );
     assert.match(runner.output(), /services: threads of this one process/);
+    assert.ok(!names.includes('loadgen'), 'LOADGEN=off leaves the load generator out');
   });
 
   it('places an order whose trace holds a server span of every service it touched, each under its own name', async () => {
@@ -80,7 +82,19 @@ describe('npm start: the shop as threads of one process', { skip: process.platfo
     await shopper.addToCart('66VCHSJNUP', 1);
     const placed = await shopper.checkout(GOOD_CARD);
     assert.equal(placed.status, 200, placed.html);
-    assert.match(testIdTexts(placed.html, 'order-id')[0] ?? '', /^[0-9a-f-]{36}$/);
+    const orderId = testIdTexts(placed.html, 'order-id')[0] ?? '';
+    assert.match(orderId, /^[0-9a-f-]{36}$/);
+    // Each service's log goes to var/log/<service>.log as well as to the terminal.
+    await waitFor(() => readFileSync(join(ROOT, 'var', 'log', 'checkout.log'), 'utf8').includes(orderId), {
+      timeoutMs: 5000,
+      what: `order ${orderId} in var/log/checkout.log`,
+    });
+    assert.ok(
+      runner
+        .output()
+        .split('\n')
+        .some((line) => line.startsWith('checkout ') && line.includes(orderId)),
+    );
     const traceId = requestIdOf(placed.html) ?? '';
     const touched = ['frontend', 'checkout', 'cart', 'productcatalog', 'currency', 'shipping'];
     touched.push('payment', 'orders', 'inventory', 'email');
