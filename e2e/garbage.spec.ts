@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http2';
 import { connect as http2Connect } from 'node:http2';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -72,7 +73,10 @@ function sendBadFrame(address: string, path: string): Promise<string | undefined
     };
     const timer = setTimeout(finish, 3000);
     stream.on('response', (headers) => (grpcStatus ??= headers['grpc-status']?.toString()));
-    stream.on('trailers', (trailers) => (grpcStatus ??= trailers['grpc-status']?.toString()));
+    stream.on(
+      'trailers',
+      (trailers: IncomingHttpHeaders) => (grpcStatus ??= trailers['grpc-status']?.toString()),
+    );
     stream.on('error', finish);
     stream.on('close', finish);
     stream.on('data', () => undefined);
