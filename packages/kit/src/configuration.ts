@@ -21,6 +21,7 @@ export type VariableReader =
   | 'frontend'
   | 'loadgen'
   | 'runner'
+  | 'fault'
   | 'bench'
   | 'tests';
 
@@ -211,6 +212,13 @@ export const VARIABLES: readonly VariableDeclaration[] = Object.freeze([
     ['ALERTMANAGER_ADDR', '127.0.0.1:9093', 'Where the embedded Alertmanager listens.'],
     ['NO_COLOR', 'unset', 'Any value turns colours off in the terminal.'],
   ]),
+  ...declare('fault', [
+    [
+      'GLASSHOUSE_ADMIN_TOKEN',
+      'the token in var/admin-token',
+      'Admin token the fault switch sends when `--token` is not given (`FLAGS_FILE` names the flags it edits).',
+    ],
+  ]),
   ...declare('bench', [
     ['BENCH_QUICK', 'false', 'A short run of every phase, to check the bench itself.'],
     ['BENCH_CONCURRENCY', '32', 'Clients of the HTTP phases.'],
@@ -279,6 +287,7 @@ const GROUP_TITLES: Readonly<Record<VariableReader, string>> = {
   frontend: 'frontend',
   loadgen: 'loadgen',
   runner: 'The runner (`npm start`)',
+  fault: 'The fault switch (`npm run fault`)',
   bench: 'The benchmark (`npm run bench`)',
   tests: 'The tests (`npm test`)',
 };
