@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { SERVICES } from '@glasshouse/kit';
+import { freePort, freeShopAddresses, pathWithout, waitFor } from '@glasshouse/kit/testing';
+import { startRunner } from '@glasshouse/testing';
+import { portInUse } from '../tools/run/src/ports.js';
+import {
+  ALERTMANAGER_BINARIES,
+  PROMETHEUS_BINARIES,
+  findExecutable,
+} from '../tools/run/src/observability.js';
+
+const STARTED = SERVICES.filter((spec) => spec.implemented);
+
+/** Every process below `pid`, from /proc: what the runner started, the guard included. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found: number[] = [];
+  const visit = (parent: number): void => {
+    for (const [child, ppid] of parents) {
+      if (ppid !== parent) continue;
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    // A zombie is dead, only not yet reaped by its new parent.
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+/** A PATH with Prometheus and Alertmanager and none of the other programs the runner would start. */
+function pathWithPrometheus(folder: string): string {
+  for (const binaries of [PROMETHEUS_BINARIES, ALERTMANAGER_BINARIES]) {
+    const found = findExecutable(binaries, process.env.PATH);
+    assert.ok(found, `${binaries.join(' or ')} on PATH (.ci/run installs it)`);
+    symlinkSync(found, join(folder, found.split('/').at(-1) ?? 'binary'));
+  }
+  return [folder, pathWithout()].join(delimiter);
+}
+
+for (const mode of ['threads', 'processes'] as const) {
+  describe(`kill -9 of the runner (RUN_MODE=${mode})`, { skip: process.platform !== 'linux' }, () => {
+    const folder = mkdtempSync(join(tmpdir(), `glasshouse-kill-${mode}-`));
+    const leftovers: number[] = [];
+    after(() => {
+      for (const pid of leftovers) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    it('leaves no process and no bound port behind, so the next start works at once', async () => {
+      const shop = await freeShopAddresses(STARTED);
+      const [prometheusPort, alertmanagerPort] = [await freePort(), await freePort()];
+      const bin = mkdtempSync(join(folder, 'bin-'));
+      const runner = await startRunner(
+        {
+          ...process.env,
+          PATH: pathWithPrometheus(bin),
+          RUN_MODE: mode === 'threads' ? '' : 'processes',
+          NO_COLOR: '1',
+          PROMETHEUS_ADDR: `127.0.0.1:${prometheusPort}`,
+          ALERTMANAGER_ADDR: `127.0.0.1:${alertmanagerPort}`,
+          PGLITE_DATA_DIR: mkdtempSync(join(folder, 'data-')),
+          DATABASE_URL: '',
+          REDIS_URL: '',
+          OTEL_EXPORTER_OTLP_ENDPOINT: '',
+          ...shop.env,
+        },
+        120_000,
+      );
+      const children = descendants(runner.process.pid ?? 0);
+      leftovers.push(...children);
+      const ports = [
+        prometheusPort,
+        alertmanagerPort,
+        ...Object.values(shop.env).map((address) => Number(address.split(':').at(-1))),
+      ];
+      const commands = children.map((pid) =>
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '),
+      );
+      assert.ok(
+        commands.some((c) => c.includes('--web.listen-address')),
+        commands.join('\n'),
+      );
+      if (mode === 'processes') assert.ok(children.length >= STARTED.length + 2, commands.join('\n'));
+
+      runner.process.kill('SIGKILL');
+      await runner.exited;
+      const stillBound = async () => {
+        const bound: number[] = [];
+        for (const port of ports) if (await portInUse('127.0.0.1', port)) bound.push(port);
+        return bound;
+      };
+      await waitFor(async () => children.every((pid) => !alive(pid)) && (await stillBound()).length === 0, {
+        timeoutMs: 10_000,
+        intervalMs: 200,
+        what: 'every process of the run gone and every port free',
+      }).catch(async (error: unknown) => {
+        const left = children.flatMap((pid, i) => (alive(pid) ? [`${pid}: ${commands[i] ?? ''}`] : []));
+        assert.fail(`${String(error)}\nleft: ${left.join('\n')}\nbound: ${(await stillBound()).join(', ')}`);
+      });
+    });
+  });
+}
