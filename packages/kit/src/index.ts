@@ -71,6 +71,7 @@ export {
   createServiceContext,
   dependencyAddress,
   exitOnStartupFailure,
+  readRpcDeadlineMs,
   runGrpcService,
   startAdmin,
 } from './service.js';

@@ -81,6 +81,11 @@ export function dependencyAddress(env: EnvReader, target: ServiceName): string {
   return `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 }
 
+/** The deadline of a call to another service whose client names none (RPC_DEADLINE_MS). */
+export function readRpcDeadlineMs(env: EnvReader): number {
+  return env.int('RPC_DEADLINE_MS', 2000, { min: 1 });
+}
+
 /** Builds the shared context; the caller starts listening. Fails with ConfigError on bad env. */
 export function createServiceContext(name: ServiceName, environment = process.env): ServiceContext {
   const env = envReader(environment);
@@ -91,7 +96,7 @@ export function createServiceContext(name: ServiceName, environment = process.en
   if (tracing?.spanExports) metrics.watchSpanExport(tracing.spanExports);
   const lifecycle = new Lifecycle(logger, tracing);
   const checks: ReadinessCheck[] = [];
-  const deadlineMs = env.int('RPC_DEADLINE_MS', 2000, { min: 1 });
+  const deadlineMs = readRpcDeadlineMs(env);
   const flags = openFeatureFlags(env, logger, metrics);
   lifecycle.onShutdown('feature flags', () => flags.close());
   return {

@@ -20,7 +20,14 @@ import type {
   ServiceClientFactory,
   ServiceRuntime,
 } from '@glasshouse/kit';
-import { FixedFeatureFlags, GrpcServer, ServiceMetrics, createLogger, envReader } from '@glasshouse/kit';
+import {
+  FixedFeatureFlags,
+  GrpcServer,
+  ServiceMetrics,
+  createLogger,
+  envReader,
+  readRpcDeadlineMs,
+} from '@glasshouse/kit';
 import { ORDERS_SCHEMA, createOrdersService, orderMigrations } from '@glasshouse/orders';
 import type { ChargeLedger } from '@glasshouse/payment';
 import { createPaymentService, readPaymentConfig } from '@glasshouse/payment';
@@ -43,12 +50,13 @@ export interface InProcessShopOptions {
   redisUrl?: string;
   /** The clock payment judges card expiry by. */
   now?: () => Date;
-  /** Deadline of every client the shop makes (default 5 s). */
+  /** Deadline of every client the shop makes; else RPC_DEADLINE_MS of `env`, which the shop sets to 5 s. */
   deadlineMs?: number;
   logLevel?: string;
   /**
-   * The services' environment, read by their own config readers as main.ts reads it. The shop
-   * turns the catalog's cache off (CATALOG_CACHE_TTL_MS=0) unless this says otherwise.
+   * The services' environment, read by their own config readers as main.ts reads it. Unless this
+   * says otherwise the shop turns the catalog's cache and the supplier's deliveries off, and gives
+   * calls 5 s (RPC_DEADLINE_MS) for a busy test machine.
    */
   env?: Environment;
   /** The failure scenarios every service of the shop reads; all off by default. */
@@ -86,8 +94,13 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
     },
   });
   // No supplier deliveries unless a test asks: they would change stock levels a test counts.
-  const env = envReader({ CATALOG_CACHE_TTL_MS: '0', INVENTORY_RESTOCK_INTERVAL_MS: '0', ...options.env });
-  const deadlineMs = options.deadlineMs ?? 5000;
+  const env = envReader({
+    CATALOG_CACHE_TTL_MS: '0',
+    INVENTORY_RESTOCK_INTERVAL_MS: '0',
+    RPC_DEADLINE_MS: '5000',
+    ...options.env,
+  });
+  const deadlineMs = options.deadlineMs ?? readRpcDeadlineMs(env);
   const flags = options.flags ?? new FixedFeatureFlags();
   const metrics = new Map<ShopService, ServiceMetrics>();
   const servers = new Map<ShopService, GrpcServer>();
