@@ -72,22 +72,20 @@ for (const mode of ['threads', 'processes'] as const) {
       const shop = await freeShopAddresses(STARTED);
       const [prometheusPort, alertmanagerPort] = [await freePort(), await freePort()];
       const bin = mkdtempSync(join(folder, 'bin-'));
-      const runner = await startRunner(
-        {
-          ...process.env,
-          PATH: pathWithPrometheus(bin),
-          RUN_MODE: mode === 'threads' ? '' : 'processes',
-          NO_COLOR: '1',
-          PROMETHEUS_ADDR: `127.0.0.1:${prometheusPort}`,
-          ALERTMANAGER_ADDR: `127.0.0.1:${alertmanagerPort}`,
-          PGLITE_DATA_DIR: mkdtempSync(join(folder, 'data-')),
-          DATABASE_URL: '',
-          REDIS_URL: '',
-          OTEL_EXPORTER_OTLP_ENDPOINT: '',
-          ...shop.env,
-        },
-        120_000,
-      );
+      const env = {
+        ...process.env,
+        PATH: pathWithPrometheus(bin),
+        RUN_MODE: mode === 'threads' ? '' : 'processes',
+        NO_COLOR: '1',
+        PROMETHEUS_ADDR: `127.0.0.1:${prometheusPort}`,
+        ALERTMANAGER_ADDR: `127.0.0.1:${alertmanagerPort}`,
+        PGLITE_DATA_DIR: mkdtempSync(join(folder, 'data-')),
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        OTEL_EXPORTER_OTLP_ENDPOINT: '',
+        ...shop.env,
+      };
+      const runner = await startRunner(env, 120_000);
       const children = descendants(runner.process.pid ?? 0);
       leftovers.push(...children);
       const ports = [
@@ -119,6 +117,13 @@ for (const mode of ['threads', 'processes'] as const) {
         const left = children.flatMap((pid, i) => (alive(pid) ? [`${pid}: ${commands[i] ?? ''}`] : []));
         assert.fail(`${String(error)}\nleft: ${left.join('\n')}\nbound: ${(await stillBound()).join(', ')}`);
       });
+      if (mode === 'threads') {
+        // The next start takes the same ports at once, and stops cleanly.
+        const next = await startRunner(env, 120_000);
+        leftovers.push(...descendants(next.process.pid ?? 0));
+        next.process.kill('SIGTERM');
+        assert.equal(await next.exited, 0, next.output().slice(-2000));
+      }
     });
   });
 }
