@@ -172,7 +172,24 @@ export const VARIABLES: readonly VariableDeclaration[] = Object.freeze([
       'How often inventory looks for expired reservations.',
     ],
   ]),
-  ...declare('frontend', [['DEFAULT_CURRENCY', 'USD', 'Currency of a shopper who has not chosen one.']]),
+  ...declare('frontend', [
+    [
+      'GLASSHOUSE_ADMIN_TOKEN',
+      'unset: the token in `ADMIN_TOKEN_FILE`',
+      'The admin token that switching a failure scenario needs (the admin page, its API and `npm run fault`).',
+    ],
+    [
+      'ADMIN_TOKEN_FILE',
+      'var/admin-token',
+      'Where the admin token is kept; made on first start with 32 random bytes, readable by its owner only.',
+    ],
+    [
+      'FLAGS_AUDIT_FILE',
+      'var/flags/audit.jsonl',
+      'Append-only JSON lines, one per accepted flag change: who, what, when, old and new value.',
+    ],
+    ['DEFAULT_CURRENCY', 'USD', 'Currency of a shopper who has not chosen one.'],
+  ]),
   ...declare('loadgen', [
     ['LOADGEN_TARGET_URL', '`http://<FRONTEND_ADDR>`', 'The shop the shoppers visit.'],
     ['LOADGEN_SHOPPERS', '5', 'Simulated shoppers, each with a session of its own (0 to 1000).'],

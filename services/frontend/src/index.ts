@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { EnvReader, ReadinessCheck, ServiceClientFactory, ServiceRuntime } from '@glasshouse/kit';
-import { shopClientsOf } from '@glasshouse/kit';
+import { FlagControl, ensureAdminToken, shopClientsOf } from '@glasshouse/kit';
+import { LOCAL_ADMIN_TOKEN_FILE, LOCAL_AUDIT_FILE } from '@glasshouse/kit/core';
 import { buildFrontend } from './app.js';
 import { addRouteFaults } from './faults.js';
+import { registerAdmin } from './routes/admin.js';
 import type { Backends } from './backends.js';
 
 export type { FrontendOptions } from './app.js';
@@ -12,10 +14,28 @@ export type { Backends } from './backends.js';
 export interface FrontendConfig {
   /** The currency of a shopper who has not chosen one. */
   readonly defaultCurrency: string;
+  /** The failure scenarios' admin page, when the flags are a file this process may edit. */
+  readonly admin?: {
+    readonly flagsFile: string;
+    readonly auditFile: string;
+    /** The admin token, or the file it is kept in (made on first start, 0600). */
+    readonly token: string | { readonly file: string };
+  };
 }
 
 export function readFrontendConfig(env: EnvReader): FrontendConfig {
-  return Object.freeze({ defaultCurrency: env.string('DEFAULT_CURRENCY', 'USD') });
+  const flagsFile = env.optionalString('FLAGS_FILE');
+  const token = env.optionalString('GLASSHOUSE_ADMIN_TOKEN');
+  return Object.freeze({
+    defaultCurrency: env.string('DEFAULT_CURRENCY', 'USD'),
+    ...(flagsFile && {
+      admin: {
+        flagsFile,
+        auditFile: env.string('FLAGS_AUDIT_FILE', LOCAL_AUDIT_FILE),
+        token: token ?? { file: env.string('ADMIN_TOKEN_FILE', LOCAL_ADMIN_TOKEN_FILE) },
+      },
+    }),
+  });
 }
 
 /**
@@ -54,5 +74,11 @@ export function createFrontend(config: FrontendConfig, deps: FrontendDependencie
     defaultCurrency: config.defaultCurrency,
   });
   addRouteFaults(app, deps.flags);
+  if (config.admin) {
+    const { flagsFile, auditFile, token } = config.admin;
+    const adminToken = typeof token === 'string' ? token : ensureAdminToken(token.file);
+    const control = new FlagControl({ flagsFile, auditFile, adminToken, logger: deps.logger });
+    registerAdmin(app, { control, adminToken });
+  }
   return app;
 }
