@@ -11,7 +11,6 @@ import { runClosedLoop } from './load.js';
 import type { ShopShapes } from './measure-shop.js';
 import { measureShop, shapesOf } from './measure-shop.js';
 import { compareTelemetry } from './telemetry-compare.js';
-import { OtlpSink } from './otlp-sink.js';
 import type { Results } from './report.js';
 import {
   REQUIRED_KEYS,
@@ -23,6 +22,7 @@ import {
 } from './report.js';
 import type { Shop, TelemetryMode } from './system.js';
 import { ROOT, startShop } from './system.js';
+import { OtlpReceiver } from '@glasshouse/kit/testing';
 
 /** `npm run bench`: the shop's throughput, latency and footprint, each read against a ceiling. */
 
@@ -116,7 +116,7 @@ async function bench(config: BenchConfig): Promise<Results> {
 
   Object.assign(results, await measureCeilings(shapes));
 
-  const sink = new OtlpSink();
+  const sink = new OtlpReceiver({ keep: false });
   const endpoint = await sink.start();
   cleanups.add(() => sink.stop());
   const phasesShop = await launch('export', endpoint);

@@ -7,9 +7,9 @@ import type { CpuProfile } from './cpu-profile.js';
 import { hottestFunctions } from './cpu-profile.js';
 import { HttpTarget } from './http-client.js';
 import { runClosedLoop } from './load.js';
-import { OtlpSink } from './otlp-sink.js';
 import { homePage } from './shop-operations.js';
 import { ROOT, startShop } from './system.js';
+import { OtlpReceiver } from '@glasshouse/kit/testing';
 
 /**
  * A CPU profile of the frontend under home-page load (telemetry exported, as in the main run):
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const config = readBenchConfig(process.env, join(ROOT, 'bench', 'results'));
   const keep = envReader().optionalString('BENCH_PROFILE_DIR');
   const dir = keep || mkdtempSync(join(tmpdir(), 'glasshouse-profile-'));
-  const sink = new OtlpSink();
+  const sink = new OtlpReceiver({ keep: false });
   const endpoint = await sink.start();
   try {
     const shop = await startShop({

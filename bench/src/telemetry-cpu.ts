@@ -6,13 +6,13 @@ import { envReader } from '@glasshouse/kit';
 import { convert, currencyClient, inventoryClient, stockUp } from './grpc-operations.js';
 import { HttpTarget } from './http-client.js';
 import type { Operation } from './load.js';
-import { OtlpSink } from './otlp-sink.js';
 import { rotated } from './telemetry-compare.js';
 import { LatencyRecorder } from './percentiles.js';
 import type { CheckoutLog } from './shop-operations.js';
 import { PRODUCT_ID, addItemAndCheckout, homePage } from './shop-operations.js';
 import type { Shop, ShopLayout, ShopOptions, TelemetryMode } from './system.js';
 import { startShop } from './system.js';
+import { OtlpReceiver } from '@glasshouse/kit/testing';
 
 /**
  * CPU seconds the shop spends per 1000 home pages and per 1000 Convert calls in each telemetry
@@ -49,7 +49,7 @@ type StartShop = (options: ShopOptions) => Promise<Shop>;
 interface Lane {
   readonly label: string;
   readonly shop: Shop;
-  readonly sink: OtlpSink;
+  readonly sink: OtlpReceiver;
   readonly operations: Readonly<Record<string, (user: number) => Operation>>;
   /** CPU seconds per second of each process with nothing to do: the lowest reading. */
   readonly idle: Map<string, number>;
@@ -106,7 +106,7 @@ async function startLane(
   layout: ShopLayout,
 ): Promise<Lane> {
   const { mode, env } = parseLane(spec);
-  const sink = new OtlpSink();
+  const sink = new OtlpReceiver({ keep: false });
   const endpoint = await sink.start();
   const shop = await start({
     telemetry: mode,

@@ -53,19 +53,26 @@ function attributesOf(list: OtlpKeyValue[] = []): Record<string, string | number
 }
 
 /**
- * Stands in for an OpenTelemetry Collector in tests: accepts OTLP/HTTP on /v1/traces, in
- * protobuf (what the kit sends by default) or JSON, and keeps every span.
+ * Stands in for an OpenTelemetry Collector: accepts OTLP/HTTP on /v1/traces, in protobuf (what
+ * the kit sends by default) or JSON, and keeps every span. With `{ keep: false }` it only counts
+ * requests and bytes, which costs a benchmark's process little.
  */
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
   /** The raw request bodies, for scans such as "no card number ever left a process". */
   readonly bodies: string[] = [];
+  requests = 0;
+  bytes = 0;
   private readonly server: Server;
 
-  constructor() {
+  constructor(options: { keep?: boolean } = {}) {
+    const keep = options.keep ?? true;
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('data', (chunk: Buffer) => {
+        this.bytes += chunk.length;
+        if (keep) chunks.push(chunk);
+      });
       request.on('end', () => {
         const type = request.headers['content-type'] ?? '';
         const protobuf = type.includes('protobuf');
@@ -73,18 +80,20 @@ export class OtlpReceiver {
           response.writeHead(request.url === '/v1/traces' ? 415 : 404).end();
           return;
         }
-        const bytes = Buffer.concat(chunks);
-        // Protobuf is kept as its OTLP/JSON rendering, so scans read the same text either way.
-        const traces = (
-          protobuf ? decodeTraceRequest(bytes) : JSON.parse(bytes.toString('utf8'))
-        ) as OtlpTraces;
-        this.bodies.push(protobuf ? JSON.stringify(traces) : bytes.toString('utf8'));
-        this.collect(traces);
+        this.requests += 1;
+        if (keep) this.keep(Buffer.concat(chunks), protobuf);
         // An empty ExportTraceServiceResponse: no bytes in protobuf, {} in JSON.
         if (protobuf) response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
         else response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
+  }
+
+  private keep(bytes: Buffer, protobuf: boolean): void {
+    // Protobuf is kept as its OTLP/JSON rendering, so scans read the same text either way.
+    const traces = (protobuf ? decodeTraceRequest(bytes) : JSON.parse(bytes.toString('utf8'))) as OtlpTraces;
+    this.bodies.push(protobuf ? JSON.stringify(traces) : bytes.toString('utf8'));
+    this.collect(traces);
   }
 
   async start(): Promise<string> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { metricSample, parseExemplars } from './exposition.js';
+import { OtlpReceiver } from './otlp-receiver.js';
 import { pathWithout } from './path.js';
 import { waitFor } from '../wait.js';
 
@@ -87,4 +88,43 @@ describe('pathWithout', () => {
       [plain, notExecutable].join(':'),
     );
   });
+});
+
+describe('OtlpReceiver', () => {
+  const exportOf = (traceId: string) =>
+    JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+          scopeSpans: [{ spans: [{ traceId, spanId: 'ab'.repeat(8), name: 'PlaceOrder', kind: 2 }] }],
+        },
+      ],
+    });
+
+  for (const keep of [true, false]) {
+    it(
+      keep ? 'keeps every span it is sent' : 'with { keep: false }, only counts requests and bytes',
+      async () => {
+        const receiver = new OtlpReceiver({ keep });
+        const endpoint = await receiver.start();
+        try {
+          const body = exportOf('12'.repeat(16));
+          const response = await fetch(`${endpoint}/v1/traces`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          });
+          assert.equal(response.status, 200);
+          assert.equal(receiver.requests, 1);
+          assert.equal(receiver.bytes, Buffer.byteLength(body));
+          assert.deepEqual(
+            receiver.spans.map((s) => [s.serviceName, s.name]),
+            keep ? [['checkout', 'PlaceOrder']] : [],
+          );
+        } finally {
+          await receiver.stop();
+        }
+      },
+    );
+  }
 });
