@@ -36,6 +36,9 @@ const REQUEST_PROBLEMS: readonly (readonly [string, Changes])[] = [
   ['address.city', address({ city: '' })],
   ['address.country', address({ country: '' })],
   ['address.zip_code', address({ zipCode: -1 })],
+  ['address.city', address({ city: 'Mountain\u0000View' })],
+  ['address.state', address({ state: 'C\u0000A' })],
+  ['email', { email: 'some\u0000one@example.com' }],
   ['credit_card', { creditCard: undefined }],
   ['credit_card', card({ creditCardNumber: '' })],
 ];

@@ -1,5 +1,5 @@
 import type { hipstershop } from '@glasshouse/contracts';
-import { EMAIL_ADDRESS, invalidArgument } from '@glasshouse/kit';
+import { EMAIL_ADDRESS, invalidArgument, storableTextProblem } from '@glasshouse/kit';
 
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -16,6 +16,19 @@ export function checkPlaceOrderRequest(request: hipstershop.PlaceOrderRequest): 
   if (!address.city.trim()) throw invalidArgument('address.city: required');
   if (!address.country.trim()) throw invalidArgument('address.country: required');
   if (address.zipCode < 0) throw invalidArgument('address.zip_code: must not be negative');
+  // Stored by the order service: PostgreSQL takes no NUL, and a refusal there would come after the charge.
+  const text: readonly (readonly [string, string])[] = [
+    ['user_id', request.userId],
+    ['email', request.email],
+    ['address.street_address', address.streetAddress],
+    ['address.city', address.city],
+    ['address.state', address.state],
+    ['address.country', address.country],
+  ];
+  for (const [field, value] of text) {
+    const problem = storableTextProblem(field, value);
+    if (problem) throw invalidArgument(problem);
+  }
   const card = request.creditCard;
   if (!card || !card.creditCardNumber) throw invalidArgument('credit_card: required');
 }

@@ -134,6 +134,12 @@ describe('the cart and checkout pages over the in-process shop', () => {
         JSON.stringify({ currency_code: { code: 'EUR' } }),
         'currency_code',
       ],
+      [
+        '/cart/checkout',
+        FORM['content-type'],
+        new URLSearchParams({ ...CHECKOUT, city: 'a\u0000b' }).toString(),
+        'city',
+      ],
     ];
     for (const [url, type, payload, field] of cases) {
       const answer = await app.inject({

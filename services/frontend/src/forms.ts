@@ -21,6 +21,7 @@ export function readForm(body: unknown): Form {
     const shown = name.slice(0, 40);
     if (Array.isArray(value)) throw badRequest(`The field ${shown} was sent more than once.`);
     if (typeof value !== 'string') throw badRequest(`The field ${shown} must be text.`);
+    if (value.includes('\u0000')) throw badRequest(`The field ${shown} must not contain a NUL character.`);
     fields[name] = value;
   }
   return fields;
