@@ -45,7 +45,7 @@ describe('the answer key', () => {
     const alerts = alertNames();
     for (const [scenario, signature] of signatures()) {
       assert.ok(signature.alerts.length > 0, `${scenario} lists no alert`);
-      for (const alert of signature.alerts) {
+      for (const { alert } of signature.alerts) {
         assert.ok(alerts.has(alert), `${scenario}: no alert ${alert} in deploy/prometheus/rules`);
         assert.ok(
           existsSync(join(ROOT, 'docs', 'runbooks', `${alert}.md`)),

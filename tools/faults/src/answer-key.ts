@@ -24,8 +24,8 @@ export interface Signature {
     readonly attributes?: Readonly<Record<string, string | number>>;
     readonly note?: string;
   };
-  /** Alerts of deploy/prometheus/rules that fire while the scenario is on. */
-  readonly alerts: readonly string[];
+  /** Alerts of deploy/prometheus/rules that fire while the scenario is on, with the service they name. */
+  readonly alerts: readonly { readonly alert: string; readonly service: string }[];
   /** What a trainee should find, in a sentence. */
   readonly story: string;
 }
@@ -47,11 +47,11 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     log: { service: 'checkout', message: 'order not placed', fields: ['app.order.id', 'outcome', 'reason'] },
     span: {
       service: 'payment',
-      name: 'hipstershop.PaymentService/Charge',
+      name: 'grpc.hipstershop.PaymentService/Charge',
       status: 'ERROR',
       attributes: { 'rpc.grpc.status_code': 14 },
     },
-    alerts: ['ErrorRatioHigh'],
+    alerts: [{ alert: 'ErrorRatioHigh', service: 'payment' }],
     story: 'Checkouts fail at payment: its Charge calls end UNAVAILABLE, before any card is recorded.',
   },
   'payment-unreachable': {
@@ -68,12 +68,12 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     log: { service: 'checkout', message: 'order not placed', fields: ['app.order.id', 'outcome', 'reason'] },
     span: {
       service: 'checkout',
-      name: 'hipstershop.PaymentService/Charge',
+      name: 'grpc.hipstershop.PaymentService/Charge',
       status: 'ERROR',
       attributes: { 'rpc.grpc.status_code': 4 },
       note: 'the client span of the charge ends DEADLINE_EXCEEDED after the deadline',
     },
-    alerts: ['LatencyP99High'],
+    alerts: [{ alert: 'LatencyP99High', service: 'checkout' }],
     story: 'Every charge hangs until checkout gives up: orders fail slowly, payment itself logs nothing.',
   },
   'catalog-slow': {
@@ -86,10 +86,10 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     log: { service: 'frontend', message: 'request completed', fields: ['http.route', 'duration_s'] },
     span: {
       service: 'productcatalog',
-      name: 'hipstershop.ProductCatalogService/GetProduct',
+      name: 'grpc.hipstershop.ProductCatalogService/GetProduct',
       status: 'UNSET',
     },
-    alerts: ['LatencyP99High'],
+    alerts: [{ alert: 'LatencyP99High', service: 'productcatalog' }],
     story: 'Pages slow down everywhere; the traces show the time spent inside productcatalog, not in SQL.',
   },
   'cart-store-outage': {
@@ -101,7 +101,7 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     },
     log: { service: 'cart', message: 'cart storage failed', fields: ['err', 'error.type', 'cart.store'] },
     span: { service: 'cart', name: 'load cart', status: 'ERROR', attributes: { 'error.type': 'Error' } },
-    alerts: ['CartStoreErrors'],
+    alerts: [{ alert: 'CartStoreErrors', service: 'cart' }],
     story: 'The cart cannot reach its store: every cart read and write is UNAVAILABLE.',
   },
   'currency-errors': {
@@ -114,11 +114,11 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     log: { service: 'currency', message: 'call failed', fields: ['err', 'rpc.method'] },
     span: {
       service: 'currency',
-      name: 'hipstershop.CurrencyService/Convert',
+      name: 'grpc.hipstershop.CurrencyService/Convert',
       status: 'ERROR',
       attributes: { 'rpc.grpc.status_code': 13 },
     },
-    alerts: ['ErrorRatioHigh'],
+    alerts: [{ alert: 'ErrorRatioHigh', service: 'currency' }],
     story: 'Prices fail to convert: currency answers INTERNAL to a share of its Convert calls.',
   },
   'recommendation-leak': {
@@ -130,11 +130,11 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     },
     span: {
       service: 'recommendation',
-      name: 'hipstershop.RecommendationService/ListRecommendations',
+      name: 'grpc.hipstershop.RecommendationService/ListRecommendations',
       status: 'UNSET',
       note: 'nothing fails until the heap is full: the sign is the heap growing with every call',
     },
-    alerts: ['HeapNearLimit'],
+    alerts: [{ alert: 'HeapNearLimit', service: 'recommendation' }],
     story: 'Recommendation’s heap grows with every call and never shrinks, until it nears its limit.',
   },
   'ad-cpu-burn': {
@@ -147,18 +147,18 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     log: { service: 'frontend', message: 'request completed', fields: ['http.route', 'duration_s'] },
     span: {
       service: 'ad',
-      name: 'hipstershop.AdService/GetAds',
+      name: 'grpc.hipstershop.AdService/GetAds',
       status: 'UNSET',
       note: 'long, with no child spans',
     },
-    alerts: ['EventLoopLagHigh'],
+    alerts: [{ alert: 'EventLoopLagHigh', service: 'ad' }],
     story: 'The ad service burns CPU synchronously: its event loop stalls, and every call it serves waits.',
   },
   'email-backlog': {
     promql: { expr: rpcP99('email'), op: '>', threshold: 1, meaning: 'p99 of the email calls, seconds' },
     log: { service: 'email', message: 'confirmation sent', fields: ['email', 'order.id'] },
-    span: { service: 'email', name: 'hipstershop.EmailService/SendOrderConfirmation', status: 'UNSET' },
-    alerts: ['LatencyP99High'],
+    span: { service: 'email', name: 'grpc.hipstershop.EmailService/SendOrderConfirmation', status: 'UNSET' },
+    alerts: [{ alert: 'LatencyP99High', service: 'email' }],
     story: 'Confirmations take seconds each: checkout waits on email after the order is placed.',
   },
   'orders-db-slow': {
@@ -177,7 +177,7 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       status: 'UNSET',
       note: 'a pg span of SELECT pg_sleep before the insert',
     },
-    alerts: ['DatabaseSlowQueries'],
+    alerts: [{ alert: 'DatabaseSlowQueries', service: 'orders' }],
     story: 'Saving an order waits on a slow statement in the orders database.',
   },
   'orders-fail-after-charge': {
@@ -190,11 +190,11 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     log: { service: 'payment', message: 'charge voided', fields: ['payment.transaction_id', 'reason'] },
     span: {
       service: 'orders',
-      name: 'hipstershop.OrderService/CreateOrder',
+      name: 'grpc.hipstershop.OrderService/CreateOrder',
       status: 'ERROR',
       attributes: { 'rpc.grpc.status_code': 13 },
     },
-    alerts: ['ErrorRatioHigh'],
+    alerts: [{ alert: 'ErrorRatioHigh', service: 'orders' }],
     story:
       'The card is charged, then the order cannot be saved: checkout voids the charge and releases the stock.',
   },
@@ -212,7 +212,7 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       status: 'ERROR',
       attributes: { 'app.inventory.reservation.outcome': 'not enough stock' },
     },
-    alerts: ['OutOfStock'],
+    alerts: [{ alert: 'OutOfStock', service: 'inventory' }],
     story: 'One product is sold out: orders with it are refused at the stock reservation.',
   },
   'frontend-route-errors': {
@@ -231,7 +231,7 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       status: 'ERROR',
       attributes: { 'http.response.status_code': 500 },
     },
-    alerts: ['ErrorRatioHigh'],
+    alerts: [{ alert: 'ErrorRatioHigh', service: 'frontend' }],
     story: 'One page of the shop fails with 500 while the services behind it are healthy.',
   },
   'traffic-surge': { pending: 'the load generator’s hook (it multiplies its shoppers) is not wired yet' },

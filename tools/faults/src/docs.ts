@@ -44,7 +44,12 @@ function section(scenario: ScenarioName, signature: Signature): string[] {
           'Span',
           `${code(span.name)} in ${span.service}, status ${span.status}${attributes ? `, ${attributes}` : ''}${span.note ? ` (${span.note})` : ''}`,
         ],
-        ['Alerts', signature.alerts.map((alert) => `[${alert}](runbooks/${alert}.md)`).join(', ') || 'none'],
+        [
+          'Alerts',
+          signature.alerts
+            .map(({ alert, service }) => `[${alert}](runbooks/${alert}.md) on ${service}`)
+            .join(', ') || 'none',
+        ],
       ],
     ),
     '',
@@ -85,7 +90,9 @@ export function renderFaultsDoc(): string {
         return [
           scenario,
           scenarioSpec(scenario).service,
-          'pending' in entry ? `pending: ${entry.pending}` : entry.alerts.join(', ') || 'none',
+          'pending' in entry
+            ? `pending: ${entry.pending}`
+            : entry.alerts.map((a) => a.alert).join(', ') || 'none',
         ];
       }),
     ),

@@ -43,7 +43,9 @@ function reveal(scenario: ScenarioName, io: CommandIo): void {
   io.out(`  metric: ${signature.promql.expr} ${signature.promql.op} ${signature.promql.threshold}`);
   if (signature.log) io.out(`  log:    "${signature.log.message}" from ${signature.log.service}`);
   io.out(`  span:   ${signature.span.name} in ${signature.span.service}, status ${signature.span.status}`);
-  io.out(`  alerts: ${signature.alerts.join(', ') || 'none'} (docs/faults.md#${scenario})`);
+  io.out(
+    `  alerts: ${signature.alerts.map((a) => `${a.alert}{service=${a.service}}`).join(', ') || 'none'} (docs/faults.md#${scenario})`,
+  );
 }
 
 /** `npm run gameday -- [--seed n] [--reveal]`; returns the exit code. */

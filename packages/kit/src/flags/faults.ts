@@ -50,11 +50,18 @@ export function delaying(flags: FeatureFlags, scenario: ScenarioName, fallbackMs
   return () => (flags.isOn(scenario) ? sleep(flags.number(scenario, 'delay-ms', fallbackMs)) : undefined);
 }
 
-/** Spins the CPU `block-ms` synchronously while the scenario is on: the event loop stalls. */
-export function blocking(flags: FeatureFlags, scenario: ScenarioName, fallbackMs: number): Fault {
+/**
+ * Spins the CPU `block-ms` synchronously while the scenario is on, at most once a second: the
+ * event loop stalls that long, yet still answers its probes and scrapes in between.
+ */
+export function blocking(flags: FeatureFlags, scenario: ScenarioName, fallbackMs: number): () => undefined {
+  let nextBlock = 0;
   return () => {
     if (!flags.isOn(scenario)) return undefined;
-    const until = performance.now() + flags.number(scenario, 'block-ms', fallbackMs);
+    const now = performance.now();
+    if (now < nextBlock) return undefined;
+    const until = now + flags.number(scenario, 'block-ms', fallbackMs);
+    nextBlock = until + 1000;
     while (performance.now() < until) {
       // Busy on purpose: this scenario is the CPU burn.
     }
