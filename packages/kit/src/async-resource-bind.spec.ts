@@ -35,7 +35,11 @@ describe('installLeanAsyncResourceBind', () => {
     const method = function (this: unknown, a: number, b: number) {
       return { self: this, sum: a + b };
     };
-    const bound = new AsyncResource('test').bind(method, self);
+    // Node takes a thisArg here; @types/node 20 declares only the function.
+    const bindWithThis = new AsyncResource('test') as unknown as {
+      bind<F>(fn: F, thisArg: unknown): F;
+    };
+    const bound = bindWithThis.bind(method, self);
     assert.equal(bound.length, 2);
     assert.deepEqual(bound.call({ name: 'other' }, 2, 3), { self, sum: 5 });
     assert.equal(AsyncResource.bind((a: number) => a * 2)(21), 42);
