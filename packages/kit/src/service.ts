@@ -99,6 +99,11 @@ export function createServiceContext(name: ServiceName, environment = process.en
   const deadlineMs = readRpcDeadlineMs(env);
   const flags = openFeatureFlags(env, logger, metrics);
   lifecycle.onShutdown('feature flags', () => flags.close());
+  processTracing()?.refuseExportsWhile?.(
+    () =>
+      flags.flags.isOn('trace-export-failure') &&
+      Math.random() < flags.flags.number('trace-export-failure', 'rate', 1),
+  );
   return {
     flags: flags.flags,
     name,

@@ -31,6 +31,8 @@ export interface Tracing {
   readonly exporting: boolean;
   /** Spans the OTLP exporter delivered and lost; zero without an endpoint. */
   readonly spanExports?: SpanExportTally;
+  /** Makes the OTLP exporter lose every batch while `refuses()` says so (the trace-export-failure scenario). */
+  refuseExportsWhile?(refuses: () => boolean): void;
   forceFlush(): Promise<void>;
   /** Flushes and stops; calling it again does nothing. */
   shutdown(): Promise<void>;
@@ -80,6 +82,7 @@ export function startTracing(options: TracingOptions): Tracing {
     read.optionalString('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ??
     read.optionalString('OTEL_EXPORTER_OTLP_ENDPOINT');
   let spanExports: SpanExportTally = { exported: 0, failed: 0 };
+  let counted: CountedSpanExporter | undefined;
   const processors: SpanProcessor[] = [
     new SyntheticTrafficSpanProcessor(),
     ...(options.exporters ?? []).map((e) => new SimpleSpanProcessor(e)),
@@ -87,11 +90,11 @@ export function startTracing(options: TracingOptions): Tracing {
   if (endpoint) {
     // The exporters read the endpoint, headers, timeout and compression variables themselves,
     // the batch processor its OTEL_BSP_* ones.
-    const exporter = new CountedSpanExporter(
+    counted = new CountedSpanExporter(
       otlpProtocol(env) === 'http/json' ? new OTLPJsonTraceExporter() : new OTLPProtobufTraceExporter(),
     );
-    spanExports = exporter.tally;
-    processors.push(new BatchSpanProcessor(exporter));
+    spanExports = counted.tally;
+    processors.push(new BatchSpanProcessor(counted));
   }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(
@@ -113,6 +116,9 @@ export function startTracing(options: TracingOptions): Tracing {
     serviceName: options.serviceName,
     exporting: Boolean(endpoint) || (options.exporters ?? []).length > 0,
     spanExports,
+    refuseExportsWhile(refuses) {
+      if (counted) counted.refuses = refuses;
+    },
     forceFlush: () => provider.forceFlush(),
     shutdown() {
       stopped ??= (async () => {
