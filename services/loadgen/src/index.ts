@@ -1,6 +1,7 @@
 import type { ReadinessCheck, ServiceRuntime } from '@glasshouse/kit';
 import type { LoadgenConfig } from './config.js';
 import { ControlServer, shopReachable, untilReady } from './control.js';
+import { followTrafficSurge } from './faults.js';
 import { TrafficGenerator } from './generator.js';
 import { seededRandom } from './journeys.js';
 import { TrafficMetrics } from './metrics.js';
@@ -43,6 +44,10 @@ export function createLoadgen(config: LoadgenConfig, deps: LoadgenDependencies):
       // Shoppers set out once the shop answers, so a slow start is not a burst of failures.
       await untilReady(shop, logger);
       generator.start();
+      if (deps.flags) {
+        const stop = followTrafficSurge(generator, deps.flags, () => generator.status().settings.shoppers);
+        deps.onShutdown('traffic surge', stop);
+      }
       logger.info({ ...config.settings, ...config.limits }, 'shoppers on their way');
     },
   };
