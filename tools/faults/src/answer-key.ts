@@ -16,14 +16,16 @@ export interface Signature {
   };
   /** A log event of the registry, written by `service`, with the fields that tell the story; none for a silent failure. */
   readonly log?: { readonly service: string; readonly message: string; readonly fields: readonly string[] };
-  /** A span in the exported traces: its service, name and status, and attributes that single it out. */
-  readonly span: {
+  /** A span in the exported traces: its service, name and status, and attributes that single it out; none when spans are what is lost. */
+  readonly span?: {
     readonly service: string;
     readonly name: string;
     readonly status: 'ERROR' | 'OK' | 'UNSET';
     readonly attributes?: Readonly<Record<string, string | number>>;
     readonly note?: string;
   };
+  /** Why no alert fires, when none does. */
+  readonly quiet?: string;
   /** Alerts of deploy/prometheus/rules that fire while the scenario is on, with the service they name. */
   readonly alerts: readonly { readonly alert: string; readonly service: string }[];
   /** What a trainee should find, in a sentence. */
@@ -234,7 +236,31 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     alerts: [{ alert: 'ErrorRatioHigh', service: 'frontend' }],
     story: 'One page of the shop fails with 500 while the services behind it are healthy.',
   },
-  'traffic-surge': { pending: 'the load generator’s hook (it multiplies its shoppers) is not wired yet' },
-  'trace-export-failure': { pending: 'the exporter’s hook in the kit’s tracing is not wired yet' },
+  'traffic-surge': {
+    promql: {
+      expr: 'sum(loadgen_shoppers{service="loadgen"})',
+      op: '>',
+      threshold: 10,
+      meaning: 'shoppers the load generator runs (its usual number times the multiplier)',
+    },
+    log: { service: 'frontend', message: 'request completed', fields: ['http.route', 'duration_s'] },
+    span: { service: 'frontend', name: 'GET /', status: 'UNSET', note: 'many more of them, each as healthy' },
+    alerts: [],
+    quiet:
+      'nothing is broken: the request rate climbs on every dashboard, and latency alerts follow only if the machine runs out of CPU',
+    story: 'Five times the shoppers: request rates jump everywhere at once, with no error behind them.',
+  },
+  'trace-export-failure': {
+    promql: {
+      expr:
+        'sum(rate(otel_sdk_exporter_span_exported_total{service="frontend", error_type!=""}[1m]))' +
+        ' / sum(rate(otel_sdk_exporter_span_exported_total{service="frontend"}[1m]))',
+      op: '>',
+      threshold: 0.01,
+      meaning: 'share of the frontend’s spans its exporter lost',
+    },
+    alerts: [{ alert: 'TraceExportFailing', service: 'frontend' }],
+    story: 'Traces go missing while metrics and logs carry on: the exporters count their lost spans.',
+  },
   'login-brute-force': { pending: 'needs accounts (the auth service, issue 22)' },
 };

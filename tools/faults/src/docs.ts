@@ -19,7 +19,7 @@ function parametersOf(scenario: ScenarioName): string {
 function section(scenario: ScenarioName, signature: Signature): string[] {
   const spec = scenarioSpec(scenario);
   const { promql, log, span } = signature;
-  const attributes = Object.entries(span.attributes ?? {})
+  const attributes = Object.entries(span?.attributes ?? {})
     .map(([k, v]) => code(`${k}=${v}`))
     .join(', ');
   return [
@@ -42,13 +42,15 @@ function section(scenario: ScenarioName, signature: Signature): string[] {
         ],
         [
           'Span',
-          `${code(span.name)} in ${span.service}, status ${span.status}${attributes ? `, ${attributes}` : ''}${span.note ? ` (${span.note})` : ''}`,
+          span
+            ? `${code(span.name)} in ${span.service}, status ${span.status}${attributes ? `, ${attributes}` : ''}${span.note ? ` (${span.note})` : ''}`
+            : 'none: the spans are what goes missing',
         ],
         [
           'Alerts',
           signature.alerts
             .map(({ alert, service }) => `[${alert}](runbooks/${alert}.md) on ${service}`)
-            .join(', ') || 'none',
+            .join(', ') || `none: ${signature.quiet ?? 'no rule covers it'}`,
         ],
       ],
     ),

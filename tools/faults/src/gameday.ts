@@ -42,7 +42,8 @@ function reveal(scenario: ScenarioName, io: CommandIo): void {
   io.out(`${scenario}: ${signature.story}`);
   io.out(`  metric: ${signature.promql.expr} ${signature.promql.op} ${signature.promql.threshold}`);
   if (signature.log) io.out(`  log:    "${signature.log.message}" from ${signature.log.service}`);
-  io.out(`  span:   ${signature.span.name} in ${signature.span.service}, status ${signature.span.status}`);
+  const { span } = signature;
+  if (span) io.out(`  span:   ${span.name} in ${span.service}, status ${span.status}`);
   io.out(
     `  alerts: ${signature.alerts.map((a) => `${a.alert}{service=${a.service}}`).join(', ') || 'none'} (docs/faults.md#${scenario})`,
   );
