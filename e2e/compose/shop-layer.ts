@@ -56,6 +56,9 @@ function shopService(spec: ServiceSpec): ComposeService {
   const environment: Record<string, string> = {
     SERVICE_VERSION: variable('GLASSHOUSE_VERSION', 'dev'),
     ...Object.fromEntries(spec.calls.map((peer) => [addressVariable(peer), reachAt(peer)])),
+    // The failure flags (issue 19): evaluated in process, synced from flagd serving deploy/flags.
+    FLAGD_HOST: 'flagd',
+    FLAGD_PORT: '8015',
   };
   if (spec.store === 'postgres' && database) {
     environment.DATABASE_URL = `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/${database}`;
