@@ -67,4 +67,38 @@ describe('ChargeLedger', () => {
     assert.equal(ledger.void('c'), 'already voided');
     assert.throws(() => new ChargeLedger(0), RangeError);
   });
+
+  it('refunds within the charge, once per refund id, and never a voided charge', async () => {
+    const ledger = new ChargeLedger();
+    await ledger.recordCharge({
+      transactionId: 't',
+      idempotencyKey: undefined,
+      amount: usd,
+      method: 'visa',
+      lastFour: '1111',
+    });
+    const refund = {
+      transactionId: 't',
+      refundId: 'r1',
+      amount: { ...usd, nanos: 500_000_000, units: 0n },
+      reason: '',
+    };
+    assert.deepEqual(await ledger.refundCharge(refund), {
+      outcome: 'refunded',
+      refunded: refund.amount,
+      refundedTotal: refund.amount,
+      method: 'visa',
+    });
+    assert.equal((await ledger.refundCharge(refund)).outcome, 'already refunded');
+    assert.deepEqual(await ledger.refundCharge({ ...refund, refundId: 'r2', amount: usd }), {
+      outcome: 'more than is left',
+      left: { currencyCode: 'USD', units: 0n, nanos: 500_000_000 },
+    });
+    assert.equal(
+      (await ledger.refundCharge({ ...refund, transactionId: 'x', refundId: 'r3' })).outcome,
+      'unknown charge',
+    );
+    ledger.void('t');
+    assert.equal((await ledger.refundCharge({ ...refund, refundId: 'r4' })).outcome, 'voided');
+  });
 });

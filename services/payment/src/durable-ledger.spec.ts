@@ -192,6 +192,78 @@ for (const [name, prepare] of [
       );
     });
 
+    it('refunds part, then the rest, once per refund id across a restart, never more than the charge', async () => {
+      const { transactionId } = await running.charges.charge({ amount: usd(30n), creditCard: VISA });
+      const part = {
+        transactionId,
+        refundId: `r-${randomBytes(6).toString('hex')}`,
+        reason: 'returned one item',
+      };
+      const first = await running.reversals.refundCharge({ ...part, amount: usd(10n) });
+      assert.deepEqual([first.refunded, first.refundedTotal], [usd(10n), usd(10n)]);
+      await restart();
+      const again = await running.reversals.refundCharge({ ...part, amount: usd(10n) });
+      assert.deepEqual(
+        [again.refunded, again.refundedTotal],
+        [usd(10n), usd(10n)],
+        'the same refund, not a second',
+      );
+      await assert.rejects(
+        running.reversals.refundCharge({ ...part, refundId: `${part.refundId}-2`, amount: usd(21n) }),
+        expectStatus(status.FAILED_PRECONDITION, 'only 20 USD is left to refund'),
+      );
+      await assert.rejects(
+        running.reversals.refundCharge({
+          ...part,
+          refundId: `${part.refundId}-3`,
+          amount: { currencyCode: 'EUR', units: 1n, nanos: 0 },
+        }),
+        expectStatus(status.INVALID_ARGUMENT, 'amount: the charge is in USD'),
+      );
+      const rest = await running.reversals.refundCharge({
+        ...part,
+        refundId: `${part.refundId}-4`,
+        amount: undefined,
+      });
+      assert.deepEqual([rest.refunded, rest.refundedTotal], [usd(20n), usd(30n)]);
+      await assert.rejects(
+        running.reversals.refundCharge({ ...part, refundId: `${part.refundId}-5`, amount: undefined }),
+        expectStatus(status.FAILED_PRECONDITION, /only 0 USD is left/),
+      );
+      const rows = await db.query<{ n: string | number }>(
+        `SELECT count(*) AS n FROM ${store.schema}.refunds WHERE transaction_id = $1`,
+        [transactionId],
+      );
+      assert.equal(Number(rows[0]?.n), 2);
+    });
+
+    it('refuses to refund a voided charge or an unknown one', async () => {
+      const { transactionId } = await running.charges.charge({ amount: usd(5n), creditCard: VISA });
+      await running.reversals.voidCharge({ transactionId, reason: 'order not stored' });
+      await assert.rejects(
+        running.reversals.refundCharge({
+          transactionId,
+          refundId: 'r-voided',
+          amount: undefined,
+          reason: '',
+        }),
+        expectStatus(status.FAILED_PRECONDITION, /voided/),
+      );
+      await assert.rejects(
+        running.reversals.refundCharge({
+          transactionId: 'nope',
+          refundId: 'r-unknown',
+          amount: undefined,
+          reason: '',
+        }),
+        expectStatus(status.NOT_FOUND, /no charge/),
+      );
+      await assert.rejects(
+        running.reversals.refundCharge({ transactionId, refundId: 'bad id!', amount: undefined, reason: '' }),
+        expectStatus(status.INVALID_ARGUMENT, /^refund_id:/),
+      );
+    });
+
     it('keeps only the card network and last four digits, and refuses a NUL in a void reason', async () => {
       const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${store.schema}.payments`);
       assert.ok(rows.length > 0);

@@ -9,6 +9,7 @@ export interface PaymentMetrics {
   charged(method: CardMethod, amount: Money): void;
   refused(method: CardMethod): void;
   voided(outcome: VoidOutcome): void;
+  refunded(method: CardMethod): void;
 }
 
 export function paymentMetrics(metrics: ServiceMetrics): PaymentMetrics {
@@ -32,5 +33,6 @@ export function paymentMetrics(metrics: ServiceMetrics): PaymentMetrics {
     },
     refused: (method) => payments.inc({ status: 'failed', method }),
     voided: (outcome) => voids.inc({ result: outcome.replace(' ', '_') }),
+    refunded: (method) => payments.inc({ status: 'refunded', method }),
   };
 }

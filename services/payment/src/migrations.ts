@@ -25,5 +25,19 @@ export function paymentMigrations(schema: string): Migration[] {
           WHERE idempotency_key IS NOT NULL AND voided_at IS NULL;
         CREATE INDEX payments_charged_at_idx ON ${schema}.payments (charged_at);`,
     },
+    {
+      version: 2,
+      name: 'create refunds',
+      sql: `
+        CREATE TABLE ${schema}.refunds (
+          refund_id text PRIMARY KEY,
+          transaction_id text NOT NULL REFERENCES ${schema}.payments (transaction_id),
+          amount_units bigint NOT NULL,
+          amount_nanos integer NOT NULL CHECK (amount_nanos BETWEEN -999999999 AND 999999999),
+          reason text NOT NULL DEFAULT '',
+          refunded_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX refunds_transaction_id_idx ON ${schema}.refunds (transaction_id);`,
+    },
   ];
 }

@@ -1,6 +1,16 @@
 import type { Database } from '@glasshouse/kit';
 import type { Money } from '@glasshouse/money';
-import type { NewCharge, PaymentLedger, RecordedCharge, VoidOutcome } from './ledger.js';
+import { add, sum } from '@glasshouse/money';
+import type { CardMethod } from './card.js';
+import type {
+  NewCharge,
+  NewRefund,
+  PaymentLedger,
+  RecordedCharge,
+  RefundOutcome,
+  VoidOutcome,
+} from './ledger.js';
+import { judgeRefund } from './ledger.js';
 
 interface PaymentRow {
   transaction_id: string;
@@ -79,6 +89,56 @@ export class PaymentRepository implements PaymentLedger {
     if (!row) return { outcome: 'unknown' };
     const { amount } = chargeOf(row);
     return { outcome: row.voided_now ? 'voided' : 'already voided', amount };
+  }
+
+  async refundCharge(refund: NewRefund): Promise<RefundOutcome> {
+    return this.db.transaction(async (tx) => {
+      // The charge's row lock serialises refunds of one charge, so they never exceed it.
+      const [charge] = await tx.query<PaymentRow & { card_method: CardMethod }>(
+        `SELECT ${COLUMNS}, card_method FROM ${this.schema}.payments WHERE transaction_id = $1 FOR UPDATE`,
+        [refund.transactionId],
+      );
+      if (!charge) return { outcome: 'unknown charge' };
+      const { amount, voided } = chargeOf(charge);
+      const method = charge.card_method;
+      const refunds = await tx.query<{
+        refund_id: string;
+        amount_units: bigint | string;
+        amount_nanos: number;
+      }>(
+        `SELECT refund_id, amount_units, amount_nanos FROM ${this.schema}.refunds WHERE transaction_id = $1`,
+        [refund.transactionId],
+      );
+      const moneyOf = (row: { amount_units: bigint | string; amount_nanos: number }): Money => ({
+        currencyCode: amount.currencyCode,
+        units: BigInt(row.amount_units),
+        nanos: Number(row.amount_nanos),
+      });
+      const refunded = sum(amount.currencyCode, refunds.map(moneyOf));
+      const before = refunds.find((r) => r.refund_id === refund.refundId);
+      if (before)
+        return { outcome: 'already refunded', refunded: moneyOf(before), refundedTotal: refunded, method };
+      const verdict = judgeRefund({ amount, voided, method }, refunded, refund);
+      if (verdict.outcome !== 'allowed') return verdict;
+      // A refund id used for another charge conflicts here and fails the call: ids are the caller's.
+      await tx.query(
+        `INSERT INTO ${this.schema}.refunds (refund_id, transaction_id, amount_units, amount_nanos, reason)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [
+          refund.refundId,
+          refund.transactionId,
+          verdict.amount.units.toString(),
+          verdict.amount.nanos,
+          refund.reason,
+        ],
+      );
+      return {
+        outcome: 'refunded',
+        refunded: verdict.amount,
+        refundedTotal: add(refunded, verdict.amount),
+        method,
+      };
+    });
   }
 
   /** Every charge, oldest first (tests and reconciliation). */

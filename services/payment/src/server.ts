@@ -14,6 +14,7 @@ import { moneyProblem, toDecimalString } from '@glasshouse/money';
 import { examineCard, monthOf } from './card.js';
 import type { PaymentLedger } from './ledger.js';
 import type { PaymentMetrics } from './metrics.js';
+import { refundChargeHandler } from './refund.js';
 
 type PaymentService = typeof hipstershop.PaymentServiceService;
 type ChargeReversalService = typeof payment.ChargeReversalServiceService;
@@ -97,7 +98,7 @@ export function paymentService(options: PaymentOptions): Implementation<PaymentS
   };
 }
 
-/** glasshouse.payment.v1.ChargeReversalService: voids charges recorded by paymentService. */
+/** glasshouse.payment.v1.ChargeReversalService: voids and refunds charges recorded by paymentService. */
 export function chargeReversalService(
   options: Pick<PaymentOptions, 'ledger' | 'metrics'>,
 ): Implementation<ChargeReversalService> {
@@ -129,5 +130,6 @@ export function chargeReversalService(
         }
         return { voided: true };
       }),
+    refundCharge: refundChargeHandler(ledger, metrics),
   };
 }

@@ -447,7 +447,7 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       type: 'counter',
       unit: 'charges',
       labels: {
-        status: 'success, failed (card or amount refused)',
+        status: 'success, failed (card or amount refused), refunded (a refund recorded)',
         method: 'visa, mastercard, amex, discover, jcb, diners, unionpay, maestro, unknown',
       },
       meaning: 'Charge calls by outcome and card network (seed 002). An idempotent replay is not counted.',
@@ -805,6 +805,12 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
       kind: 'internal',
       attributes: ['error.type'],
       meaning: 'Voids a recorded charge.',
+    },
+    {
+      name: 'refund charge',
+      kind: 'internal',
+      attributes: ['payment.amount', 'payment.currency', 'error.type'],
+      meaning: 'Gives back part or all of a recorded charge, once per refund id.',
     },
   ],
 
@@ -1275,6 +1281,12 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       fields: ['payment.transaction_id', 'payment.amount', 'payment.currency', 'reason'],
       meaning: 'A charge was voided; reason is what checkout gave (shipping failed, …).',
     },
+    {
+      message: 'charge refunded',
+      level: 'info',
+      fields: ['payment.transaction_id', 'payment.refund_id', 'payment.amount', 'payment.currency', 'reason'],
+      meaning: 'A refund was recorded in the ledger (logged once per refund id): the audit line of a refund.',
+    },
   ],
 
   productcatalog: [
@@ -1617,6 +1629,13 @@ export const ATTRIBUTES: readonly AttributeEntry[] = deepFreeze([
     on: 'logs',
     emittedBy: ['payment'],
     meaning: 'The charge recorded or voided.',
+  },
+  {
+    name: 'payment.refund_id',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['payment'],
+    meaning: 'The refund, chosen by the caller so a retry does not refund twice.',
   },
   {
     name: 'recommendation.count',

@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Money } from "../../../hipstershop/hipstershop.js";
 
 export const protobufPackage = "glasshouse.payment.v1";
 
@@ -31,6 +32,27 @@ export interface VoidChargeRequest {
 
 export interface VoidChargeResponse {
   voided: boolean;
+}
+
+export interface RefundChargeRequest {
+  transactionId: string;
+  /** Chosen by the caller, so a retry does not refund twice. */
+  refundId: string;
+  /** In the charge's currency; absent means all that is left of the charge. */
+  amount:
+    | Money
+    | undefined;
+  /** Why, e.g. "returned: 2 × Glass Terrarium Kit". */
+  reason: string;
+}
+
+export interface RefundChargeResponse {
+  /** What this refund gave back. */
+  refunded:
+    | Money
+    | undefined;
+  /** Every refund of the charge so far, this one included. */
+  refundedTotal: Money | undefined;
 }
 
 function createBaseVoidChargeRequest(): VoidChargeRequest {
@@ -155,6 +177,170 @@ export const VoidChargeResponse: MessageFns<VoidChargeResponse> = {
   },
 };
 
+function createBaseRefundChargeRequest(): RefundChargeRequest {
+  return { transactionId: "", refundId: "", amount: undefined, reason: "" };
+}
+
+export const RefundChargeRequest: MessageFns<RefundChargeRequest> = {
+  encode(message: RefundChargeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.transactionId !== "") {
+      writer.uint32(10).string(message.transactionId);
+    }
+    if (message.refundId !== "") {
+      writer.uint32(18).string(message.refundId);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(26).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RefundChargeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRefundChargeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.transactionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.refundId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RefundChargeRequest>): RefundChargeRequest {
+    return RefundChargeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RefundChargeRequest>): RefundChargeRequest {
+    const message = createBaseRefundChargeRequest();
+    message.transactionId = object.transactionId ?? "";
+    message.refundId = object.refundId ?? "";
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseRefundChargeResponse(): RefundChargeResponse {
+  return { refunded: undefined, refundedTotal: undefined };
+}
+
+export const RefundChargeResponse: MessageFns<RefundChargeResponse> = {
+  encode(message: RefundChargeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.refunded !== undefined) {
+      Money.encode(message.refunded, writer.uint32(10).fork()).join();
+    }
+    if (message.refundedTotal !== undefined) {
+      Money.encode(message.refundedTotal, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RefundChargeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRefundChargeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.refunded = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.refundedTotal = Money.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RefundChargeResponse>): RefundChargeResponse {
+    return RefundChargeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RefundChargeResponse>): RefundChargeResponse {
+    const message = createBaseRefundChargeResponse();
+    message.refunded = (object.refunded !== undefined && object.refunded !== null)
+      ? Money.fromPartial(object.refunded)
+      : undefined;
+    message.refundedTotal = (object.refundedTotal !== undefined && object.refundedTotal !== null)
+      ? Money.fromPartial(object.refundedTotal)
+      : undefined;
+    return message;
+  },
+};
+
 /** What Online Boutique's PaymentService lacks for compensation: undoing a charge. */
 export type ChargeReversalServiceService = typeof ChargeReversalServiceService;
 export const ChargeReversalServiceService = {
@@ -171,6 +357,21 @@ export const ChargeReversalServiceService = {
     responseSerialize: (value: VoidChargeResponse): Buffer => Buffer.from(VoidChargeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): VoidChargeResponse => VoidChargeResponse.decode(value),
   },
+  /**
+   * Gives back part or all of a charge that was not voided, recorded in the ledger. Idempotent
+   * on refund_id; the refunds of a charge never add up to more than it. NOT_FOUND for an
+   * unknown transaction id, FAILED_PRECONDITION for a voided charge or more than is left.
+   */
+  refundCharge: {
+    path: "/glasshouse.payment.v1.ChargeReversalService/RefundCharge" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RefundChargeRequest): Buffer => Buffer.from(RefundChargeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RefundChargeRequest => RefundChargeRequest.decode(value),
+    responseSerialize: (value: RefundChargeResponse): Buffer =>
+      Buffer.from(RefundChargeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RefundChargeResponse => RefundChargeResponse.decode(value),
+  },
 } as const;
 
 export interface ChargeReversalServiceServer extends UntypedServiceImplementation {
@@ -179,6 +380,12 @@ export interface ChargeReversalServiceServer extends UntypedServiceImplementatio
    * an unknown transaction id.
    */
   voidCharge: handleUnaryCall<VoidChargeRequest, VoidChargeResponse>;
+  /**
+   * Gives back part or all of a charge that was not voided, recorded in the ledger. Idempotent
+   * on refund_id; the refunds of a charge never add up to more than it. NOT_FOUND for an
+   * unknown transaction id, FAILED_PRECONDITION for a voided charge or more than is left.
+   */
+  refundCharge: handleUnaryCall<RefundChargeRequest, RefundChargeResponse>;
 }
 
 export interface ChargeReversalServiceClient extends Client {
@@ -200,6 +407,26 @@ export interface ChargeReversalServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: VoidChargeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Gives back part or all of a charge that was not voided, recorded in the ledger. Idempotent
+   * on refund_id; the refunds of a charge never add up to more than it. NOT_FOUND for an
+   * unknown transaction id, FAILED_PRECONDITION for a voided charge or more than is left.
+   */
+  refundCharge(
+    request: RefundChargeRequest,
+    callback: (error: ServiceError | null, response: RefundChargeResponse) => void,
+  ): ClientUnaryCall;
+  refundCharge(
+    request: RefundChargeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RefundChargeResponse) => void,
+  ): ClientUnaryCall;
+  refundCharge(
+    request: RefundChargeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RefundChargeResponse) => void,
   ): ClientUnaryCall;
 }
 
