@@ -48,7 +48,7 @@ describe('the answer key', () => {
         signature.alerts.length > 0 || signature.quiet,
         `${scenario} lists no alert and says not why`,
       );
-      for (const { alert } of signature.alerts) {
+      for (const { alert } of [...signature.alerts, ...(signature.follows ?? [])]) {
         assert.ok(alerts.has(alert), `${scenario}: no alert ${alert} in deploy/prometheus/rules`);
         assert.ok(
           existsSync(join(ROOT, 'docs', 'runbooks', `${alert}.md`)),

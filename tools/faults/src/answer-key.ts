@@ -24,6 +24,8 @@ export interface Signature {
     readonly attributes?: Readonly<Record<string, string | number>>;
     readonly note?: string;
   };
+  /** Alerts that may follow from it elsewhere (a caller's errors, an SLO burning): allowed, not required. */
+  readonly follows?: readonly { readonly alert: string; readonly service: string }[];
   /** Why no alert fires, when none does. */
   readonly quiet?: string;
   /** Alerts of deploy/prometheus/rules that fire while the scenario is on, with the service they name. */
@@ -54,6 +56,12 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       attributes: { 'rpc.grpc.status_code': 14 },
     },
     alerts: [{ alert: 'ErrorRatioHigh', service: 'payment' }],
+    follows: [
+      { alert: 'ErrorRatioHigh', service: 'checkout' },
+      { alert: 'ErrorRatioHigh', service: 'frontend' },
+      { alert: 'CheckoutAvailabilityBudgetBurn', service: 'checkout' },
+      { alert: 'ShopAvailabilityBudgetBurn', service: 'frontend' },
+    ],
     story: 'Checkouts fail at payment: its Charge calls end UNAVAILABLE, before any card is recorded.',
   },
   'payment-unreachable': {
@@ -104,6 +112,13 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     log: { service: 'cart', message: 'cart storage failed', fields: ['err', 'error.type', 'cart.store'] },
     span: { service: 'cart', name: 'load cart', status: 'ERROR', attributes: { 'error.type': 'Error' } },
     alerts: [{ alert: 'CartStoreErrors', service: 'cart' }],
+    follows: [
+      { alert: 'ErrorRatioHigh', service: 'cart' },
+      { alert: 'ErrorRatioHigh', service: 'frontend' },
+      { alert: 'ShopAvailabilityBudgetBurn', service: 'frontend' },
+      { alert: 'ProductPageLatencyBudgetBurn', service: 'frontend' },
+      { alert: 'NoOrdersPlaced', service: 'checkout' },
+    ],
     story: 'The cart cannot reach its store: every cart read and write is UNAVAILABLE.',
   },
   'currency-errors': {
@@ -121,6 +136,11 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       attributes: { 'rpc.grpc.status_code': 13 },
     },
     alerts: [{ alert: 'ErrorRatioHigh', service: 'currency' }],
+    follows: [
+      { alert: 'ErrorRatioHigh', service: 'frontend' },
+      { alert: 'ShopAvailabilityBudgetBurn', service: 'frontend' },
+      { alert: 'ProductPageLatencyBudgetBurn', service: 'frontend' },
+    ],
     story: 'Prices fail to convert: currency answers INTERNAL to a share of its Convert calls.',
   },
   'recommendation-leak': {
@@ -154,6 +174,11 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       note: 'long, with no child spans',
     },
     alerts: [{ alert: 'EventLoopLagHigh', service: 'ad' }],
+    follows: [
+      { alert: 'LatencyP99High', service: 'ad' },
+      { alert: 'LatencyP99High', service: 'frontend' },
+      { alert: 'ProductPageLatencyBudgetBurn', service: 'frontend' },
+    ],
     story: 'The ad service burns CPU synchronously: its event loop stalls, and every call it serves waits.',
   },
   'email-backlog': {
@@ -161,6 +186,10 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     log: { service: 'email', message: 'confirmation sent', fields: ['email', 'order.id'] },
     span: { service: 'email', name: 'grpc.hipstershop.EmailService/SendOrderConfirmation', status: 'UNSET' },
     alerts: [{ alert: 'LatencyP99High', service: 'email' }],
+    follows: [
+      { alert: 'LatencyP99High', service: 'checkout' },
+      { alert: 'CheckoutLatencyBudgetBurn', service: 'checkout' },
+    ],
     story: 'Confirmations take seconds each: checkout waits on email after the order is placed.',
   },
   'orders-db-slow': {
@@ -180,6 +209,11 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       note: 'a pg span of SELECT pg_sleep before the insert',
     },
     alerts: [{ alert: 'DatabaseSlowQueries', service: 'orders' }],
+    follows: [
+      { alert: 'LatencyP99High', service: 'checkout' },
+      { alert: 'LatencyP99High', service: 'orders' },
+      { alert: 'CheckoutLatencyBudgetBurn', service: 'checkout' },
+    ],
     story: 'Saving an order waits on a slow statement in the orders database.',
   },
   'orders-fail-after-charge': {
@@ -215,6 +249,7 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       attributes: { 'app.inventory.reservation.outcome': 'not enough stock' },
     },
     alerts: [{ alert: 'OutOfStock', service: 'inventory' }],
+    follows: [{ alert: 'LowStock', service: 'inventory' }],
     story: 'One product is sold out: orders with it are refused at the stock reservation.',
   },
   'frontend-route-errors': {

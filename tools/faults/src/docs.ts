@@ -52,6 +52,12 @@ function section(scenario: ScenarioName, signature: Signature): string[] {
             .map(({ alert, service }) => `[${alert}](runbooks/${alert}.md) on ${service}`)
             .join(', ') || `none: ${signature.quiet ?? 'no rule covers it'}`,
         ],
+        [
+          'May follow',
+          (signature.follows ?? [])
+            .map(({ alert, service }) => `[${alert}](runbooks/${alert}.md) on ${service}`)
+            .join(', ') || 'nothing else',
+        ],
       ],
     ),
     '',
