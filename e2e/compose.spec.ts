@@ -172,7 +172,11 @@ describe('the compose stack, for real (Docker engine of its own, images built he
     for (const line of states.split('\n')) {
       const [name, oomKilled, restarts, limit] = line.split(' ');
       assert.equal(oomKilled, 'false', `${name} was killed for memory`);
-      assert.equal(restarts, '0', `${name} restarted`);
+      if (restarts !== '0') {
+        // The log of every run of the container, so the failure says why it exited.
+        const logs = await engine.containerLogs((name ?? '').replace(/^\//, ''));
+        assert.fail(`${name} restarted ${restarts} times; its last lines:\n${logs}`);
+      }
       assert.ok(Number(limit) > 0, `${name} runs without a memory limit`);
     }
     const usage = await engine.docker([

@@ -69,6 +69,16 @@ export class DockerEngine {
     return stdout.trim();
   }
 
+  /** A container's last log lines, its stdout and stderr alike (a crash's stack is on stderr). */
+  async containerLogs(container: string, lines = 40): Promise<string> {
+    const { stdout, stderr } = await run(DOCKER, ['logs', '--tail', String(lines), container], {
+      env: this.env,
+      timeout: 30_000,
+      maxBuffer: 16 * 2 ** 20,
+    });
+    return `${stdout}${stderr}`.trim();
+  }
+
   /** Stops the engine (SIGTERM, then SIGKILL) and waits for it to exit. Idempotent. */
   async stop(timeoutMs = 30_000): Promise<void> {
     const daemon = this.daemon;

@@ -61,13 +61,17 @@ function* walk(dir: string): Generator<string> {
   }
 }
 
-/** Every source file of packages/*, services/* and tools/* (no specs, dist or generated code). */
+/** The workspaces under tools/ whose code runs beside the shop; the others generate files. */
+const RUNNING_TOOLS = new Set(['run']);
+
+/** Every source file of packages/*, services/* and tools/run (no specs, dist or generated code). */
 function sourceFiles(): SourceFile[] {
   const files: SourceFile[] = [];
   for (const top of ['packages', 'services', 'tools']) {
     for (const workspace of readdirSync(join(ROOT, top), { withFileTypes: true })) {
       const src = join(ROOT, top, workspace.name, 'src');
       if (!workspace.isDirectory() || !existsSync(src)) continue;
+      if (top === 'tools' && !RUNNING_TOOLS.has(workspace.name)) continue;
       for (const file of walk(src)) {
         const path = relative(ROOT, file).split(sep).join('/');
         if (path !== REGISTRY_FILE)
