@@ -39,6 +39,15 @@ function descendants(pid: number): number[] {
   return found;
 }
 
+/** A process's command line; empty for one that ended meanwhile (a short-lived helper). */
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -93,9 +102,7 @@ for (const mode of ['threads', 'processes'] as const) {
         alertmanagerPort,
         ...Object.values(shop.env).map((address) => Number(address.split(':').at(-1))),
       ];
-      const commands = children.map((pid) =>
-        readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '),
-      );
+      const commands = children.map(commandOf);
       assert.ok(
         commands.some((c) => c.includes('--web.listen-address')),
         commands.join('\n'),
