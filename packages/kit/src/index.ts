@@ -22,7 +22,7 @@ export type { AuditRecord, FlagControlOptions } from './flags/control.js';
 export { FlagAccessError, FlagControl, ensureAdminToken } from './flags/control.js';
 export type { Fault } from './flags/faults.js';
 export {
-  blocking,
+  burning,
   delaying,
   failing,
   internalFault,

@@ -5,6 +5,7 @@
  * the runbooks and the telemetry registry, and e2e/faults-alerts.spec.ts proves the entries.
  */
 import type { ScenarioName } from '@glasshouse/kit';
+import { SERVICES } from '@glasshouse/kit';
 
 export interface Signature {
   /** Crosses when `expr op threshold` holds in Prometheus. */
@@ -183,7 +184,7 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
   },
   'email-backlog': {
     promql: { expr: rpcP99('email'), op: '>', threshold: 1, meaning: 'p99 of the email calls, seconds' },
-    log: { service: 'email', message: 'confirmation sent', fields: ['email', 'order.id'] },
+    log: { service: 'email', message: 'confirmation rendered', fields: ['email', 'order.id'] },
     span: { service: 'email', name: 'grpc.hipstershop.EmailService/SendOrderConfirmation', status: 'UNSET' },
     alerts: [{ alert: 'LatencyP99High', service: 'email' }],
     follows: [
@@ -295,6 +296,10 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       meaning: 'share of the frontend’s spans its exporter lost',
     },
     alerts: [{ alert: 'TraceExportFailing', service: 'frontend' }],
+    follows: SERVICES.filter((s) => s.implemented && s.name !== 'frontend').map((s) => ({
+      alert: 'TraceExportFailing',
+      service: s.name,
+    })),
     story: 'Traces go missing while metrics and logs carry on: the exporters count their lost spans.',
   },
   'login-brute-force': { pending: 'needs accounts (the auth service, issue 22)' },

@@ -51,22 +51,20 @@ export function delaying(flags: FeatureFlags, scenario: ScenarioName, fallbackMs
 }
 
 /**
- * Spins the CPU `block-ms` synchronously while the scenario is on, at most once a second: the
- * event loop stalls that long, yet still answers its probes and scrapes in between.
+ * While the scenario is on, spins the CPU `block-ms` synchronously every half second, whether
+ * calls come or not: the event loop stalls that long, and still answers scrapes in between.
+ * Returns the function that stops it.
  */
-export function blocking(flags: FeatureFlags, scenario: ScenarioName, fallbackMs: number): () => undefined {
-  let nextBlock = 0;
-  return () => {
-    if (!flags.isOn(scenario)) return undefined;
-    const now = performance.now();
-    if (now < nextBlock) return undefined;
-    const until = now + flags.number(scenario, 'block-ms', fallbackMs);
-    nextBlock = until + 1000;
+export function burning(flags: FeatureFlags, scenario: ScenarioName, fallbackMs: number): () => void {
+  const timer = setInterval(() => {
+    if (!flags.isOn(scenario)) return;
+    const until = performance.now() + flags.number(scenario, 'block-ms', fallbackMs);
     while (performance.now() < until) {
       // Busy on purpose: this scenario is the CPU burn.
     }
-    return undefined;
-  };
+  }, 500);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Keeps `kb-per-call` KiB on the V8 heap per call and never lets go, while the scenario is on. */

@@ -74,8 +74,8 @@ export const SCENARIOS = {
   },
   'ad-cpu-burn': {
     service: 'ad',
-    summary: 'Every ad request spins the CPU synchronously, blocking the event loop.',
-    parameters: { 'block-ms': delayMs(300, 'How long each request blocks the event loop.') },
+    summary: 'The ad service spins the CPU synchronously every half second, blocking its event loop.',
+    parameters: { 'block-ms': delayMs(300, 'How long each burn blocks the event loop.') },
   },
   'email-backlog': {
     service: 'email',
