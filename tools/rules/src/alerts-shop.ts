@@ -172,6 +172,26 @@ export const SHOP_ALERTS: readonly TestedAlert[] = [
     'stock stays held for an order that was not placed',
   ),
   {
+    alert: 'ReservationsExpired',
+    expr: 'sum by (service) (increase(inventory_reservations_expired_total[15m])) > 0',
+    severity: 'ticket',
+    summary: '{{ $value | printf "%.0f" }} stock reservations expired in 15 minutes',
+    description:
+      'Inventory gave back {{ $value | printf "%.0f" }} reservations in the last 15 minutes that no checkout committed or released within INVENTORY_RESERVATION_TTL_MS: each is a checkout that died between reserving stock and placing the order (a crash, a kill, a lost connection).',
+    cases: {
+      interval: '15s',
+      fires: {
+        input: [series('inventory_reservations_expired_total', 'inventory', '0x20 1x60')],
+        at: '6m',
+        alerts: [{ labels: { service: 'inventory' }, value: 1 }],
+      },
+      nearMiss: {
+        input: [series('inventory_reservations_expired_total', 'inventory', '0x20 1x100')],
+        at: '25m',
+      },
+    },
+  },
+  {
     alert: 'CartStoreErrors',
     expr: 'sum by (service) (rate(cart_operations_total{result="unavailable"}[5m])) / sum by (service) (rate(cart_operations_total[5m])) > 0.01',
     for: '2m',
