@@ -232,6 +232,13 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       attributes: { 'rpc.grpc.status_code': 13 },
     },
     alerts: [{ alert: 'ErrorRatioHigh', service: 'orders' }],
+    follows: [
+      { alert: 'ErrorRatioHigh', service: 'checkout' },
+      { alert: 'ErrorRatioHigh', service: 'frontend' },
+      { alert: 'CheckoutAvailabilityBudgetBurn', service: 'checkout' },
+      { alert: 'ShopAvailabilityBudgetBurn', service: 'frontend' },
+      { alert: 'NoOrdersPlaced', service: 'checkout' },
+    ],
     story:
       'The card is charged, then the order cannot be saved: checkout voids the charge and releases the stock.',
   },
@@ -270,6 +277,10 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       attributes: { 'http.response.status_code': 500 },
     },
     alerts: [{ alert: 'ErrorRatioHigh', service: 'frontend' }],
+    follows: [
+      { alert: 'ShopAvailabilityBudgetBurn', service: 'frontend' },
+      { alert: 'ProductPageLatencyBudgetBurn', service: 'frontend' },
+    ],
     story: 'One page of the shop fails with 500 while the services behind it are healthy.',
   },
   'traffic-surge': {
