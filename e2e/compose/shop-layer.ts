@@ -109,7 +109,18 @@ function postgres(): ComposeService {
     volumes: ['postgres-data:/var/lib/postgresql/data', './postgres/init:/docker-entrypoint-initdb.d:ro'],
     expose: ['5432'],
     healthcheck: {
-      test: ['CMD', 'pg_isready', '--username', POSTGRES_USER, '--dbname', POSTGRES_USER],
+      // Over TCP: while the init scripts run, the server listens on its socket only, and the
+      // services connect over TCP.
+      test: [
+        'CMD',
+        'pg_isready',
+        '--host',
+        '127.0.0.1',
+        '--username',
+        POSTGRES_USER,
+        '--dbname',
+        POSTGRES_USER,
+      ],
       interval: '5s',
       timeout: '3s',
       retries: 10,
