@@ -227,7 +227,7 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     log: { service: 'payment', message: 'charge voided', fields: ['payment.transaction_id', 'reason'] },
     span: {
       service: 'orders',
-      name: 'grpc.hipstershop.OrderService/CreateOrder',
+      name: 'grpc.glasshouse.orders.v1.OrderService/CreateOrder',
       status: 'ERROR',
       attributes: { 'rpc.grpc.status_code': 13 },
     },
