@@ -62,6 +62,7 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       { alert: 'ErrorRatioHigh', service: 'frontend' },
       { alert: 'CheckoutAvailabilityBudgetBurn', service: 'checkout' },
       { alert: 'ShopAvailabilityBudgetBurn', service: 'frontend' },
+      { alert: 'NoOrdersPlaced', service: 'checkout' },
     ],
     story: 'Checkouts fail at payment: its Charge calls end UNAVAILABLE, before any card is recorded.',
   },
