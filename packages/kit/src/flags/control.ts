@@ -141,7 +141,9 @@ export class FlagControl {
   private audit(record: AuditRecord): AuditRecord {
     mkdirSync(dirname(this.options.auditFile), { recursive: true });
     appendFileSync(this.options.auditFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
-    this.options.logger?.info(
+    const { logger } = this.options;
+    if (!logger) return record;
+    logger.info(
       {
         'feature_flag.key': record.scenario,
         'feature_flag.variant': record.new.on ? 'on' : 'off',

@@ -86,7 +86,7 @@ export class FlagdFeatureFlags extends FixedFeatureFlags {
       error: (...args: unknown[]) =>
         logger.error({ 'error.message': args.map(String).join(' ') }, 'feature flag provider error'),
       warn: (...args: unknown[]) =>
-        logger.warn({ 'error.message': args.map(String).join(' ') }, 'feature flag provider error'),
+        logger.warn({ 'error.message': args.map(String).join(' ') }, 'feature flag provider warning'),
       info: () => undefined,
       debug: () => undefined,
     };

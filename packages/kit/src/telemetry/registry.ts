@@ -874,6 +874,15 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
         'the last good flags, or every scenario off if it never read one.',
     },
     {
+      message: 'feature flag provider warning',
+      level: 'warn',
+      fields: ['error.message'],
+      emittedBy: 'every service',
+      meaning:
+        'The flagd provider reported something short of a failure (for example a flags source it ' +
+        'had to read again); the flags in force do not change.',
+    },
+    {
       message: 'serving',
       level: 'info',
       fields: ['server.port', 'rpc.system'],
