@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SERVICES } from '@glasshouse/kit';
 import { freePort, freeShopAddresses, pathWithout, waitFor } from '@glasshouse/kit/testing';
-import { startRunner } from '@glasshouse/testing';
+import { commandLineOf, descendantsOf, hasEnded, startRunner } from '@glasshouse/testing';
 import { portInUse } from '../tools/run/src/ports.js';
 import {
   ALERTMANAGER_BINARIES,
@@ -15,48 +15,8 @@ import {
 
 const STARTED = SERVICES.filter((spec) => spec.implemented);
 
-/** Every process below `pid`, from /proc: what the runner started, the guard included. */
-function descendants(pid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const found: number[] = [];
-  const visit = (parent: number): void => {
-    for (const [child, ppid] of parents) {
-      if (ppid !== parent) continue;
-      found.push(child);
-      visit(child);
-    }
-  };
-  visit(pid);
-  return found;
-}
-
-/** A process's command line; empty for one that ended meanwhile (a short-lived helper). */
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '';
-  }
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    // A zombie is dead, only not yet reaped by its new parent.
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
+// A zombie is dead, only not yet reaped by its new parent.
+const alive = (pid: number): boolean => !hasEnded(pid);
 
 /** A PATH with Prometheus and Alertmanager and none of the other programs the runner would start. */
 function pathWithPrometheus(folder: string): string {
@@ -95,14 +55,14 @@ for (const mode of ['threads', 'processes'] as const) {
         ...shop.env,
       };
       const runner = await startRunner(env, 120_000);
-      const children = descendants(runner.process.pid ?? 0);
+      const children = descendantsOf(runner.process.pid ?? 0);
       leftovers.push(...children);
       const ports = [
         prometheusPort,
         alertmanagerPort,
         ...Object.values(shop.env).map((address) => Number(address.split(':').at(-1))),
       ];
-      const commands = children.map(commandOf);
+      const commands = children.map(commandLineOf);
       assert.ok(
         commands.some((c) => c.includes('--web.listen-address')),
         commands.join('\n'),
@@ -127,7 +87,7 @@ for (const mode of ['threads', 'processes'] as const) {
       if (mode === 'threads') {
         // The next start takes the same ports at once, and stops cleanly.
         const next = await startRunner(env, 120_000);
-        leftovers.push(...descendants(next.process.pid ?? 0));
+        leftovers.push(...descendantsOf(next.process.pid ?? 0));
         next.process.kill('SIGTERM');
         assert.equal(await next.exited, 0, next.output().slice(-2000));
       }

@@ -10,7 +10,7 @@ import {
   waitFor,
 } from '@glasshouse/kit/testing';
 import type { ProcessShop } from '@glasshouse/testing';
-import { DEMO_ADDRESS, WebShopper, startProcessShop, testIdTexts } from '@glasshouse/testing';
+import { DEMO_ADDRESS, WebShopper, isRunning, startProcessShop, testIdTexts } from '@glasshouse/testing';
 
 /** Killed with -9 in turn, each restarted at once on the same ports. */
 const VICTIMS: readonly ServiceName[] = ['checkout', 'payment', 'orders', 'inventory', 'cart', 'frontend'];
@@ -24,14 +24,6 @@ const CARD_FIELDS = {
   credit_card_expiration_year: String(NEXT_YEAR),
 };
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A database of its own on the test PostgreSQL, dropped at the end. */
@@ -224,7 +216,7 @@ describe('crashes under load: every service killed with -9 in turn, nothing lost
     });
     const figures = await reconcile(store, confirmed);
     await shopProcesses.stop();
-    const left = [...pids].filter(alive).length;
+    const left = [...pids].filter(isRunning).length;
     const report: Figures = { ...figures, refused: refused.length, processesLeft: left };
     t.diagnostic(`crash reconciliation: ${JSON.stringify(report)}`);
     console.log('crash reconciliation', report);

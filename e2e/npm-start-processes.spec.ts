@@ -1,12 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SERVICES } from '@glasshouse/kit';
 import { freePort, freeShopAddresses, waitFor } from '@glasshouse/kit/testing';
 import type { StartedRunner } from '@glasshouse/testing';
-import { WebShopper, startRunner, testIdTexts } from '@glasshouse/testing';
+import {
+  WebShopper,
+  commandLineOf,
+  descendantsOf,
+  isRunning,
+  startRunner,
+  testIdTexts,
+} from '@glasshouse/testing';
 import {
   ALERTMANAGER_BINARIES,
   PROMETHEUS_BINARIES,
@@ -16,41 +23,6 @@ import {
 const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 const GOOD_CARD = { number: '4432801561520454', cvv: '672', month: 1, year: NEXT_YEAR };
 const STARTED = SERVICES.filter((spec) => spec.implemented && spec.name !== 'loadgen');
-
-/** Every process below `pid`, from /proc (pid and parent pid of each). */
-function descendants(pid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Field 4 of /proc/<pid>/stat, after the command in parentheses.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const found: number[] = [];
-  const visit = (parent: number): void => {
-    for (const [child, ppid] of parents) {
-      if (ppid === parent) {
-        found.push(child);
-        visit(child);
-      }
-    }
-  };
-  visit(pid);
-  return found;
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 interface Target {
   labels: Record<string, string>;
@@ -97,7 +69,8 @@ describe('RUN_MODE=processes npm start, with Prometheus and Alertmanager', () =>
 
   after(async () => {
     if (runner?.process.exitCode === null) {
-      for (const pid of descendants(runner.process.pid ?? 0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      for (const pid of descendantsOf(runner.process.pid ?? 0))
+        if (isRunning(pid)) process.kill(pid, 'SIGKILL');
       runner.process.kill('SIGKILL');
     }
     rmSync(dataDir, { recursive: true, force: true });
@@ -105,13 +78,7 @@ describe('RUN_MODE=processes npm start, with Prometheus and Alertmanager', () =>
 
   it('runs every service as a process of its own, and Prometheus and Alertmanager on the ports given', () => {
     assert.match(runner.output(), /services: one process each \(RUN_MODE=processes\)/);
-    const commands = descendants(runner.process.pid ?? 0).map((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      } catch {
-        return '';
-      }
-    });
+    const commands = descendantsOf(runner.process.pid ?? 0).map(commandLineOf);
     const missing = STARTED.filter(
       (spec) => !commands.some((c) => c.includes(join('services', spec.name, 'dist', 'main.js'))),
     );
@@ -155,14 +122,14 @@ describe('RUN_MODE=processes npm start, with Prometheus and Alertmanager', () =>
   });
 
   it('stops on SIGTERM, exits 0 and leaves no process behind', async () => {
-    const children = descendants(runner.process.pid ?? 0);
+    const children = descendantsOf(runner.process.pid ?? 0);
     assert.ok(children.length >= STARTED.length + 2, `${children.length} processes under the runner`);
     runner.process.kill('SIGTERM');
     assert.equal(await runner.exited, 0, runner.output().slice(-3000));
-    const left = await waitFor(() => children.every((pid) => !alive(pid)) || false, {
+    const left = await waitFor(() => children.every((pid) => !isRunning(pid)) || false, {
       timeoutMs: 5000,
       what: 'every process of the run gone',
-    }).catch(() => children.filter(alive));
+    }).catch(() => children.filter(isRunning));
     assert.equal(left, true, `still running: ${String(left)}`);
   });
 });

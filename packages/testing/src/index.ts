@@ -13,6 +13,7 @@ export {
   testClock,
   withIdempotencyKey,
 } from './place-order.js';
+export { commandLineOf, descendantsOf, hasEnded, isRunning } from './processes.js';
 export type { ProcessShop, ProcessShopOptions } from './process-shop.js';
 export { startProcessShop } from './process-shop.js';
 export type { StartedRunner } from './runner.js';
