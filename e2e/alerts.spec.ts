@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ServiceName } from '@glasshouse/kit';
-import { ServiceMetrics, adminAddressVariable } from '@glasshouse/kit';
-import { ServiceProcess, freePort, waitFor } from '@glasshouse/kit/testing';
+import { ServiceMetrics } from '@glasshouse/kit';
+import type { ServiceProcess } from '@glasshouse/kit/testing';
+import { waitFor } from '@glasshouse/kit/testing';
 import type { ProcessShop, ShopClients } from '@glasshouse/testing';
 import {
   EXPIRED_CARD,
@@ -16,7 +15,7 @@ import {
   startProcessShop,
 } from '@glasshouse/testing';
 import type { AlertingStack } from './support/alerting-stack.js';
-import { startAlertingStack } from './support/alerting-stack.js';
+import { startAlertingStack, startShoppers } from './support/alerting-stack.js';
 import type { SlowLink } from './support/slow-link.js';
 import { startSlowLink } from './support/slow-link.js';
 
@@ -27,7 +26,6 @@ import { startSlowLink } from './support/slow-link.js';
  * time (alerting-stack.ts: every `for` and range window divided by 6), so 5m reads 50 s.
  */
 
-const ROOT = join(__dirname, '..');
 const TIME_SCALE = 6;
 const STEADY_MS = 75_000;
 const DRAINED = 'L9ECAV7KIM';
@@ -103,23 +101,11 @@ describe('alerts, end to end', { timeout: 360_000 }, () => {
         lowStockThreshold: level?.lowStockThreshold ?? 10,
       });
     }
-    const loadgenAdmin = `127.0.0.1:${await freePort()}`;
-    loadgen = new ServiceProcess('loadgen', join(ROOT, 'services', 'loadgen', 'dist', 'main.js'), {
-      LOADGEN_TARGET_URL: shop.url,
-      [adminAddressVariable('loadgen')]: loadgenAdmin,
-      LOG_LEVEL: 'warn',
-      OTEL_EXPORTER_OTLP_ENDPOINT: '',
-    }).start();
-    await loadgen.ready(`http://${loadgenAdmin}/metrics`, 30_000);
+    const shoppers = await startShoppers(shop);
+    loadgen = shoppers.loadgen;
     // The first pages of a fresh shop are slow while its code compiles: let Prometheus start after.
     await delay(15_000);
-    const scraped = Object.entries({ ...shop.admin, loadgen: `http://${loadgenAdmin}` }).map(
-      ([name, url]) => {
-        const { hostname, port } = new URL(url);
-        return { name: name as ServiceName, adminHost: hostname, adminPort: Number(port) };
-      },
-    );
-    stack = await startAlertingStack({ scraped, timeScale: TIME_SCALE });
+    stack = await startAlertingStack({ scraped: shoppers.scraped, timeScale: TIME_SCALE });
   });
 
   after(async () => {

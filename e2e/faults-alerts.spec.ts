@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ScenarioName, ScenarioValues, ServiceName } from '@glasshouse/kit';
-import { FlagControl, adminAddressVariable, allOffDocument, renderFlagsDocument } from '@glasshouse/kit';
-import { OtlpReceiver, ServiceProcess, freePort, waitFor } from '@glasshouse/kit/testing';
+import { FlagControl, allOffDocument, renderFlagsDocument } from '@glasshouse/kit';
+import type { ServiceProcess } from '@glasshouse/kit/testing';
+import { OtlpReceiver, waitFor } from '@glasshouse/kit/testing';
 import type { ProcessShop } from '@glasshouse/testing';
 import { startProcessShop } from '@glasshouse/testing';
 import type { Signature } from '../tools/faults/src/answer-key.js';
 import { ANSWER_KEY } from '../tools/faults/src/answer-key.js';
 import type { AlertingStack } from './support/alerting-stack.js';
-import { startAlertingStack } from './support/alerting-stack.js';
+import { startAlertingStack, startShoppers } from './support/alerting-stack.js';
 
 /**
  * The answer key proven end to end: the shop as processes reading one flags file, the load
@@ -23,7 +24,6 @@ import { startAlertingStack } from './support/alerting-stack.js';
  * resolve (the SLO burn pages outlast a test, as in e2e/alerts.spec.ts, and are not awaited).
  */
 
-const ROOT = join(__dirname, '..');
 const TIME_SCALE = 6;
 const TOKEN = 'e2e-admin-token';
 
@@ -66,21 +66,9 @@ describe('failure scenarios, end to end against their answer key', { timeout: 60
       env: { FLAGS_FILE: flagsFile },
       readyTimeoutMs: 120_000,
     });
-    const loadgenAdmin = `127.0.0.1:${await freePort()}`;
-    loadgen = new ServiceProcess('loadgen', join(ROOT, 'services', 'loadgen', 'dist', 'main.js'), {
-      LOADGEN_TARGET_URL: shop.url,
-      [adminAddressVariable('loadgen')]: loadgenAdmin,
-      LOG_LEVEL: 'warn',
-      OTEL_EXPORTER_OTLP_ENDPOINT: '',
-    }).start();
-    await loadgen.ready(`http://${loadgenAdmin}/metrics`, 30_000);
-    const scraped = Object.entries({ ...shop.admin, loadgen: `http://${loadgenAdmin}` }).map(
-      ([name, url]) => {
-        const { hostname, port } = new URL(url);
-        return { name: name as ServiceName, adminHost: hostname, adminPort: Number(port) };
-      },
-    );
-    stack = await startAlertingStack({ scraped, timeScale: TIME_SCALE });
+    const shoppers = await startShoppers(shop);
+    loadgen = shoppers.loadgen;
+    stack = await startAlertingStack({ scraped: shoppers.scraped, timeScale: TIME_SCALE });
   });
 
   after(async () => {

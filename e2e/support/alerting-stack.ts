@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@glasshouse/kit/testing';
+import type { ServiceName } from '@glasshouse/kit';
+import { adminAddressVariable } from '@glasshouse/kit';
+import { ServiceProcess, freePort, waitFor } from '@glasshouse/kit/testing';
 import { parse, stringify } from 'yaml';
 import { prometheusConfig, toYaml } from '../../tools/run/src/prometheus-config.js';
 import type { ScrapedService } from '../../tools/run/src/prometheus-config.js';
@@ -123,4 +125,30 @@ export async function startAlertingStack(options: AlertingStackOptions): Promise
     await stop();
     throw error;
   }
+}
+
+/** Shoppers driving a shop, and every target Prometheus must scrape: the shop's and theirs. */
+export interface Shoppers {
+  readonly loadgen: ServiceProcess;
+  readonly scraped: ScrapedService[];
+}
+
+/** The load generator as a process of its own against `shop`, ready once it serves /metrics. */
+export async function startShoppers(shop: {
+  readonly url: string;
+  readonly admin: Readonly<Partial<Record<ServiceName, string>>>;
+}): Promise<Shoppers> {
+  const admin = `127.0.0.1:${await freePort()}`;
+  const loadgen = new ServiceProcess('loadgen', join(ROOT, 'services', 'loadgen', 'dist', 'main.js'), {
+    LOADGEN_TARGET_URL: shop.url,
+    [adminAddressVariable('loadgen')]: admin,
+    LOG_LEVEL: 'warn',
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
+  }).start();
+  await loadgen.ready(`http://${admin}/metrics`, 30_000);
+  const scraped = Object.entries({ ...shop.admin, loadgen: `http://${admin}` }).map(([name, url]) => {
+    const { hostname, port } = new URL(url ?? '');
+    return { name, adminHost: hostname, adminPort: Number(port) };
+  });
+  return { loadgen, scraped };
 }
