@@ -24,17 +24,39 @@ export const protobufPackage = "glasshouse.auth.v1";
 
 export const protobufFileName = "glasshouse/auth/v1/auth.proto";
 
+export enum Role {
+  ROLE_UNSPECIFIED = 0,
+  ROLE_CUSTOMER = 1,
+  ROLE_OPERATOR = 2,
+  ROLE_ADMIN = 3,
+  UNRECOGNIZED = -1,
+}
+
+export enum TokenKind {
+  TOKEN_KIND_UNSPECIFIED = 0,
+  TOKEN_KIND_SESSION = 1,
+  TOKEN_KIND_API = 2,
+  /** TOKEN_KIND_BOOTSTRAP - The deployment's bootstrap token (the local machine's credential); acts as an admin. */
+  TOKEN_KIND_BOOTSTRAP = 3,
+  UNRECOGNIZED = -1,
+}
+
 export interface Customer {
   customerId: string;
   email: string;
   name: string;
+  /** True for ROLE_ADMIN; kept for clients written before roles. */
   admin: boolean;
+  role: Role;
+  createdAt: Date | undefined;
 }
 
 export interface SignUpRequest {
   email: string;
   password: string;
   name: string;
+  /** The shopper's address as the frontend saw it, for login_attempts and per-address limits. */
+  clientAddress: string;
 }
 
 export interface SignUpResponse {
@@ -44,6 +66,7 @@ export interface SignUpResponse {
 export interface LoginRequest {
   email: string;
   password: string;
+  clientAddress: string;
 }
 
 export interface LoginResponse {
@@ -57,7 +80,10 @@ export interface VerifyTokenRequest {
 }
 
 export interface VerifyTokenResponse {
+  /** Absent for the bootstrap token. */
   customer: Customer | undefined;
+  kind: TokenKind;
+  role: Role;
 }
 
 export interface LogoutRequest {
@@ -67,8 +93,99 @@ export interface LogoutRequest {
 export interface LogoutResponse {
 }
 
+export interface ApiToken {
+  tokenId: string;
+  label: string;
+  createdAt: Date | undefined;
+  lastUsedAt: Date | undefined;
+  revoked: boolean;
+}
+
+export interface IssueApiTokenRequest {
+  /** The operator's own session token. */
+  actorToken: string;
+  label: string;
+}
+
+export interface IssueApiTokenResponse {
+  /** Shown once; only its hash is kept. */
+  token: string;
+  apiToken: ApiToken | undefined;
+}
+
+export interface ListApiTokensRequest {
+  actorToken: string;
+}
+
+export interface ListApiTokensResponse {
+  apiTokens: ApiToken[];
+}
+
+export interface RevokeApiTokenRequest {
+  actorToken: string;
+  tokenId: string;
+}
+
+export interface RevokeApiTokenResponse {
+}
+
+export interface SetRoleRequest {
+  actorToken: string;
+  email: string;
+  role: Role;
+  clientAddress: string;
+}
+
+export interface SetRoleResponse {
+  customer: Customer | undefined;
+}
+
+export interface AuditRecord {
+  auditId: string;
+  at:
+    | Date
+    | undefined;
+  /** Who: "customer:<id>", "token:<token id>" or "bootstrap". */
+  actor: string;
+  actorEmailMasked: string;
+  /** From where: the client address. */
+  clientAddress: string;
+  /** What: a dotted action name, e.g. "flag.set", "stock.restock", "order.refund", "role.set". */
+  action: string;
+  target: string;
+  /** Before and after, as JSON text (never a secret). */
+  beforeJson: string;
+  afterJson: string;
+}
+
+export interface RecordAuditRequest {
+  /** The token of the actor the record is about; the service resolves who that is. */
+  actorToken: string;
+  clientAddress: string;
+  action: string;
+  target: string;
+  beforeJson: string;
+  afterJson: string;
+}
+
+export interface RecordAuditResponse {
+  record: AuditRecord | undefined;
+}
+
+export interface ListAuditRequest {
+  actorToken: string;
+  /** At most this many; 0 means the server's default (100). */
+  limit: number;
+  /** Only this action, when set. */
+  action: string;
+}
+
+export interface ListAuditResponse {
+  records: AuditRecord[];
+}
+
 function createBaseCustomer(): Customer {
-  return { customerId: "", email: "", name: "", admin: false };
+  return { customerId: "", email: "", name: "", admin: false, role: 0, createdAt: undefined };
 }
 
 export const Customer: MessageFns<Customer> = {
@@ -84,6 +201,12 @@ export const Customer: MessageFns<Customer> = {
     }
     if (message.admin !== false) {
       writer.uint32(32).bool(message.admin);
+    }
+    if (message.role !== 0) {
+      writer.uint32(40).int32(message.role);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -133,6 +256,22 @@ export const Customer: MessageFns<Customer> = {
             message.admin = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -154,12 +293,14 @@ export const Customer: MessageFns<Customer> = {
     message.email = object.email ?? "";
     message.name = object.name ?? "";
     message.admin = object.admin ?? false;
+    message.role = object.role ?? 0;
+    message.createdAt = object.createdAt ?? undefined;
     return message;
   },
 };
 
 function createBaseSignUpRequest(): SignUpRequest {
-  return { email: "", password: "", name: "" };
+  return { email: "", password: "", name: "", clientAddress: "" };
 }
 
 export const SignUpRequest: MessageFns<SignUpRequest> = {
@@ -172,6 +313,9 @@ export const SignUpRequest: MessageFns<SignUpRequest> = {
     }
     if (message.name !== "") {
       writer.uint32(26).string(message.name);
+    }
+    if (message.clientAddress !== "") {
+      writer.uint32(34).string(message.clientAddress);
     }
     return writer;
   },
@@ -213,6 +357,14 @@ export const SignUpRequest: MessageFns<SignUpRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.clientAddress = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -233,6 +385,7 @@ export const SignUpRequest: MessageFns<SignUpRequest> = {
     message.email = object.email ?? "";
     message.password = object.password ?? "";
     message.name = object.name ?? "";
+    message.clientAddress = object.clientAddress ?? "";
     return message;
   },
 };
@@ -295,7 +448,7 @@ export const SignUpResponse: MessageFns<SignUpResponse> = {
 };
 
 function createBaseLoginRequest(): LoginRequest {
-  return { email: "", password: "" };
+  return { email: "", password: "", clientAddress: "" };
 }
 
 export const LoginRequest: MessageFns<LoginRequest> = {
@@ -305,6 +458,9 @@ export const LoginRequest: MessageFns<LoginRequest> = {
     }
     if (message.password !== "") {
       writer.uint32(18).string(message.password);
+    }
+    if (message.clientAddress !== "") {
+      writer.uint32(26).string(message.clientAddress);
     }
     return writer;
   },
@@ -338,6 +494,14 @@ export const LoginRequest: MessageFns<LoginRequest> = {
             message.password = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.clientAddress = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -357,6 +521,7 @@ export const LoginRequest: MessageFns<LoginRequest> = {
     const message = createBaseLoginRequest();
     message.email = object.email ?? "";
     message.password = object.password ?? "";
+    message.clientAddress = object.clientAddress ?? "";
     return message;
   },
 };
@@ -498,13 +663,19 @@ export const VerifyTokenRequest: MessageFns<VerifyTokenRequest> = {
 };
 
 function createBaseVerifyTokenResponse(): VerifyTokenResponse {
-  return { customer: undefined };
+  return { customer: undefined, kind: 0, role: 0 };
 }
 
 export const VerifyTokenResponse: MessageFns<VerifyTokenResponse> = {
   encode(message: VerifyTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.customer !== undefined) {
       Customer.encode(message.customer, writer.uint32(10).fork()).join();
+    }
+    if (message.kind !== 0) {
+      writer.uint32(16).int32(message.kind);
+    }
+    if (message.role !== 0) {
+      writer.uint32(24).int32(message.role);
     }
     return writer;
   },
@@ -530,6 +701,22 @@ export const VerifyTokenResponse: MessageFns<VerifyTokenResponse> = {
             message.customer = Customer.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -550,6 +737,8 @@ export const VerifyTokenResponse: MessageFns<VerifyTokenResponse> = {
     message.customer = (object.customer !== undefined && object.customer !== null)
       ? Customer.fromPartial(object.customer)
       : undefined;
+    message.kind = object.kind ?? 0;
+    message.role = object.role ?? 0;
     return message;
   },
 };
@@ -652,9 +841,1091 @@ export const LogoutResponse: MessageFns<LogoutResponse> = {
   },
 };
 
-/** Customer accounts: sign-up, login with lockout after repeated failures, session tokens. */
+function createBaseApiToken(): ApiToken {
+  return { tokenId: "", label: "", createdAt: undefined, lastUsedAt: undefined, revoked: false };
+}
+
+export const ApiToken: MessageFns<ApiToken> = {
+  encode(message: ApiToken, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tokenId !== "") {
+      writer.uint32(10).string(message.tokenId);
+    }
+    if (message.label !== "") {
+      writer.uint32(18).string(message.label);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(26).fork()).join();
+    }
+    if (message.lastUsedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastUsedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.revoked !== false) {
+      writer.uint32(40).bool(message.revoked);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApiToken {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApiToken();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tokenId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.lastUsedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.revoked = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ApiToken>): ApiToken {
+    return ApiToken.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ApiToken>): ApiToken {
+    const message = createBaseApiToken();
+    message.tokenId = object.tokenId ?? "";
+    message.label = object.label ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.lastUsedAt = object.lastUsedAt ?? undefined;
+    message.revoked = object.revoked ?? false;
+    return message;
+  },
+};
+
+function createBaseIssueApiTokenRequest(): IssueApiTokenRequest {
+  return { actorToken: "", label: "" };
+}
+
+export const IssueApiTokenRequest: MessageFns<IssueApiTokenRequest> = {
+  encode(message: IssueApiTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.actorToken !== "") {
+      writer.uint32(10).string(message.actorToken);
+    }
+    if (message.label !== "") {
+      writer.uint32(18).string(message.label);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueApiTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueApiTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.actorToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<IssueApiTokenRequest>): IssueApiTokenRequest {
+    return IssueApiTokenRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IssueApiTokenRequest>): IssueApiTokenRequest {
+    const message = createBaseIssueApiTokenRequest();
+    message.actorToken = object.actorToken ?? "";
+    message.label = object.label ?? "";
+    return message;
+  },
+};
+
+function createBaseIssueApiTokenResponse(): IssueApiTokenResponse {
+  return { token: "", apiToken: undefined };
+}
+
+export const IssueApiTokenResponse: MessageFns<IssueApiTokenResponse> = {
+  encode(message: IssueApiTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.apiToken !== undefined) {
+      ApiToken.encode(message.apiToken, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueApiTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueApiTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.apiToken = ApiToken.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<IssueApiTokenResponse>): IssueApiTokenResponse {
+    return IssueApiTokenResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IssueApiTokenResponse>): IssueApiTokenResponse {
+    const message = createBaseIssueApiTokenResponse();
+    message.token = object.token ?? "";
+    message.apiToken = (object.apiToken !== undefined && object.apiToken !== null)
+      ? ApiToken.fromPartial(object.apiToken)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListApiTokensRequest(): ListApiTokensRequest {
+  return { actorToken: "" };
+}
+
+export const ListApiTokensRequest: MessageFns<ListApiTokensRequest> = {
+  encode(message: ListApiTokensRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.actorToken !== "") {
+      writer.uint32(10).string(message.actorToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApiTokensRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApiTokensRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.actorToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListApiTokensRequest>): ListApiTokensRequest {
+    return ListApiTokensRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListApiTokensRequest>): ListApiTokensRequest {
+    const message = createBaseListApiTokensRequest();
+    message.actorToken = object.actorToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListApiTokensResponse(): ListApiTokensResponse {
+  return { apiTokens: [] };
+}
+
+export const ListApiTokensResponse: MessageFns<ListApiTokensResponse> = {
+  encode(message: ListApiTokensResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.apiTokens) {
+      ApiToken.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApiTokensResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApiTokensResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.apiTokens.push(ApiToken.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListApiTokensResponse>): ListApiTokensResponse {
+    return ListApiTokensResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListApiTokensResponse>): ListApiTokensResponse {
+    const message = createBaseListApiTokensResponse();
+    message.apiTokens = object.apiTokens?.map((e) => ApiToken.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRevokeApiTokenRequest(): RevokeApiTokenRequest {
+  return { actorToken: "", tokenId: "" };
+}
+
+export const RevokeApiTokenRequest: MessageFns<RevokeApiTokenRequest> = {
+  encode(message: RevokeApiTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.actorToken !== "") {
+      writer.uint32(10).string(message.actorToken);
+    }
+    if (message.tokenId !== "") {
+      writer.uint32(18).string(message.tokenId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeApiTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeApiTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.actorToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tokenId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RevokeApiTokenRequest>): RevokeApiTokenRequest {
+    return RevokeApiTokenRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevokeApiTokenRequest>): RevokeApiTokenRequest {
+    const message = createBaseRevokeApiTokenRequest();
+    message.actorToken = object.actorToken ?? "";
+    message.tokenId = object.tokenId ?? "";
+    return message;
+  },
+};
+
+function createBaseRevokeApiTokenResponse(): RevokeApiTokenResponse {
+  return {};
+}
+
+export const RevokeApiTokenResponse: MessageFns<RevokeApiTokenResponse> = {
+  encode(_: RevokeApiTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeApiTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeApiTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RevokeApiTokenResponse>): RevokeApiTokenResponse {
+    return RevokeApiTokenResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<RevokeApiTokenResponse>): RevokeApiTokenResponse {
+    const message = createBaseRevokeApiTokenResponse();
+    return message;
+  },
+};
+
+function createBaseSetRoleRequest(): SetRoleRequest {
+  return { actorToken: "", email: "", role: 0, clientAddress: "" };
+}
+
+export const SetRoleRequest: MessageFns<SetRoleRequest> = {
+  encode(message: SetRoleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.actorToken !== "") {
+      writer.uint32(10).string(message.actorToken);
+    }
+    if (message.email !== "") {
+      writer.uint32(18).string(message.email);
+    }
+    if (message.role !== 0) {
+      writer.uint32(24).int32(message.role);
+    }
+    if (message.clientAddress !== "") {
+      writer.uint32(34).string(message.clientAddress);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRoleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRoleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.actorToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.clientAddress = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SetRoleRequest>): SetRoleRequest {
+    return SetRoleRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetRoleRequest>): SetRoleRequest {
+    const message = createBaseSetRoleRequest();
+    message.actorToken = object.actorToken ?? "";
+    message.email = object.email ?? "";
+    message.role = object.role ?? 0;
+    message.clientAddress = object.clientAddress ?? "";
+    return message;
+  },
+};
+
+function createBaseSetRoleResponse(): SetRoleResponse {
+  return { customer: undefined };
+}
+
+export const SetRoleResponse: MessageFns<SetRoleResponse> = {
+  encode(message: SetRoleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.customer !== undefined) {
+      Customer.encode(message.customer, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRoleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRoleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customer = Customer.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SetRoleResponse>): SetRoleResponse {
+    return SetRoleResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetRoleResponse>): SetRoleResponse {
+    const message = createBaseSetRoleResponse();
+    message.customer = (object.customer !== undefined && object.customer !== null)
+      ? Customer.fromPartial(object.customer)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAuditRecord(): AuditRecord {
+  return {
+    auditId: "",
+    at: undefined,
+    actor: "",
+    actorEmailMasked: "",
+    clientAddress: "",
+    action: "",
+    target: "",
+    beforeJson: "",
+    afterJson: "",
+  };
+}
+
+export const AuditRecord: MessageFns<AuditRecord> = {
+  encode(message: AuditRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.auditId !== "") {
+      writer.uint32(10).string(message.auditId);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(18).fork()).join();
+    }
+    if (message.actor !== "") {
+      writer.uint32(26).string(message.actor);
+    }
+    if (message.actorEmailMasked !== "") {
+      writer.uint32(34).string(message.actorEmailMasked);
+    }
+    if (message.clientAddress !== "") {
+      writer.uint32(42).string(message.clientAddress);
+    }
+    if (message.action !== "") {
+      writer.uint32(50).string(message.action);
+    }
+    if (message.target !== "") {
+      writer.uint32(58).string(message.target);
+    }
+    if (message.beforeJson !== "") {
+      writer.uint32(66).string(message.beforeJson);
+    }
+    if (message.afterJson !== "") {
+      writer.uint32(74).string(message.afterJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.auditId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actorEmailMasked = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.clientAddress = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.target = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.beforeJson = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.afterJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<AuditRecord>): AuditRecord {
+    return AuditRecord.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AuditRecord>): AuditRecord {
+    const message = createBaseAuditRecord();
+    message.auditId = object.auditId ?? "";
+    message.at = object.at ?? undefined;
+    message.actor = object.actor ?? "";
+    message.actorEmailMasked = object.actorEmailMasked ?? "";
+    message.clientAddress = object.clientAddress ?? "";
+    message.action = object.action ?? "";
+    message.target = object.target ?? "";
+    message.beforeJson = object.beforeJson ?? "";
+    message.afterJson = object.afterJson ?? "";
+    return message;
+  },
+};
+
+function createBaseRecordAuditRequest(): RecordAuditRequest {
+  return { actorToken: "", clientAddress: "", action: "", target: "", beforeJson: "", afterJson: "" };
+}
+
+export const RecordAuditRequest: MessageFns<RecordAuditRequest> = {
+  encode(message: RecordAuditRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.actorToken !== "") {
+      writer.uint32(10).string(message.actorToken);
+    }
+    if (message.clientAddress !== "") {
+      writer.uint32(18).string(message.clientAddress);
+    }
+    if (message.action !== "") {
+      writer.uint32(26).string(message.action);
+    }
+    if (message.target !== "") {
+      writer.uint32(34).string(message.target);
+    }
+    if (message.beforeJson !== "") {
+      writer.uint32(42).string(message.beforeJson);
+    }
+    if (message.afterJson !== "") {
+      writer.uint32(50).string(message.afterJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordAuditRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordAuditRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.actorToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clientAddress = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.target = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.beforeJson = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.afterJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RecordAuditRequest>): RecordAuditRequest {
+    return RecordAuditRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RecordAuditRequest>): RecordAuditRequest {
+    const message = createBaseRecordAuditRequest();
+    message.actorToken = object.actorToken ?? "";
+    message.clientAddress = object.clientAddress ?? "";
+    message.action = object.action ?? "";
+    message.target = object.target ?? "";
+    message.beforeJson = object.beforeJson ?? "";
+    message.afterJson = object.afterJson ?? "";
+    return message;
+  },
+};
+
+function createBaseRecordAuditResponse(): RecordAuditResponse {
+  return { record: undefined };
+}
+
+export const RecordAuditResponse: MessageFns<RecordAuditResponse> = {
+  encode(message: RecordAuditResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.record !== undefined) {
+      AuditRecord.encode(message.record, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordAuditResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordAuditResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.record = AuditRecord.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RecordAuditResponse>): RecordAuditResponse {
+    return RecordAuditResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RecordAuditResponse>): RecordAuditResponse {
+    const message = createBaseRecordAuditResponse();
+    message.record = (object.record !== undefined && object.record !== null)
+      ? AuditRecord.fromPartial(object.record)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListAuditRequest(): ListAuditRequest {
+  return { actorToken: "", limit: 0, action: "" };
+}
+
+export const ListAuditRequest: MessageFns<ListAuditRequest> = {
+  encode(message: ListAuditRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.actorToken !== "") {
+      writer.uint32(10).string(message.actorToken);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    if (message.action !== "") {
+      writer.uint32(26).string(message.action);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.actorToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListAuditRequest>): ListAuditRequest {
+    return ListAuditRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListAuditRequest>): ListAuditRequest {
+    const message = createBaseListAuditRequest();
+    message.actorToken = object.actorToken ?? "";
+    message.limit = object.limit ?? 0;
+    message.action = object.action ?? "";
+    return message;
+  },
+};
+
+function createBaseListAuditResponse(): ListAuditResponse {
+  return { records: [] };
+}
+
+export const ListAuditResponse: MessageFns<ListAuditResponse> = {
+  encode(message: ListAuditResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.records) {
+      AuditRecord.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.records.push(AuditRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListAuditResponse>): ListAuditResponse {
+    return ListAuditResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListAuditResponse>): ListAuditResponse {
+    const message = createBaseListAuditResponse();
+    message.records = object.records?.map((e) => AuditRecord.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+/**
+ * Accounts: sign-up, sign-in with lockout after repeated failures, session tokens, roles,
+ * per-operator machine tokens, and the append-only audit log of admin actions.
+ * Owns the tables customers, sessions, login_attempts, api_tokens and audit_log.
+ */
 export type AuthServiceService = typeof AuthServiceService;
 export const AuthServiceService = {
+  /**
+   * INVALID_ARGUMENT on a malformed email, a short password or a missing name;
+   * ALREADY_EXISTS when the email is taken.
+   */
   signUp: {
     path: "/glasshouse.auth.v1.AuthService/SignUp" as const,
     requestStream: false as const,
@@ -664,7 +1935,10 @@ export const AuthServiceService = {
     responseSerialize: (value: SignUpResponse): Buffer => Buffer.from(SignUpResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SignUpResponse => SignUpResponse.decode(value),
   },
-  /** UNAUTHENTICATED on a wrong email or password; RESOURCE_EXHAUSTED while the account is locked. */
+  /**
+   * UNAUTHENTICATED on a wrong email or password; RESOURCE_EXHAUSTED while the account or the
+   * client address is locked out (the message says until when).
+   */
   login: {
     path: "/glasshouse.auth.v1.AuthService/Login" as const,
     requestStream: false as const,
@@ -674,7 +1948,10 @@ export const AuthServiceService = {
     responseSerialize: (value: LoginResponse): Buffer => Buffer.from(LoginResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): LoginResponse => LoginResponse.decode(value),
   },
-  /** UNAUTHENTICATED when the token is unknown, expired or revoked. */
+  /**
+   * Resolves a session token or a machine token. UNAUTHENTICATED when it is unknown, expired
+   * or revoked.
+   */
   verifyToken: {
     path: "/glasshouse.auth.v1.AuthService/VerifyToken" as const,
     requestStream: false as const,
@@ -684,6 +1961,7 @@ export const AuthServiceService = {
     responseSerialize: (value: VerifyTokenResponse): Buffer => Buffer.from(VerifyTokenResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): VerifyTokenResponse => VerifyTokenResponse.decode(value),
   },
+  /** Revokes a session token. Idempotent. */
   logout: {
     path: "/glasshouse.auth.v1.AuthService/Logout" as const,
     requestStream: false as const,
@@ -693,18 +1971,117 @@ export const AuthServiceService = {
     responseSerialize: (value: LogoutResponse): Buffer => Buffer.from(LogoutResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): LogoutResponse => LogoutResponse.decode(value),
   },
+  /**
+   * Machine tokens for scripts (the fault command, backups): issued to an operator or admin,
+   * shown once, stored hashed, revocable. PERMISSION_DENIED for a customer.
+   */
+  issueApiToken: {
+    path: "/glasshouse.auth.v1.AuthService/IssueApiToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: IssueApiTokenRequest): Buffer => Buffer.from(IssueApiTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): IssueApiTokenRequest => IssueApiTokenRequest.decode(value),
+    responseSerialize: (value: IssueApiTokenResponse): Buffer =>
+      Buffer.from(IssueApiTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IssueApiTokenResponse => IssueApiTokenResponse.decode(value),
+  },
+  listApiTokens: {
+    path: "/glasshouse.auth.v1.AuthService/ListApiTokens" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListApiTokensRequest): Buffer => Buffer.from(ListApiTokensRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListApiTokensRequest => ListApiTokensRequest.decode(value),
+    responseSerialize: (value: ListApiTokensResponse): Buffer =>
+      Buffer.from(ListApiTokensResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListApiTokensResponse => ListApiTokensResponse.decode(value),
+  },
+  revokeApiToken: {
+    path: "/glasshouse.auth.v1.AuthService/RevokeApiToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokeApiTokenRequest): Buffer =>
+      Buffer.from(RevokeApiTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokeApiTokenRequest => RevokeApiTokenRequest.decode(value),
+    responseSerialize: (value: RevokeApiTokenResponse): Buffer =>
+      Buffer.from(RevokeApiTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RevokeApiTokenResponse => RevokeApiTokenResponse.decode(value),
+  },
+  /**
+   * Gives an account a role. Needs an admin's token, or the deployment's bootstrap token
+   * (how the first admin is made). Audited.
+   */
+  setRole: {
+    path: "/glasshouse.auth.v1.AuthService/SetRole" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetRoleRequest): Buffer => Buffer.from(SetRoleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetRoleRequest => SetRoleRequest.decode(value),
+    responseSerialize: (value: SetRoleResponse): Buffer => Buffer.from(SetRoleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetRoleResponse => SetRoleResponse.decode(value),
+  },
+  /** Appends one audit record. Records are never changed or deleted: there is no RPC for it. */
+  recordAudit: {
+    path: "/glasshouse.auth.v1.AuthService/RecordAudit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecordAuditRequest): Buffer => Buffer.from(RecordAuditRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordAuditRequest => RecordAuditRequest.decode(value),
+    responseSerialize: (value: RecordAuditResponse): Buffer => Buffer.from(RecordAuditResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecordAuditResponse => RecordAuditResponse.decode(value),
+  },
+  /** The audit log, newest first. Needs an admin's token. */
+  listAudit: {
+    path: "/glasshouse.auth.v1.AuthService/ListAudit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAuditRequest): Buffer => Buffer.from(ListAuditRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAuditRequest => ListAuditRequest.decode(value),
+    responseSerialize: (value: ListAuditResponse): Buffer => Buffer.from(ListAuditResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAuditResponse => ListAuditResponse.decode(value),
+  },
 } as const;
 
 export interface AuthServiceServer extends UntypedServiceImplementation {
+  /**
+   * INVALID_ARGUMENT on a malformed email, a short password or a missing name;
+   * ALREADY_EXISTS when the email is taken.
+   */
   signUp: handleUnaryCall<SignUpRequest, SignUpResponse>;
-  /** UNAUTHENTICATED on a wrong email or password; RESOURCE_EXHAUSTED while the account is locked. */
+  /**
+   * UNAUTHENTICATED on a wrong email or password; RESOURCE_EXHAUSTED while the account or the
+   * client address is locked out (the message says until when).
+   */
   login: handleUnaryCall<LoginRequest, LoginResponse>;
-  /** UNAUTHENTICATED when the token is unknown, expired or revoked. */
+  /**
+   * Resolves a session token or a machine token. UNAUTHENTICATED when it is unknown, expired
+   * or revoked.
+   */
   verifyToken: handleUnaryCall<VerifyTokenRequest, VerifyTokenResponse>;
+  /** Revokes a session token. Idempotent. */
   logout: handleUnaryCall<LogoutRequest, LogoutResponse>;
+  /**
+   * Machine tokens for scripts (the fault command, backups): issued to an operator or admin,
+   * shown once, stored hashed, revocable. PERMISSION_DENIED for a customer.
+   */
+  issueApiToken: handleUnaryCall<IssueApiTokenRequest, IssueApiTokenResponse>;
+  listApiTokens: handleUnaryCall<ListApiTokensRequest, ListApiTokensResponse>;
+  revokeApiToken: handleUnaryCall<RevokeApiTokenRequest, RevokeApiTokenResponse>;
+  /**
+   * Gives an account a role. Needs an admin's token, or the deployment's bootstrap token
+   * (how the first admin is made). Audited.
+   */
+  setRole: handleUnaryCall<SetRoleRequest, SetRoleResponse>;
+  /** Appends one audit record. Records are never changed or deleted: there is no RPC for it. */
+  recordAudit: handleUnaryCall<RecordAuditRequest, RecordAuditResponse>;
+  /** The audit log, newest first. Needs an admin's token. */
+  listAudit: handleUnaryCall<ListAuditRequest, ListAuditResponse>;
 }
 
 export interface AuthServiceClient extends Client {
+  /**
+   * INVALID_ARGUMENT on a malformed email, a short password or a missing name;
+   * ALREADY_EXISTS when the email is taken.
+   */
   signUp(
     request: SignUpRequest,
     callback: (error: ServiceError | null, response: SignUpResponse) => void,
@@ -720,7 +2097,10 @@ export interface AuthServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SignUpResponse) => void,
   ): ClientUnaryCall;
-  /** UNAUTHENTICATED on a wrong email or password; RESOURCE_EXHAUSTED while the account is locked. */
+  /**
+   * UNAUTHENTICATED on a wrong email or password; RESOURCE_EXHAUSTED while the account or the
+   * client address is locked out (the message says until when).
+   */
   login(
     request: LoginRequest,
     callback: (error: ServiceError | null, response: LoginResponse) => void,
@@ -736,7 +2116,10 @@ export interface AuthServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: LoginResponse) => void,
   ): ClientUnaryCall;
-  /** UNAUTHENTICATED when the token is unknown, expired or revoked. */
+  /**
+   * Resolves a session token or a machine token. UNAUTHENTICATED when it is unknown, expired
+   * or revoked.
+   */
   verifyToken(
     request: VerifyTokenRequest,
     callback: (error: ServiceError | null, response: VerifyTokenResponse) => void,
@@ -752,6 +2135,7 @@ export interface AuthServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: VerifyTokenResponse) => void,
   ): ClientUnaryCall;
+  /** Revokes a session token. Idempotent. */
   logout(
     request: LogoutRequest,
     callback: (error: ServiceError | null, response: LogoutResponse) => void,
@@ -766,6 +2150,106 @@ export interface AuthServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: LogoutResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Machine tokens for scripts (the fault command, backups): issued to an operator or admin,
+   * shown once, stored hashed, revocable. PERMISSION_DENIED for a customer.
+   */
+  issueApiToken(
+    request: IssueApiTokenRequest,
+    callback: (error: ServiceError | null, response: IssueApiTokenResponse) => void,
+  ): ClientUnaryCall;
+  issueApiToken(
+    request: IssueApiTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: IssueApiTokenResponse) => void,
+  ): ClientUnaryCall;
+  issueApiToken(
+    request: IssueApiTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: IssueApiTokenResponse) => void,
+  ): ClientUnaryCall;
+  listApiTokens(
+    request: ListApiTokensRequest,
+    callback: (error: ServiceError | null, response: ListApiTokensResponse) => void,
+  ): ClientUnaryCall;
+  listApiTokens(
+    request: ListApiTokensRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListApiTokensResponse) => void,
+  ): ClientUnaryCall;
+  listApiTokens(
+    request: ListApiTokensRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListApiTokensResponse) => void,
+  ): ClientUnaryCall;
+  revokeApiToken(
+    request: RevokeApiTokenRequest,
+    callback: (error: ServiceError | null, response: RevokeApiTokenResponse) => void,
+  ): ClientUnaryCall;
+  revokeApiToken(
+    request: RevokeApiTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RevokeApiTokenResponse) => void,
+  ): ClientUnaryCall;
+  revokeApiToken(
+    request: RevokeApiTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RevokeApiTokenResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Gives an account a role. Needs an admin's token, or the deployment's bootstrap token
+   * (how the first admin is made). Audited.
+   */
+  setRole(
+    request: SetRoleRequest,
+    callback: (error: ServiceError | null, response: SetRoleResponse) => void,
+  ): ClientUnaryCall;
+  setRole(
+    request: SetRoleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetRoleResponse) => void,
+  ): ClientUnaryCall;
+  setRole(
+    request: SetRoleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetRoleResponse) => void,
+  ): ClientUnaryCall;
+  /** Appends one audit record. Records are never changed or deleted: there is no RPC for it. */
+  recordAudit(
+    request: RecordAuditRequest,
+    callback: (error: ServiceError | null, response: RecordAuditResponse) => void,
+  ): ClientUnaryCall;
+  recordAudit(
+    request: RecordAuditRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecordAuditResponse) => void,
+  ): ClientUnaryCall;
+  recordAudit(
+    request: RecordAuditRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecordAuditResponse) => void,
+  ): ClientUnaryCall;
+  /** The audit log, newest first. Needs an admin's token. */
+  listAudit(
+    request: ListAuditRequest,
+    callback: (error: ServiceError | null, response: ListAuditResponse) => void,
+  ): ClientUnaryCall;
+  listAudit(
+    request: ListAuditRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAuditResponse) => void,
+  ): ClientUnaryCall;
+  listAudit(
+    request: ListAuditRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAuditResponse) => void,
   ): ClientUnaryCall;
 }
 
