@@ -109,6 +109,7 @@ async function placeOrders(count: number): Promise<void> {
             cost: usd(BigInt(5 + i)),
           })),
           createdAt: undefined,
+          refunds: [],
         });
       }
     }),

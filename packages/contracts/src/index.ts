@@ -7,6 +7,7 @@ export * as orders from './gen/glasshouse/orders/v1/orders.js';
 export * as inventory from './gen/glasshouse/inventory/v1/inventory.js';
 export * as auth from './gen/glasshouse/auth/v1/auth.js';
 export * as payment from './gen/glasshouse/payment/v1/payment.js';
+export * as checkout from './gen/glasshouse/checkout/v1/refunds.js';
 
 /** The folder holding the .proto sources (the repository's proto/). */
 export const PROTO_ROOT = join(__dirname, '..', '..', '..', 'proto');
@@ -18,6 +19,7 @@ export const PROTO_FILES = [
   'glasshouse/inventory/v1/inventory.proto',
   'glasshouse/auth/v1/auth.proto',
   'glasshouse/payment/v1/payment.proto',
+  'glasshouse/checkout/v1/refunds.proto',
 ] as const;
 
 let definition: PackageDefinition | undefined;

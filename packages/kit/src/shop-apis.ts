@@ -1,4 +1,4 @@
-import { hipstershop, inventory, orders, payment } from '@glasshouse/contracts';
+import { auth, checkout, hipstershop, inventory, orders, payment } from '@glasshouse/contracts';
 import type { PromiseClient } from './grpc/client.js';
 import type { ServiceClientFactory, ServiceClientOptions } from './service.js';
 import type { ServiceName } from './services.js';
@@ -25,8 +25,10 @@ const SHOP_APIS = {
   chargeReversal: api('payment', payment.ChargeReversalServiceClient, payment.ChargeReversalServiceService),
   email: api('email', hipstershop.EmailServiceClient, hipstershop.EmailServiceService),
   checkout: api('checkout', hipstershop.CheckoutServiceClient, hipstershop.CheckoutServiceService),
+  refunds: api('checkout', checkout.RefundServiceClient, checkout.RefundServiceService),
   orders: api('orders', orders.OrderServiceClient, orders.OrderServiceService),
   inventory: api('inventory', inventory.InventoryServiceClient, inventory.InventoryServiceService),
+  auth: api('auth', auth.AuthServiceClient, auth.AuthServiceService),
 } as const;
 
 export type ShopApi = keyof typeof SHOP_APIS;

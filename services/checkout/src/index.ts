@@ -1,7 +1,8 @@
-import { hipstershop } from '@glasshouse/contracts';
+import { checkout, hipstershop } from '@glasshouse/contracts';
 import type { EnvReader, GrpcServer, ServiceClientFactory, ServiceRuntime } from '@glasshouse/kit';
 import { shopClientsOf } from '@glasshouse/kit';
 import type { CheckoutDependencies } from './dependencies.js';
+import { refundService } from './refund-service.js';
 import { checkoutService } from './server.js';
 
 export type { CheckoutDependencies } from './dependencies.js';
@@ -41,7 +42,7 @@ export interface CheckoutServiceDependencies extends ServiceRuntime {
   readonly dependencies?: CheckoutDependencies;
 }
 
-/** Serves the CheckoutService over clients of the services an order passes through. */
+/** Serves the CheckoutService and the RefundService over clients of the services an order passes through. */
 export function createCheckoutService(config: CheckoutConfig, deps: CheckoutServiceDependencies): void {
   const dependencies = deps.dependencies ?? checkoutClients(deps.client);
   deps.server.add(
@@ -52,5 +53,9 @@ export function createCheckoutService(config: CheckoutConfig, deps: CheckoutServ
       logger: deps.logger,
       emailDeadlineMs: config.emailDeadlineMs,
     }),
+  );
+  deps.server.add(
+    checkout.RefundServiceService,
+    refundService({ dependencies, metrics: deps.metrics, logger: deps.logger }),
   );
 }

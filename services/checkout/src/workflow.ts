@@ -251,6 +251,7 @@ export async function placeOrder(
         total,
         transactionId,
         createdAt: undefined,
+        refunds: [],
       };
       for (let attempt = 1; ; attempt++) {
         try {

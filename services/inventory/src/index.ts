@@ -5,6 +5,7 @@ import { StockGauges } from './gauges.js';
 import { DrainableStockRepository } from './faults.js';
 import { StockRepository } from './repository.js';
 import { Restocker } from './restock.js';
+import { StockReturns } from './returns.js';
 import { inventoryService } from './server.js';
 
 export { inventoryMigrations } from './migrations.js';
@@ -76,5 +77,9 @@ export async function createInventoryService(
   });
   expiry.start(config.reservationExpiryIntervalMs);
   deps.onShutdown('reservation expiry', () => expiry.stop());
-  deps.server.add(inventory.InventoryServiceService, inventoryService({ repository, gauges }));
+  const returns = new StockReturns(deps.database.db, deps.database.schema);
+  deps.server.add(
+    inventory.InventoryServiceService,
+    inventoryService({ repository, returns, gauges, metrics }),
+  );
 }

@@ -58,5 +58,18 @@ export function inventoryMigrations(schema: string): Migration[] {
         CREATE INDEX reservations_open_idx ON ${schema}.reservations (created_at)
           WHERE released_at IS NULL AND committed_at IS NULL;`,
     },
+    {
+      // Goods a refund gave back, once per return id (checkout derives it from the refund).
+      version: 5,
+      name: 'create stock_returns',
+      sql: `
+        CREATE TABLE ${schema}.stock_returns (
+          return_id text NOT NULL,
+          product_id text NOT NULL REFERENCES ${schema}.stock (product_id),
+          quantity integer NOT NULL CHECK (quantity > 0),
+          returned_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (return_id, product_id)
+        );`,
+    },
   ];
 }

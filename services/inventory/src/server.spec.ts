@@ -17,6 +17,7 @@ import {
 import { StockGauges } from './gauges.js';
 import { inventoryMigrations } from './migrations.js';
 import { StockRepository } from './repository.js';
+import { StockReturns } from './returns.js';
 import { inventoryService } from './server.js';
 
 const CAN = '66VCHSJNUP';
@@ -44,7 +45,8 @@ async function startInventory(db: Database, schema: string): Promise<RunningInve
   const repository = new StockRepository(db, schema);
   const gauges = new StockGauges({ metrics, logger, load: () => repository.levels() });
   await gauges.refresh();
-  server.add(inventory.InventoryServiceService, inventoryService({ repository, gauges }));
+  const returns = new StockReturns(db, schema);
+  server.add(inventory.InventoryServiceService, inventoryService({ repository, returns, gauges, metrics }));
   const served = await serveOnFreePort(
     server,
     inventory.InventoryServiceClient,

@@ -1,16 +1,18 @@
 import type { Span } from '@opentelemetry/api';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { inventory } from '@glasshouse/contracts';
-import type { Implementation, Logger } from '@glasshouse/kit';
+import type { Implementation, Logger, ServiceMetrics } from '@glasshouse/kit';
 import { RpcError, failedPrecondition, invalidArgument, notFound } from '@glasshouse/kit';
 import type { StockGauges } from './gauges.js';
 import { isLow } from './gauges.js';
 import type { StockChange, StockRepository } from './repository.js';
+import type { StockReturns } from './returns.js';
 import {
   MAX_LOOKUP,
   productIdProblem,
   reservationIdProblem,
   reservationProblem,
+  returnProblem,
   stockProblem,
 } from './validation.js';
 
@@ -20,7 +22,10 @@ const tracer = trace.getTracer('inventory');
 
 export interface InventoryOptions {
   repository: StockRepository;
+  /** Goods refunds give back. */
+  returns: StockReturns;
   gauges: StockGauges;
+  metrics: ServiceMetrics;
 }
 
 /** Logs the products a change took from above their threshold to at or below it. */
@@ -67,7 +72,17 @@ function inSpan<T>(
 }
 
 /** The InventoryService handlers: stock levels, all-or-nothing reservations, restocking. */
-export function inventoryService({ repository, gauges }: InventoryOptions): Implementation<InventoryService> {
+export function inventoryService({
+  repository,
+  returns,
+  gauges,
+  metrics,
+}: InventoryOptions): Implementation<InventoryService> {
+  const returned = metrics.counter(
+    'inventory_returned_items',
+    'Units put back in stock by refunds (ReturnStock), counted once per return id.',
+    [],
+  );
   return {
     async getStock(request) {
       if (request.productIds.length > MAX_LOOKUP)
@@ -141,6 +156,30 @@ export function inventoryService({ repository, gauges }: InventoryOptions): Impl
       return inSpan('commit stock', { 'app.reservation.id': request.reservationId }, async () => ({
         committed: await repository.commit(request.reservationId),
       }));
+    },
+
+    async returnStock(request, call) {
+      const problem = returnProblem(request);
+      if (problem) throw invalidArgument(problem);
+      const attributes = {
+        'app.return.id': request.returnId,
+        'app.inventory.items.count': request.items.length,
+      };
+      return inSpan('return stock', attributes, async (span) => {
+        const levels = await returns.returnItems(request.returnId, request.items);
+        span.setAttribute('app.inventory.returned', levels !== undefined);
+        if (!levels) return { levels: [], returned: false };
+        gauges.record(levels);
+        const units = request.items
+          .filter((item) => levels.some((level) => level.productId === item.productId))
+          .reduce((total, item) => total + item.quantity, 0);
+        returned.inc(units);
+        call.logger.info(
+          { 'app.return.id': request.returnId, 'app.inventory.items.count': levels.length },
+          'stock returned',
+        );
+        return { levels, returned: true };
+      });
     },
 
     listLowStock: async () => ({ levels: await repository.lowStock() }),

@@ -40,6 +40,14 @@ export function reservationProblem(request: inventory.ReserveStockRequest): stri
   return undefined;
 }
 
+/** Why a ReturnStock request is malformed, as `field: reason`, or undefined. */
+export function returnProblem(request: inventory.ReturnStockRequest): string | undefined {
+  if (!RESERVATION_ID.test(request.returnId))
+    return `return_id: ${shown(request.returnId)} is not a valid id`;
+  const problem = reservationProblem({ reservationId: request.returnId, items: request.items });
+  return problem?.replace(/^reservation_id/, 'return_id');
+}
+
 /** Why a restocking request is malformed, or undefined. */
 export function stockProblem(request: inventory.SetStockRequest): string | undefined {
   const productIssue = productIdProblem('product_id', request.productId);

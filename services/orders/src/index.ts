@@ -1,6 +1,7 @@
 import { orders } from '@glasshouse/contracts';
 import type { Database, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
 import { failing, internalFault, withFaults } from '@glasshouse/kit';
+import { RefundRepository } from './refunds.js';
 import { OrderRepository } from './repository.js';
 import { orderService } from './server.js';
 
@@ -18,10 +19,11 @@ export interface OrdersDependencies extends ServiceRuntime {
 /** Serves the OrderService from the order service's database. It reads no configuration of its own. */
 export function createOrdersService(deps: OrdersDependencies): void {
   const repository = new OrderRepository(deps.database.db, deps.database.schema);
+  const refunds = new RefundRepository(deps.database.db, deps.database.schema, repository);
   const { db } = deps.database;
   deps.server.add(
     orders.OrderServiceService,
-    withFaults(orderService({ repository, metrics: deps.metrics }), deps.flags, (method, flags) => {
+    withFaults(orderService({ repository, refunds, metrics: deps.metrics }), deps.flags, (method, flags) => {
       if (method !== 'createOrder') return undefined;
       const fail = failing(flags, 'orders-fail-after-charge', () =>
         internalFault('the order could not be saved'),

@@ -80,5 +80,30 @@ export function orderMigrations(schema: string): Migration[] {
         DROP INDEX ${schema}.orders_user_id_created_at_idx;
         CREATE INDEX orders_user_id_created_at_idx ON ${schema}.orders (user_id, created_at DESC, stored_seq DESC);`,
     },
+    {
+      // A refund is the order's own record (and its audit): who, from where, when, what, and the
+      // status before and after. Lines are JSON: a refund is read whole, never queried by line.
+      version: 5,
+      name: 'refunds of orders',
+      sql: `
+        ALTER TABLE ${schema}.orders DROP CONSTRAINT orders_status_check;
+        ALTER TABLE ${schema}.orders ADD CONSTRAINT orders_status_check
+          CHECK (status IN ('placed', 'cancelled', 'partially_refunded', 'refunded'));
+        CREATE TABLE ${schema}.order_refunds (
+          order_id text NOT NULL REFERENCES ${schema}.orders (order_id) ON DELETE CASCADE,
+          refund_id text NOT NULL,
+          items jsonb NOT NULL,
+          amount_units bigint NOT NULL CHECK (amount_units >= 0),
+          amount_nanos integer NOT NULL CHECK (amount_nanos BETWEEN 0 AND 999999999),
+          reason text NOT NULL DEFAULT '',
+          actor text NOT NULL,
+          client_address text NOT NULL DEFAULT '',
+          status_before text NOT NULL,
+          status_after text NOT NULL,
+          refunded_at timestamptz NOT NULL DEFAULT now(),
+          refunded_seq bigint GENERATED ALWAYS AS IDENTITY,
+          PRIMARY KEY (order_id, refund_id)
+        );`,
+    },
   ];
 }

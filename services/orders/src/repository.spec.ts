@@ -32,6 +32,7 @@ function anOrder(overrides: Partial<orders.Order> = {}): orders.Order {
       { item: { productId: '1YMWWN1N4O', quantity: 2 }, cost: usd(9n, 750_000_000) },
     ],
     createdAt: undefined,
+    refunds: [],
     ...overrides,
   };
 }

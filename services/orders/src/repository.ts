@@ -1,6 +1,6 @@
 import { orders } from '@glasshouse/contracts';
 import type { hipstershop } from '@glasshouse/contracts';
-import type { Database } from '@glasshouse/kit';
+import type { Database, Queryable } from '@glasshouse/kit';
 
 type Order = orders.Order;
 
@@ -37,14 +37,22 @@ const ORDER_COLUMNS =
   'shipping_cost_units, shipping_cost_nanos, shipping_street_address, shipping_city, shipping_state, ' +
   'shipping_country, shipping_zip_code, shipping_tracking_id, transaction_id, created_at';
 
-function statusText(status: orders.OrderStatus): string {
-  return status === orders.OrderStatus.ORDER_STATUS_CANCELLED ? 'cancelled' : 'placed';
+const STATUS_TEXT: ReadonlyMap<orders.OrderStatus, string> = new Map([
+  [orders.OrderStatus.ORDER_STATUS_PLACED, 'placed'],
+  [orders.OrderStatus.ORDER_STATUS_CANCELLED, 'cancelled'],
+  [orders.OrderStatus.ORDER_STATUS_PARTIALLY_REFUNDED, 'partially_refunded'],
+  [orders.OrderStatus.ORDER_STATUS_REFUNDED, 'refunded'],
+]);
+const STATUS_OF_TEXT = new Map([...STATUS_TEXT].map(([status, text]) => [text, status]));
+
+/** The status column's text for a status; an unspecified status is stored as placed. */
+export function statusText(status: orders.OrderStatus): string {
+  return STATUS_TEXT.get(status) ?? 'placed';
 }
 
-function statusOf(text: string): orders.OrderStatus {
-  return text === 'cancelled'
-    ? orders.OrderStatus.ORDER_STATUS_CANCELLED
-    : orders.OrderStatus.ORDER_STATUS_PLACED;
+/** The status a status column's text stands for. */
+export function statusOf(text: string): orders.OrderStatus {
+  return STATUS_OF_TEXT.get(text) ?? orders.OrderStatus.ORDER_STATUS_PLACED;
 }
 
 function money(currencyCode: string, units: bigint, nanos: number): hipstershop.Money {
@@ -73,6 +81,7 @@ function toOrder(row: OrderRow, items: readonly ItemRow[]): Order {
       cost: money(row.currency_code, item.cost_units, item.cost_nanos),
     })),
     createdAt: new Date(row.created_at),
+    refunds: [],
   };
 }
 
@@ -184,14 +193,25 @@ export class OrderRepository {
     return order;
   }
 
+  /** The order with that id, whoever it belongs to (admins only: the caller checks). */
+  async find(orderId: string, db: Queryable = this.db): Promise<Order | undefined> {
+    const [order] = await this.load('order_id = $1', [orderId], 1, db);
+    return order;
+  }
+
   /** A user's newest orders first, with their items. */
   async listByUser(userId: string, limit: number): Promise<Order[]> {
     return this.load('user_id = $1', [userId], limit);
   }
 
   /** The newest `limit` orders matching `where`, then their lines: two queries, none when nothing matched. */
-  private async load(where: string, params: readonly unknown[], limit: number): Promise<Order[]> {
-    const rows = await this.db.query<OrderRow>(
+  private async load(
+    where: string,
+    params: readonly unknown[],
+    limit: number,
+    db: Queryable = this.db,
+  ): Promise<Order[]> {
+    const rows = await db.query<OrderRow>(
       `SELECT ${ORDER_COLUMNS} FROM ${this.schema}.orders
         WHERE ${where}
         ORDER BY created_at DESC, stored_seq DESC
@@ -199,7 +219,7 @@ export class OrderRepository {
       [...params, limit],
     );
     if (rows.length === 0) return [];
-    const items = await this.db.query<ItemRow>(
+    const items = await db.query<ItemRow>(
       `SELECT order_id, product_id, quantity, cost_units, cost_nanos
          FROM ${this.schema}.order_items
         WHERE order_id = ANY($1::text[])

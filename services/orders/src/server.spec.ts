@@ -15,6 +15,7 @@ import {
   storeVariants,
 } from '@glasshouse/kit/testing';
 import { orderMigrations } from './migrations.js';
+import { RefundRepository } from './refunds.js';
 import { OrderRepository } from './repository.js';
 import { orderService } from './server.js';
 
@@ -50,6 +51,7 @@ function anOrder(overrides: Partial<orders.Order> = {}): orders.Order {
       { item: { productId: 'L9ECAV7KIM', quantity: 1 }, cost: usd(10n) },
     ],
     createdAt: undefined,
+    refunds: [],
     ...overrides,
   };
 }
@@ -62,7 +64,11 @@ async function startOrders(db: Database, schema: string): Promise<RunningOrders>
   });
   server.add(
     orders.OrderServiceService,
-    orderService({ repository: new OrderRepository(db, schema), metrics }),
+    orderService({
+      repository: new OrderRepository(db, schema),
+      refunds: new RefundRepository(db, schema, new OrderRepository(db, schema)),
+      metrics,
+    }),
   );
   const served = await serveOnFreePort(server, orders.OrderServiceClient, orders.OrderServiceService, {
     metrics,

@@ -3,6 +3,8 @@ import { status } from '@grpc/grpc-js';
 import type { orders } from '@glasshouse/contracts';
 import type { Implementation, ServiceMetrics } from '@glasshouse/kit';
 import { RpcError, invalidArgument, notFound } from '@glasshouse/kit';
+import { refundHandlers } from './refund-handlers.js';
+import type { RefundRepository } from './refunds.js';
 import type { OrderRepository } from './repository.js';
 import { emailForStorage, idProblem, orderProblem } from './validation.js';
 
@@ -15,6 +17,7 @@ const tracer = trace.getTracer('orders');
 
 export interface OrderServiceOptions {
   repository: OrderRepository;
+  refunds: RefundRepository;
   metrics: ServiceMetrics;
 }
 
@@ -26,7 +29,11 @@ function errorType(error: unknown): string {
 }
 
 /** The OrderService handlers: store an order once, read it back for its owner only. */
-export function orderService({ repository, metrics }: OrderServiceOptions): Implementation<OrderService> {
+export function orderService({
+  repository,
+  refunds,
+  metrics,
+}: OrderServiceOptions): Implementation<OrderService> {
   // prom-client appends _total in OpenMetrics, so this is scraped as orders_persisted_total.
   const persisted = metrics.counter(
     'orders_persisted',
@@ -100,5 +107,7 @@ export function orderService({ repository, metrics }: OrderServiceOptions): Impl
       const limit = Math.min(request.limit || DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
       return { orders: await repository.listByUser(request.userId, limit) };
     },
+
+    ...refundHandlers(refunds, metrics),
   };
 }

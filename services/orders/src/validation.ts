@@ -1,5 +1,5 @@
 import { orders } from '@glasshouse/contracts';
-import { PRODUCT_ID, maskEmail } from '@glasshouse/kit';
+import { PRODUCT_ID, maskEmail, storableTextProblem } from '@glasshouse/kit';
 import type { Money } from '@glasshouse/money';
 import { moneyProblem } from '@glasshouse/money';
 
@@ -70,4 +70,38 @@ export function orderProblem(order: orders.Order | undefined): string | undefine
 export function emailForStorage(email: string): string {
   if (!email || /^.\*\*\*@/.test(email)) return email;
   return maskEmail(email);
+}
+
+const MAX_TEXT = 200;
+
+/** Why a refund to record is unacceptable, as `field: reason`, or undefined. */
+export function refundProblem(refund: orders.OrderRefund | undefined): string | undefined {
+  if (!refund) return 'refund: required';
+  const idIssue = idProblem('refund.refund_id', refund.refundId);
+  if (idIssue) return idIssue;
+  if (refund.items.length === 0) return 'refund.items: at least one item is required';
+  if (refund.items.length > MAX_ITEMS) return `refund.items: more than ${MAX_ITEMS} lines`;
+  const seen = new Set<string>();
+  for (const [index, item] of refund.items.entries()) {
+    const field = `refund.items[${index}]`;
+    if (!PRODUCT_ID.test(item.productId))
+      return `${field}.product_id: ${shown(item.productId)} is not a product id`;
+    if (seen.has(item.productId))
+      return `${field}.product_id: ${shown(item.productId)} appears more than once`;
+    seen.add(item.productId);
+    if (!Number.isInteger(item.quantity) || item.quantity <= 0) return `${field}.quantity: must be positive`;
+  }
+  const amountIssue = amountProblem('refund.amount', refund.amount);
+  if (amountIssue) return amountIssue;
+  if (!refund.actor) return 'refund.actor: required';
+  for (const [field, text] of [
+    ['refund.reason', refund.reason],
+    ['refund.actor', refund.actor],
+    ['refund.client_address', refund.clientAddress],
+  ] as const) {
+    if (text.length > MAX_TEXT) return `${field}: longer than ${MAX_TEXT} characters`;
+    const problem = storableTextProblem(field, text);
+    if (problem) return problem;
+  }
+  return undefined;
 }

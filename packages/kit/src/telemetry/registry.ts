@@ -327,6 +327,14 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       meaning:
         'Undo steps after a failure late in checkout. A failed one leaves stock held or a charge standing.',
     },
+    {
+      name: 'checkout_refunds_total',
+      type: 'counter',
+      unit: 'refunds',
+      labels: { result: 'refunded, repeated (a finished refund asked again), refused, invalid, failed' },
+      meaning:
+        'RefundOrder calls by result. failed: a step could not be done (retry with the same refund id).',
+    },
   ],
 
   email: [
@@ -379,6 +387,13 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       labels: {},
       meaning:
         'Open reservations released by expiry (INVENTORY_RESERVATION_TTL_MS): each one a checkout that died before its order was placed.',
+    },
+    {
+      name: 'inventory_returned_items_total',
+      type: 'counter',
+      unit: 'items',
+      labels: {},
+      meaning: 'Units put back in stock by refunds (ReturnStock), counted once per return id.',
     },
   ],
 
@@ -438,6 +453,14 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       unit: 'calls',
       labels: { result: 'created, existing (idempotent repeat), conflict, invalid, error' },
       meaning: 'CreateOrder calls by result. Registered as orders_persisted; OpenMetrics adds _total.',
+    },
+    {
+      name: 'orders_refunds_recorded_total',
+      type: 'counter',
+      unit: 'calls',
+      labels: { result: 'recorded, existing (idempotent repeat), refused, invalid' },
+      meaning:
+        'RecordRefund calls by result. Registered as orders_refunds_recorded; OpenMetrics adds _total.',
     },
   ],
 
@@ -694,6 +717,30 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
       attributes: ['error.type'],
       meaning: 'Asks the email service to send the confirmation; a failure is logged, not fatal.',
     },
+    {
+      name: 'look up order',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'RefundOrder: reads the order and its refunds from the order service.',
+    },
+    {
+      name: 'refund payment',
+      kind: 'internal',
+      attributes: ['app.order.id', 'app.payment.amount', 'app.payment.currency', 'error.type'],
+      meaning: 'RefundOrder: refunds the amount with the payment service, once per refund.',
+    },
+    {
+      name: 'record refund',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: "RefundOrder: records the refund on the order and moves the order's status.",
+    },
+    {
+      name: 'return stock',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'RefundOrder: puts the refunded goods back in stock with the inventory service.',
+    },
   ],
 
   email: [
@@ -756,6 +803,12 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
       kind: 'internal',
       attributes: ['app.reservation.id', 'error.type'],
       meaning: 'Keeps the items of a reservation out of stock for good: its order was placed.',
+    },
+    {
+      name: 'return stock',
+      kind: 'internal',
+      attributes: ['app.return.id', 'app.inventory.items.count', 'app.inventory.returned', 'error.type'],
+      meaning: "Puts a refund's goods back in stock, once per return id.",
     },
   ],
 
@@ -1035,6 +1088,47 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       fields: ['err', 'app.order.id'],
       meaning: 'The order is placed but no confirmation went out.',
     },
+    {
+      message: 'order refunded',
+      level: 'info',
+      fields: [
+        'app.order.id',
+        'app.refund.id',
+        'app.refund.amount',
+        'app.refund.currency',
+        'app.refund.items',
+        'audit.actor',
+        'audit.client_address',
+        'audit.old',
+        'audit.new',
+        'repeated',
+        'reason',
+      ],
+      meaning:
+        "The audit line of a refund: who, from where, what, and the order's status before and after; " +
+        'repeated for a refund asked again.',
+    },
+    {
+      message: 'order not refunded',
+      level: 'warn',
+      fields: ['app.order.id', 'app.refund.id', 'result', 'reason'],
+      meaning:
+        'RefundOrder failed; result is the checkout_refunds_total result and reason what the admin was told.',
+    },
+    {
+      message: 'refunded charge not recorded on the order',
+      level: 'error',
+      fields: ['err', 'app.order.id', 'app.refund.id'],
+      meaning:
+        'The money went back but the order does not show it yet; a retry with the same refund id finishes.',
+    },
+    {
+      message: 'refunded goods not returned to stock',
+      level: 'error',
+      fields: ['err', 'app.order.id', 'app.refund.id'],
+      meaning:
+        'The refund is recorded but its goods are not back in stock; a retry with the same refund id finishes.',
+    },
   ],
 
   currency: [
@@ -1143,6 +1237,12 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       level: 'info',
       fields: ['app.reservation.id', 'app.inventory.items.count'],
       meaning: 'A reservation gave its items back.',
+    },
+    {
+      message: 'stock returned',
+      level: 'info',
+      fields: ['app.return.id', 'app.inventory.items.count'],
+      meaning: "A refund's goods went back in stock.",
     },
     {
       message: 'reservation expired',
@@ -1263,6 +1363,12 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       fields: ['app.order.id', 'app.order.items.count', 'created'],
       meaning: 'CreateOrder was repeated for an order already stored (an idempotent retry).',
     },
+    {
+      message: 'order refund recorded',
+      level: 'info',
+      fields: ['app.order.id', 'app.refund.id', 'app.refund.amount', 'audit.actor'],
+      meaning: "RecordRefund stored a refund and moved the order's status.",
+    },
   ],
 
   payment: [
@@ -1363,22 +1469,29 @@ export const ATTRIBUTES: readonly AttributeEntry[] = deepFreeze([
     name: 'audit.actor',
     type: 'string',
     on: 'logs',
-    emittedBy: ['frontend'],
-    meaning: 'Who switched a failure flag (admin page, API or command).',
+    emittedBy: ['frontend', 'checkout', 'orders'],
+    meaning: 'Who switched a failure flag (admin page, API or command), or refunded an order.',
+  },
+  {
+    name: 'audit.client_address',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['checkout'],
+    meaning: 'From where an admin action came: the client address the frontend saw.',
   },
   {
     name: 'audit.old',
     type: 'string',
     on: 'logs',
-    emittedBy: ['frontend'],
-    meaning: 'The flag before the switch, as JSON ({on, values}).',
+    emittedBy: ['frontend', 'checkout'],
+    meaning: "The flag before the switch, as JSON ({on, values}); the order's status before a refund.",
   },
   {
     name: 'audit.new',
     type: 'string',
     on: 'logs',
-    emittedBy: ['frontend'],
-    meaning: 'The flag after the switch, as JSON ({on, values}).',
+    emittedBy: ['frontend', 'checkout'],
+    meaning: "The flag after the switch, as JSON ({on, values}); the order's status after a refund.",
   },
   {
     name: 'feature_flag.key',
@@ -1421,6 +1534,48 @@ export const ATTRIBUTES: readonly AttributeEntry[] = deepFreeze([
     on: 'spans',
     emittedBy: ['inventory'],
     meaning: 'Whether ReleaseStock found a reservation to release.',
+  },
+  {
+    name: 'app.inventory.returned',
+    type: 'boolean',
+    on: 'spans',
+    emittedBy: ['inventory'],
+    meaning: 'Whether ReturnStock put goods back (false for a repeated return id).',
+  },
+  {
+    name: 'app.return.id',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['inventory'],
+    meaning: "The return id of a refund's goods (checkout derives it from the order and refund ids).",
+  },
+  {
+    name: 'app.refund.id',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['checkout', 'orders'],
+    meaning: 'The refund id an admin or script chose (unique within its order).',
+  },
+  {
+    name: 'app.refund.amount',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['checkout', 'orders'],
+    meaning: 'Money a refund gave back, as a decimal string in the order currency.',
+  },
+  {
+    name: 'app.refund.currency',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['checkout'],
+    meaning: 'The currency of a refund (the order currency).',
+  },
+  {
+    name: 'app.refund.items',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['checkout'],
+    meaning: 'What a refund gave back, as quantity×product id pairs.',
   },
   {
     name: 'app.inventory.reservation.outcome',

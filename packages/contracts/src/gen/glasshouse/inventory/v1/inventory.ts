@@ -83,6 +83,19 @@ export interface SetStockResponse {
   level: StockLevel | undefined;
 }
 
+export interface ReturnStockRequest {
+  /** Chosen by the caller (checkout derives it from the refund), so a retry returns nothing twice. */
+  returnId: string;
+  items: CartItem[];
+}
+
+export interface ReturnStockResponse {
+  /** The levels of the products put back; empty for a repeat. */
+  levels: StockLevel[];
+  /** False when this return id was used before. */
+  returned: boolean;
+}
+
 function createBaseStockLevel(): StockLevel {
   return { productId: "", productName: "", quantity: 0, lowStockThreshold: 0 };
 }
@@ -860,6 +873,140 @@ export const SetStockResponse: MessageFns<SetStockResponse> = {
   },
 };
 
+function createBaseReturnStockRequest(): ReturnStockRequest {
+  return { returnId: "", items: [] };
+}
+
+export const ReturnStockRequest: MessageFns<ReturnStockRequest> = {
+  encode(message: ReturnStockRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.returnId !== "") {
+      writer.uint32(10).string(message.returnId);
+    }
+    for (const v of message.items) {
+      CartItem.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReturnStockRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReturnStockRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.returnId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.items.push(CartItem.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ReturnStockRequest>): ReturnStockRequest {
+    return ReturnStockRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReturnStockRequest>): ReturnStockRequest {
+    const message = createBaseReturnStockRequest();
+    message.returnId = object.returnId ?? "";
+    message.items = object.items?.map((e) => CartItem.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseReturnStockResponse(): ReturnStockResponse {
+  return { levels: [], returned: false };
+}
+
+export const ReturnStockResponse: MessageFns<ReturnStockResponse> = {
+  encode(message: ReturnStockResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.levels) {
+      StockLevel.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.returned !== false) {
+      writer.uint32(16).bool(message.returned);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReturnStockResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReturnStockResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.levels.push(StockLevel.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.returned = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ReturnStockResponse>): ReturnStockResponse {
+    return ReturnStockResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReturnStockResponse>): ReturnStockResponse {
+    const message = createBaseReturnStockResponse();
+    message.levels = object.levels?.map((e) => StockLevel.fromPartial(e)) || [];
+    message.returned = object.returned ?? false;
+    return message;
+  },
+};
+
 /** Stock levels and low-stock thresholds per product, with all-or-nothing reservations. */
 export type InventoryServiceService = typeof InventoryServiceService;
 export const InventoryServiceService = {
@@ -935,6 +1082,19 @@ export const InventoryServiceService = {
     responseSerialize: (value: SetStockResponse): Buffer => Buffer.from(SetStockResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SetStockResponse => SetStockResponse.decode(value),
   },
+  /**
+   * Puts items of a placed order back in stock (a refund's returned goods). Idempotent on
+   * return_id: a repeat puts nothing back. Products inventory does not know are skipped.
+   */
+  returnStock: {
+    path: "/glasshouse.inventory.v1.InventoryService/ReturnStock" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReturnStockRequest): Buffer => Buffer.from(ReturnStockRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReturnStockRequest => ReturnStockRequest.decode(value),
+    responseSerialize: (value: ReturnStockResponse): Buffer => Buffer.from(ReturnStockResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReturnStockResponse => ReturnStockResponse.decode(value),
+  },
 } as const;
 
 export interface InventoryServiceServer extends UntypedServiceImplementation {
@@ -959,6 +1119,11 @@ export interface InventoryServiceServer extends UntypedServiceImplementation {
   listLowStock: handleUnaryCall<ListLowStockRequest, ListLowStockResponse>;
   /** Sets a product's stock level and threshold (restocking; admin only). */
   setStock: handleUnaryCall<SetStockRequest, SetStockResponse>;
+  /**
+   * Puts items of a placed order back in stock (a refund's returned goods). Idempotent on
+   * return_id: a repeat puts nothing back. Products inventory does not know are skipped.
+   */
+  returnStock: handleUnaryCall<ReturnStockRequest, ReturnStockResponse>;
 }
 
 export interface InventoryServiceClient extends Client {
@@ -1066,6 +1231,25 @@ export interface InventoryServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SetStockResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Puts items of a placed order back in stock (a refund's returned goods). Idempotent on
+   * return_id: a repeat puts nothing back. Products inventory does not know are skipped.
+   */
+  returnStock(
+    request: ReturnStockRequest,
+    callback: (error: ServiceError | null, response: ReturnStockResponse) => void,
+  ): ClientUnaryCall;
+  returnStock(
+    request: ReturnStockRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReturnStockResponse) => void,
+  ): ClientUnaryCall;
+  returnStock(
+    request: ReturnStockRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReturnStockResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -19,7 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
-import { Address, Money, OrderItem } from "../../../hipstershop/hipstershop.js";
+import { Address, CartItem, Money, OrderItem } from "../../../hipstershop/hipstershop.js";
 
 export const protobufPackage = "glasshouse.orders.v1";
 
@@ -29,6 +29,10 @@ export enum OrderStatus {
   ORDER_STATUS_UNSPECIFIED = 0,
   ORDER_STATUS_PLACED = 1,
   ORDER_STATUS_CANCELLED = 2,
+  /** ORDER_STATUS_REFUNDED - Every item refunded. */
+  ORDER_STATUS_REFUNDED = 3,
+  /** ORDER_STATUS_PARTIALLY_REFUNDED - Some items refunded, some not. */
+  ORDER_STATUS_PARTIALLY_REFUNDED = 4,
   UNRECOGNIZED = -1,
 }
 
@@ -44,7 +48,27 @@ export interface Order {
   shippingTrackingId: string;
   transactionId: string;
   items: OrderItem[];
-  createdAt: Date | undefined;
+  createdAt:
+    | Date
+    | undefined;
+  /** Its refunds, oldest first (filled by LookUpOrder and RecordRefund). */
+  refunds: OrderRefund[];
+}
+
+/** One refund of an order: what was given back, and the audit of who gave it, from where, when. */
+export interface OrderRefund {
+  /** Chosen by the caller, unique within the order. */
+  refundId: string;
+  items: CartItem[];
+  /** Money given back, in the order's currency. */
+  amount: Money | undefined;
+  reason: string;
+  /** Who: e.g. "admin@203.0.113.9"; from where: the client address. */
+  actor: string;
+  clientAddress: string;
+  statusBefore: OrderStatus;
+  statusAfter: OrderStatus;
+  refundedAt: Date | undefined;
 }
 
 export interface CreateOrderRequest {
@@ -78,6 +102,32 @@ export interface ListOrdersResponse {
   orders: Order[];
 }
 
+export interface LookUpOrderRequest {
+  orderId: string;
+}
+
+export interface LookUpOrderResponse {
+  order: Order | undefined;
+}
+
+export interface RecordRefundRequest {
+  orderId: string;
+  /** refund_id, items, amount, reason, actor and client_address; the rest is the service's. */
+  refund: OrderRefund | undefined;
+}
+
+export interface RecordRefundResponse {
+  order:
+    | Order
+    | undefined;
+  /** The refund as stored (the first one, for a repeat). */
+  refund:
+    | OrderRefund
+    | undefined;
+  /** False when a refund with this id was already recorded. */
+  recorded: boolean;
+}
+
 function createBaseOrder(): Order {
   return {
     orderId: "",
@@ -91,6 +141,7 @@ function createBaseOrder(): Order {
     transactionId: "",
     items: [],
     createdAt: undefined,
+    refunds: [],
   };
 }
 
@@ -128,6 +179,9 @@ export const Order: MessageFns<Order> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(90).fork()).join();
+    }
+    for (const v of message.refunds) {
+      OrderRefund.encode(v!, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -233,6 +287,14 @@ export const Order: MessageFns<Order> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.refunds.push(OrderRefund.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -265,6 +327,170 @@ export const Order: MessageFns<Order> = {
     message.transactionId = object.transactionId ?? "";
     message.items = object.items?.map((e) => OrderItem.fromPartial(e)) || [];
     message.createdAt = object.createdAt ?? undefined;
+    message.refunds = object.refunds?.map((e) => OrderRefund.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseOrderRefund(): OrderRefund {
+  return {
+    refundId: "",
+    items: [],
+    amount: undefined,
+    reason: "",
+    actor: "",
+    clientAddress: "",
+    statusBefore: 0,
+    statusAfter: 0,
+    refundedAt: undefined,
+  };
+}
+
+export const OrderRefund: MessageFns<OrderRefund> = {
+  encode(message: OrderRefund, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.refundId !== "") {
+      writer.uint32(10).string(message.refundId);
+    }
+    for (const v of message.items) {
+      CartItem.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(26).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.actor !== "") {
+      writer.uint32(42).string(message.actor);
+    }
+    if (message.clientAddress !== "") {
+      writer.uint32(50).string(message.clientAddress);
+    }
+    if (message.statusBefore !== 0) {
+      writer.uint32(56).int32(message.statusBefore);
+    }
+    if (message.statusAfter !== 0) {
+      writer.uint32(64).int32(message.statusAfter);
+    }
+    if (message.refundedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.refundedAt), writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderRefund {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderRefund();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.refundId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.items.push(CartItem.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.clientAddress = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.statusBefore = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.statusAfter = reader.int32() as any;
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.refundedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<OrderRefund>): OrderRefund {
+    return OrderRefund.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<OrderRefund>): OrderRefund {
+    const message = createBaseOrderRefund();
+    message.refundId = object.refundId ?? "";
+    message.items = object.items?.map((e) => CartItem.fromPartial(e)) || [];
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.reason = object.reason ?? "";
+    message.actor = object.actor ?? "";
+    message.clientAddress = object.clientAddress ?? "";
+    message.statusBefore = object.statusBefore ?? 0;
+    message.statusAfter = object.statusAfter ?? 0;
+    message.refundedAt = object.refundedAt ?? undefined;
     return message;
   },
 };
@@ -635,6 +861,266 @@ export const ListOrdersResponse: MessageFns<ListOrdersResponse> = {
   },
 };
 
+function createBaseLookUpOrderRequest(): LookUpOrderRequest {
+  return { orderId: "" };
+}
+
+export const LookUpOrderRequest: MessageFns<LookUpOrderRequest> = {
+  encode(message: LookUpOrderRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.orderId !== "") {
+      writer.uint32(10).string(message.orderId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LookUpOrderRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLookUpOrderRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<LookUpOrderRequest>): LookUpOrderRequest {
+    return LookUpOrderRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LookUpOrderRequest>): LookUpOrderRequest {
+    const message = createBaseLookUpOrderRequest();
+    message.orderId = object.orderId ?? "";
+    return message;
+  },
+};
+
+function createBaseLookUpOrderResponse(): LookUpOrderResponse {
+  return { order: undefined };
+}
+
+export const LookUpOrderResponse: MessageFns<LookUpOrderResponse> = {
+  encode(message: LookUpOrderResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.order !== undefined) {
+      Order.encode(message.order, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LookUpOrderResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLookUpOrderResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.order = Order.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<LookUpOrderResponse>): LookUpOrderResponse {
+    return LookUpOrderResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LookUpOrderResponse>): LookUpOrderResponse {
+    const message = createBaseLookUpOrderResponse();
+    message.order = (object.order !== undefined && object.order !== null) ? Order.fromPartial(object.order) : undefined;
+    return message;
+  },
+};
+
+function createBaseRecordRefundRequest(): RecordRefundRequest {
+  return { orderId: "", refund: undefined };
+}
+
+export const RecordRefundRequest: MessageFns<RecordRefundRequest> = {
+  encode(message: RecordRefundRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.orderId !== "") {
+      writer.uint32(10).string(message.orderId);
+    }
+    if (message.refund !== undefined) {
+      OrderRefund.encode(message.refund, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordRefundRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordRefundRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.refund = OrderRefund.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RecordRefundRequest>): RecordRefundRequest {
+    return RecordRefundRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RecordRefundRequest>): RecordRefundRequest {
+    const message = createBaseRecordRefundRequest();
+    message.orderId = object.orderId ?? "";
+    message.refund = (object.refund !== undefined && object.refund !== null)
+      ? OrderRefund.fromPartial(object.refund)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRecordRefundResponse(): RecordRefundResponse {
+  return { order: undefined, refund: undefined, recorded: false };
+}
+
+export const RecordRefundResponse: MessageFns<RecordRefundResponse> = {
+  encode(message: RecordRefundResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.order !== undefined) {
+      Order.encode(message.order, writer.uint32(10).fork()).join();
+    }
+    if (message.refund !== undefined) {
+      OrderRefund.encode(message.refund, writer.uint32(18).fork()).join();
+    }
+    if (message.recorded !== false) {
+      writer.uint32(24).bool(message.recorded);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordRefundResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordRefundResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.order = Order.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.refund = OrderRefund.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.recorded = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RecordRefundResponse>): RecordRefundResponse {
+    return RecordRefundResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RecordRefundResponse>): RecordRefundResponse {
+    const message = createBaseRecordRefundResponse();
+    message.order = (object.order !== undefined && object.order !== null) ? Order.fromPartial(object.order) : undefined;
+    message.refund = (object.refund !== undefined && object.refund !== null)
+      ? OrderRefund.fromPartial(object.refund)
+      : undefined;
+    message.recorded = object.recorded ?? false;
+    return message;
+  },
+};
+
 /** Persists placed orders and reads them back. Owns the tables orders and order_items. */
 export type OrderServiceService = typeof OrderServiceService;
 export const OrderServiceService = {
@@ -671,6 +1157,35 @@ export const OrderServiceService = {
     responseSerialize: (value: ListOrdersResponse): Buffer => Buffer.from(ListOrdersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListOrdersResponse => ListOrdersResponse.decode(value),
   },
+  /**
+   * Any user's order by its id, with its refunds: for admins only (the caller checks the admin).
+   * NOT_FOUND when there is none.
+   */
+  lookUpOrder: {
+    path: "/glasshouse.orders.v1.OrderService/LookUpOrder" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: LookUpOrderRequest): Buffer => Buffer.from(LookUpOrderRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): LookUpOrderRequest => LookUpOrderRequest.decode(value),
+    responseSerialize: (value: LookUpOrderResponse): Buffer => Buffer.from(LookUpOrderResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): LookUpOrderResponse => LookUpOrderResponse.decode(value),
+  },
+  /**
+   * Records a refund of some or all of an order's items and moves the order to
+   * PARTIALLY_REFUNDED or REFUNDED, in one transaction. Idempotent on (order_id, refund_id): a
+   * repeat returns the order as it is. FAILED_PRECONDITION for more than is left to refund or an
+   * order that is not placed; NOT_FOUND for an unknown order.
+   */
+  recordRefund: {
+    path: "/glasshouse.orders.v1.OrderService/RecordRefund" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecordRefundRequest): Buffer => Buffer.from(RecordRefundRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordRefundRequest => RecordRefundRequest.decode(value),
+    responseSerialize: (value: RecordRefundResponse): Buffer =>
+      Buffer.from(RecordRefundResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecordRefundResponse => RecordRefundResponse.decode(value),
+  },
 } as const;
 
 export interface OrderServiceServer extends UntypedServiceImplementation {
@@ -683,6 +1198,18 @@ export interface OrderServiceServer extends UntypedServiceImplementation {
   getOrder: handleUnaryCall<GetOrderRequest, GetOrderResponse>;
   /** A user's orders, newest first. */
   listOrders: handleUnaryCall<ListOrdersRequest, ListOrdersResponse>;
+  /**
+   * Any user's order by its id, with its refunds: for admins only (the caller checks the admin).
+   * NOT_FOUND when there is none.
+   */
+  lookUpOrder: handleUnaryCall<LookUpOrderRequest, LookUpOrderResponse>;
+  /**
+   * Records a refund of some or all of an order's items and moves the order to
+   * PARTIALLY_REFUNDED or REFUNDED, in one transaction. Idempotent on (order_id, refund_id): a
+   * repeat returns the order as it is. FAILED_PRECONDITION for more than is left to refund or an
+   * order that is not placed; NOT_FOUND for an unknown order.
+   */
+  recordRefund: handleUnaryCall<RecordRefundRequest, RecordRefundResponse>;
 }
 
 export interface OrderServiceClient extends Client {
@@ -736,6 +1263,46 @@ export interface OrderServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListOrdersResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Any user's order by its id, with its refunds: for admins only (the caller checks the admin).
+   * NOT_FOUND when there is none.
+   */
+  lookUpOrder(
+    request: LookUpOrderRequest,
+    callback: (error: ServiceError | null, response: LookUpOrderResponse) => void,
+  ): ClientUnaryCall;
+  lookUpOrder(
+    request: LookUpOrderRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LookUpOrderResponse) => void,
+  ): ClientUnaryCall;
+  lookUpOrder(
+    request: LookUpOrderRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LookUpOrderResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Records a refund of some or all of an order's items and moves the order to
+   * PARTIALLY_REFUNDED or REFUNDED, in one transaction. Idempotent on (order_id, refund_id): a
+   * repeat returns the order as it is. FAILED_PRECONDITION for more than is left to refund or an
+   * order that is not placed; NOT_FOUND for an unknown order.
+   */
+  recordRefund(
+    request: RecordRefundRequest,
+    callback: (error: ServiceError | null, response: RecordRefundResponse) => void,
+  ): ClientUnaryCall;
+  recordRefund(
+    request: RecordRefundRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecordRefundResponse) => void,
+  ): ClientUnaryCall;
+  recordRefund(
+    request: RecordRefundRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecordRefundResponse) => void,
   ): ClientUnaryCall;
 }
 
