@@ -5,7 +5,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export const SESSION_COOKIE = 'shop_session-id';
 export const CURRENCY_COOKIE = 'shop_currency';
 
-const COOKIE_OPTIONS = { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 60 * 60 * 24 * 30 } as const;
+/** Secure when the page was served over TLS ('auto' reads request.protocol, which trusts X-Forwarded-Proto only behind a configured proxy). */
+export const COOKIE_OPTIONS = {
+  path: '/',
+  httpOnly: true,
+  sameSite: 'lax',
+  secure: 'auto',
+  maxAge: 60 * 60 * 24 * 30,
+} as const;
 const SESSION_ID = /^[A-Za-z0-9-]{8,64}$/;
 
 /** The shopper's session id (used as user_id), issuing a new one when absent or malformed. */
