@@ -5,6 +5,8 @@ import { LOCAL_ADMIN_TOKEN_FILE, LOCAL_AUDIT_FILE } from '@glasshouse/kit/core';
 import { buildFrontend } from './app.js';
 import { addRouteFaults } from './faults.js';
 import { registerAdmin } from './routes/admin.js';
+import { adminOrderClients, registerAdminOrders } from './routes/admin-orders.js';
+import { adminTokenAccess } from './routes/admin-orders-access.js';
 import type { Backends } from './backends.js';
 
 export type { FrontendOptions } from './app.js';
@@ -79,6 +81,7 @@ export function createFrontend(config: FrontendConfig, deps: FrontendDependencie
     const adminToken = typeof token === 'string' ? token : ensureAdminToken(token.file);
     const control = new FlagControl({ flagsFile, auditFile, adminToken, logger: deps.logger });
     registerAdmin(app, { control, adminToken });
+    registerAdminOrders(app, { ...adminOrderClients(deps.client), access: adminTokenAccess(adminToken) });
   }
   return app;
 }
