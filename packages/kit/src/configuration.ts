@@ -18,6 +18,7 @@ export type VariableReader =
   | 'email'
   | 'checkout'
   | 'inventory'
+  | 'auth'
   | 'frontend'
   | 'loadgen'
   | 'runner'
@@ -109,7 +110,7 @@ export const VARIABLES: readonly VariableDeclaration[] = Object.freeze([
     [
       'DATABASE_URL',
       'unset: an embedded PGlite',
-      'A `postgres://` server; productcatalog, orders and inventory each own a schema in it and migrate it on start.',
+      'A `postgres://` server; productcatalog, payment, orders, inventory and auth each own a schema in it and migrate it on start.',
     ],
     ['PGLITE_DATA_DIR', 'var/pgdata', 'Folder of the embedded databases, one subfolder a service.'],
   ]),
@@ -170,6 +171,35 @@ export const VARIABLES: readonly VariableDeclaration[] = Object.freeze([
       'INVENTORY_RESERVATION_EXPIRY_INTERVAL_MS',
       '30000',
       'How often inventory looks for expired reservations.',
+    ],
+  ]),
+  ...declare('auth', [
+    ['AUTH_SESSION_TTL_SECONDS', '86400 (1 day)', 'How long a session token stays valid after sign-in.'],
+    ['AUTH_PASSWORD_MIN_LENGTH', '8', 'Fewest characters a new password may have (1 to 128).'],
+    [
+      'AUTH_LOCKOUT_ACCOUNT_FAILURES',
+      '5',
+      'Failed sign-ins of one account within the window after which it is locked out.',
+    ],
+    [
+      'AUTH_LOCKOUT_ADDRESS_FAILURES',
+      '20',
+      'Failed sign-ins from one client address, whatever the accounts, within the window after which it is locked out.',
+    ],
+    [
+      'AUTH_LOCKOUT_WINDOW_SECONDS',
+      '900 (15 minutes)',
+      'How long a failed sign-in counts; a lockout ends when its oldest counted failure leaves the window.',
+    ],
+    [
+      'GLASSHOUSE_ADMIN_TOKEN',
+      'unset: the token in `ADMIN_TOKEN_FILE`',
+      'The bootstrap token: acts as an admin (SetRole makes the first admin with it).',
+    ],
+    [
+      'ADMIN_TOKEN_FILE',
+      'var/admin-token',
+      'Where the bootstrap token is kept; made on first start when missing.',
     ],
   ]),
   ...declare('frontend', [
@@ -292,7 +322,7 @@ export function declarationOf(name: string): VariableDeclaration | undefined {
 
 const GROUP_TITLES: Readonly<Record<VariableReader, string>> = {
   'every service': 'Every service (the kit)',
-  'services with a database': 'productcatalog, orders and inventory',
+  'services with a database': 'productcatalog, payment, orders, inventory and auth',
   productcatalog: 'productcatalog',
   currency: 'currency',
   cart: 'cart',
@@ -301,6 +331,7 @@ const GROUP_TITLES: Readonly<Record<VariableReader, string>> = {
   email: 'email',
   checkout: 'checkout',
   inventory: 'inventory',
+  auth: 'auth',
   frontend: 'frontend',
   loadgen: 'loadgen',
   runner: 'The runner (`npm start`)',

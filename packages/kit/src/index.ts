@@ -50,7 +50,7 @@ export { markdownTable } from './markdown-table.js';
 export type { Logger } from './logging.js';
 export { createLogger } from './logging.js';
 export { ServiceMetrics, observeDuration, secondsSince } from './metrics.js';
-export { findCardNumbers, maskEmail, passesLuhn } from './redaction.js';
+export { findCardNumbers, maskEmail, passesLuhn, redactFields } from './redaction.js';
 export type { ShopApi, ShopClientsOf } from './shop-apis.js';
 export { shopClientsOf } from './shop-apis.js';
 export {

@@ -24,6 +24,8 @@ const REGISTRY_FILE = 'packages/kit/src/telemetry/registry.ts';
  */
 const SPAN_WRAPPERS: Readonly<Record<string, string>> = {
   'packages/kit/src/telemetry/spans.ts': 'spanRunner',
+  'services/auth/src/admin.ts': 'inSpan',
+  'services/auth/src/server.ts': 'inSpan',
   'services/cart/src/server.ts': 'storeStep',
   'services/checkout/src/steps.ts': 'step',
   'services/email/src/server.ts': 'inSpan',

@@ -166,7 +166,7 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
         db_collection_name: 'the schema-qualified table (orders.orders), or empty',
         error_type: 'the SQLSTATE or error name of a failed statement',
       },
-      emittedBy: ['productcatalog', 'orders', 'inventory'],
+      emittedBy: ['productcatalog', 'orders', 'inventory', 'auth'],
       meaning: 'SQL statements run (db.client.operation.duration), with a trace exemplar.',
     },
     {
@@ -177,7 +177,7 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
         db_client_connection_pool_name: "the pool: the service's schema (orders, inventory, catalog)",
         db_client_connection_state: 'used, idle',
       },
-      emittedBy: ['productcatalog', 'orders', 'inventory'],
+      emittedBy: ['productcatalog', 'orders', 'inventory', 'auth'],
       meaning:
         'Connections of the PostgreSQL pool by state (db.client.connection.count), read at scrape; only ' +
         'with DATABASE_URL (PGlite has no pool).',
@@ -187,7 +187,7 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       type: 'gauge',
       unit: 'connections',
       labels: { db_client_connection_pool_name: 'the pool' },
-      emittedBy: ['productcatalog', 'orders', 'inventory'],
+      emittedBy: ['productcatalog', 'orders', 'inventory', 'auth'],
       meaning: 'The size of the PostgreSQL pool (db.client.connection.max); only with DATABASE_URL.',
     },
     {
@@ -195,7 +195,7 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       type: 'gauge',
       unit: 'requests',
       labels: { db_client_connection_pool_name: 'the pool' },
-      emittedBy: ['productcatalog', 'orders', 'inventory'],
+      emittedBy: ['productcatalog', 'orders', 'inventory', 'auth'],
       meaning:
         'Queries waiting for a pool connection (db.client.connection.pending_requests); only with DATABASE_URL.',
     },
@@ -289,6 +289,46 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       unit: 'ads',
       labels: { match: 'contextual (matched the context keys), random (none did)' },
       meaning: 'Ads returned by GetAds.',
+    },
+  ],
+
+  auth: [
+    {
+      name: 'auth_login_attempts_total',
+      type: 'counter',
+      unit: 'attempts',
+      labels: {
+        result:
+          'success, failure (wrong email or password), locked (refused while the account or address is locked out)',
+      },
+      meaning:
+        'Login calls that reached the credential check, by result; each is also a row of login_attempts. ' +
+        'The brute-force alert watches its failure rate.',
+    },
+    {
+      name: 'auth_lockouts_total',
+      type: 'counter',
+      unit: 'lockouts',
+      labels: {
+        scope: 'account (too many failures of one account), address (too many from one client address)',
+      },
+      meaning:
+        'Lockouts begun: counted once, by the failure that reached the limit, not per refused attempt.',
+    },
+    {
+      name: 'auth_signups_total',
+      type: 'counter',
+      unit: 'calls',
+      labels: { result: 'created, taken (the email has an account), invalid' },
+      meaning: 'SignUp calls by result.',
+    },
+    {
+      name: 'auth_sessions_active',
+      type: 'gauge',
+      unit: 'sessions',
+      labels: {},
+      meaning:
+        'Sessions neither expired nor revoked, counted in the database after each sign-in and sign-out and every 15 s.',
     },
   ],
 
@@ -580,7 +620,7 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
         'db.query.text',
         'error.type',
       ],
-      emittedBy: ['productcatalog', 'orders', 'inventory'],
+      emittedBy: ['productcatalog', 'orders', 'inventory', 'auth'],
       meaning:
         "One SQL statement through the kit's Database, on PostgreSQL or PGlite alike, e.g. SELECT " +
         'catalog.products; only the operation (BEGIN, COMMIT) when the statement names no table.',
@@ -603,6 +643,83 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
       emittedBy: ['loadgen'],
       meaning: "An HTTP request sent with fetch (undici instrumentation): the load generator's requests.",
       evidence: { file: INSTRUMENTATIONS, text: 'new UndiciInstrumentation(' },
+    },
+  ],
+
+  auth: [
+    {
+      name: 'sign up',
+      kind: 'internal',
+      attributes: ['app.customer.id', 'error.type'],
+      meaning:
+        'Checks the new account, hashes its password and stores it; ALREADY_EXISTS when the email is taken.',
+    },
+    {
+      name: 'hash password',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: "scrypt over the new password (the service's costliest step, by design).",
+    },
+    {
+      name: 'sign in',
+      kind: 'internal',
+      attributes: ['app.auth.outcome', 'app.auth.lockout_scope', 'app.customer.id', 'error.type'],
+      meaning: 'A Login: lockout check, password check, session start; outcome success, failure or locked.',
+    },
+    {
+      name: 'check lockout',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: "Counts the account's and the address's recent failures in login_attempts.",
+    },
+    {
+      name: 'verify password',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning:
+        'scrypt over the given password, compared in constant time (against a decoy when the email is unknown).',
+    },
+    {
+      name: 'start session',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: "Stores the new session's token hash and expiry.",
+    },
+    {
+      name: 'verify token',
+      kind: 'internal',
+      attributes: ['app.auth.token_kind', 'error.type'],
+      meaning: 'Resolves a session, machine or bootstrap token to its account and role.',
+    },
+    {
+      name: 'sign out',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'Revokes a session token (idempotent).',
+    },
+    {
+      name: 'issue api token',
+      kind: 'internal',
+      attributes: ['app.auth.token_id', 'error.type'],
+      meaning: "Makes an operator's machine token, stores its hash and audits the issue.",
+    },
+    {
+      name: 'revoke api token',
+      kind: 'internal',
+      attributes: ['error.type'],
+      meaning: 'Revokes a machine token and audits it.',
+    },
+    {
+      name: 'set role',
+      kind: 'internal',
+      attributes: ['app.auth.role', 'error.type'],
+      meaning: "Changes an account's role and appends its audit record in one transaction.",
+    },
+    {
+      name: 'record audit',
+      kind: 'internal',
+      attributes: ['app.audit.action', 'error.type'],
+      meaning: "Appends an admin action's audit record.",
     },
   ],
 
@@ -1014,6 +1131,81 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
         'Written to stderr as one JSON line before exiting: 2 for a configuration error (the reason ' +
         'names the variable), 1 otherwise.',
       evidence: { file: 'packages/kit/src/service.ts', text: 'startup failed: ${message}' },
+    },
+  ],
+
+  auth: [
+    {
+      message: 'auth database ready',
+      level: 'info',
+      fields: ['db.kind', 'applied'],
+      meaning: 'The database is open and migrated; applied lists the migrations run now.',
+    },
+    {
+      message: 'customer signed up',
+      level: 'info',
+      fields: ['app.customer.id', 'email'],
+      meaning: 'A new account was stored; the email is masked by the logger.',
+    },
+    {
+      message: 'sign-in succeeded',
+      level: 'info',
+      fields: ['app.customer.id', 'email', 'client.address'],
+      meaning: 'A session was started.',
+    },
+    {
+      message: 'sign-in failed',
+      level: 'info',
+      fields: ['email', 'client.address'],
+      meaning: 'A wrong email or password (which, is not said).',
+    },
+    {
+      message: 'lockout started',
+      level: 'warn',
+      fields: ['email', 'client.address', 'app.auth.lockout_scope', 'app.auth.retry_at'],
+      meaning: 'A failure reached the account or address limit: sign-ins are refused until retry_at.',
+    },
+    {
+      message: 'sign-in refused while locked out',
+      level: 'warn',
+      fields: ['email', 'client.address', 'app.auth.lockout_scope', 'app.auth.retry_at'],
+      meaning: 'A Login answered RESOURCE_EXHAUSTED without checking the password.',
+    },
+    {
+      message: 'signed out',
+      level: 'info',
+      fields: ['app.customer.id'],
+      meaning: 'A session was revoked by Logout.',
+    },
+    {
+      message: 'api token issued',
+      level: 'info',
+      fields: ['app.auth.token_id', 'app.customer.id'],
+      meaning: 'An operator made a machine token (its value is never logged).',
+    },
+    {
+      message: 'api token revoked',
+      level: 'info',
+      fields: ['app.auth.token_id', 'audit.actor'],
+      meaning: 'A machine token was revoked.',
+    },
+    {
+      message: 'role set',
+      level: 'info',
+      fields: ['app.customer.id', 'app.auth.role', 'audit.actor'],
+      meaning: "An account's role was changed (also in the audit log).",
+    },
+    {
+      message: 'audit recorded',
+      level: 'info',
+      fields: ['app.audit.action', 'audit.actor', 'app.audit.target'],
+      meaning: 'An admin action was appended to the audit log.',
+    },
+    {
+      message: 'session gauge refresh failed',
+      level: 'warn',
+      fields: ['err'],
+      meaning: 'Counting the active sessions failed; auth_sessions_active keeps its last value.',
     },
   ],
 
@@ -1466,10 +1658,73 @@ export const ATTRIBUTES: readonly AttributeEntry[] = deepFreeze([
       '(the load generator), so simulated shoppers can be told from real ones.',
   },
   {
+    name: 'app.audit.action',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['auth'],
+    meaning: 'The dotted action of an audit record (flag.set, role.set, api_token.issue, …).',
+  },
+  {
+    name: 'app.audit.target',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['auth'],
+    meaning: 'What an audited action was done to (a scenario, a product, customer:<id>).',
+  },
+  {
+    name: 'app.auth.lockout_scope',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['auth'],
+    meaning: 'What a lockout holds: account or address.',
+  },
+  {
+    name: 'app.auth.outcome',
+    type: 'string',
+    on: 'spans',
+    emittedBy: ['auth'],
+    meaning: 'How a sign-in ended: success, failure or locked.',
+  },
+  {
+    name: 'app.auth.retry_at',
+    type: 'string',
+    on: 'logs',
+    emittedBy: ['auth'],
+    meaning: 'When a lockout ends (ISO 8601).',
+  },
+  {
+    name: 'app.auth.role',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['auth'],
+    meaning: 'The role an account was given: customer, operator or admin.',
+  },
+  {
+    name: 'app.auth.token_id',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['auth'],
+    meaning: "A machine token's id (never the token).",
+  },
+  {
+    name: 'app.auth.token_kind',
+    type: 'string',
+    on: 'spans',
+    emittedBy: ['auth'],
+    meaning: 'What a verified token was: session, api or bootstrap.',
+  },
+  {
+    name: 'app.customer.id',
+    type: 'string',
+    on: 'spans and logs',
+    emittedBy: ['auth'],
+    meaning: "An account's id; never a metric label.",
+  },
+  {
     name: 'audit.actor',
     type: 'string',
     on: 'logs',
-    emittedBy: ['frontend', 'checkout', 'orders'],
+    emittedBy: ['frontend', 'checkout', 'orders', 'auth'],
     meaning: 'Who switched a failure flag (admin page, API or command), or refunded an order.',
   },
   {
@@ -1714,7 +1969,7 @@ export const ATTRIBUTES: readonly AttributeEntry[] = deepFreeze([
     name: 'db.kind',
     type: 'string',
     on: 'logs',
-    emittedBy: ['productcatalog', 'orders', 'inventory'],
+    emittedBy: ['productcatalog', 'orders', 'inventory', 'auth'],
     meaning: 'postgres (a server) or pglite (embedded).',
   },
   {
