@@ -141,7 +141,6 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     implemented: true,
     summary: 'stock and reservations',
   }),
-  // Not started yet: issue 22 (accounts) implements it; the table keeps its ports and store.
   service({
     name: 'auth',
     protocol: 'grpc',
@@ -149,7 +148,7 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     adminPort: 60057,
     store: 'postgres',
     calls: [],
-    implemented: false,
+    implemented: true,
     summary: 'accounts and tokens',
   }),
   service({
@@ -168,7 +167,17 @@ export const SERVICES: readonly ServiceSpec[] = Object.freeze([
     port: 8080,
     adminPort: 8080,
     store: 'none',
-    calls: ['productcatalog', 'currency', 'cart', 'recommendation', 'ad', 'shipping', 'checkout', 'orders'],
+    calls: [
+      'productcatalog',
+      'currency',
+      'cart',
+      'recommendation',
+      'ad',
+      'shipping',
+      'checkout',
+      'orders',
+      'auth',
+    ],
     implemented: true,
     summary: 'the shop',
   }),

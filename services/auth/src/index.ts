@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { auth } from '@glasshouse/contracts';
-import type { Database, EnvReader, GrpcServer, ServiceRuntime } from '@glasshouse/kit';
+import type { Database, EnvReader, GrpcServer, Logger, ServiceRuntime } from '@glasshouse/kit';
 import { ensureAdminToken } from '@glasshouse/kit';
 import { LOCAL_ADMIN_TOKEN_FILE } from '@glasshouse/kit/core';
 import { adminMethods } from './admin.js';
@@ -50,13 +50,18 @@ export interface AuthDependencies extends ServiceRuntime {
   readonly now?: () => Date;
 }
 
-/** The token in `file`; made there when missing (the frontend may be making it at the same moment). */
-function tokenFrom(file: string): string {
+/**
+ * The token in `file`, made there when missing (the frontend may be making it at the same
+ * moment). Undefined where it cannot be made (a read-only container without
+ * GLASSHOUSE_ADMIN_TOKEN): the service then runs without a bootstrap token.
+ */
+function tokenFrom(file: string, logger: Logger): string | undefined {
   try {
     return ensureAdminToken(file);
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
-    return readFileSync(file, 'utf8').trim();
+    if ((error as { code?: unknown }).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    logger.warn({ err: error }, 'no bootstrap token: set GLASSHOUSE_ADMIN_TOKEN to make the first admin');
+    return undefined;
   }
 }
 
@@ -68,7 +73,7 @@ export function createAuthService(
   const now = deps.now ?? (() => new Date());
   const repository = new AuthRepository(deps.database.db, deps.database.schema);
   const bootstrap = config.bootstrapToken;
-  const bootstrapToken = typeof bootstrap === 'string' ? bootstrap : tokenFrom(bootstrap.file);
+  const bootstrapToken = typeof bootstrap === 'string' ? bootstrap : tokenFrom(bootstrap.file, deps.logger);
   const actors = new Actors(repository, bootstrapToken, now);
   const metrics = authMetrics(deps.metrics);
   const gauge = new SessionGauge({

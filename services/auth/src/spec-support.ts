@@ -1,9 +1,9 @@
 /** What the auth specs share: the service on a free port over a test store, with a clock they move. */
 import { auth } from '@glasshouse/contracts';
 import type { PromiseClient } from '@glasshouse/kit';
-import { GrpcServer, ServiceMetrics, createLogger, migrate } from '@glasshouse/kit';
+import { GrpcServer, ServiceMetrics, createClient, createLogger, migrate } from '@glasshouse/kit';
 import type { TestStore } from '@glasshouse/kit/testing';
-import { metricSample, serveOnFreePort } from '@glasshouse/kit/testing';
+import { metricSample } from '@glasshouse/kit/testing';
 import type { AuthConfig } from './index.js';
 import { authMigrations, createAuthService } from './index.js';
 import type { AuthRepository } from './repository.js';
@@ -33,6 +33,8 @@ export class TestClock {
 
 export interface RunningAuth {
   readonly client: AuthClient;
+  /** host:port of the gRPC server. */
+  readonly address: string;
   readonly metrics: ServiceMetrics;
   readonly repository: AuthRepository;
   readonly clock: TestClock;
@@ -68,12 +70,16 @@ export async function startAuth(store: TestStore, config: AuthConfig = TEST_CONF
       throw new Error('the auth service calls no other service');
     },
   });
-  const served = await serveOnFreePort(server, auth.AuthServiceClient, auth.AuthServiceService, {
+  const port = await server.listen('127.0.0.1', 0);
+  const address = `127.0.0.1:${port}`;
+  const client = createClient(auth.AuthServiceClient, auth.AuthServiceService, {
+    address,
     metrics,
     deadlineMs: 20_000,
   });
   return {
-    client: served.client,
+    client,
+    address,
     metrics,
     repository,
     clock,
@@ -83,7 +89,8 @@ export async function startAuth(store: TestStore, config: AuthConfig = TEST_CONF
       return metricSample(body, name, labels) ?? 0;
     },
     async stop() {
-      await served.stop();
+      client.close();
+      await server.shutdown(1000);
       for (const stop of stops) await stop();
     },
   };

@@ -231,6 +231,9 @@ function postgresRow(config: RunConfig): ReadyRow {
   return { name: 'postgres', protocol: 'postgres', address: url.host, link: 'external (DATABASE_URL)' };
 }
 
+/** What makes the first admin of a local run (services/auth/src/account-command.ts). */
+const CREATE_ADMIN_COMMAND = 'npm run account -- create-admin --email you@example.com --name You';
+
 function readySummary(
   plan: readonly ServiceLaunch[],
   infrastructure: ReadyRow[],
@@ -253,6 +256,9 @@ function readySummary(
       config.mode === 'processes'
         ? 'services: one process each (RUN_MODE=processes)'
         : 'services: threads of this one process (RUN_MODE=processes for one process each)',
+      ...(plan.some((launch) => launch.name === 'auth')
+        ? [`first admin: ${CREATE_ADMIN_COMMAND} (the admin pages need one)`]
+        : []),
       'logs: var/log/<service>.log · Ctrl-C stops everything',
     ],
   };

@@ -1142,6 +1142,13 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       meaning: 'The database is open and migrated; applied lists the migrations run now.',
     },
     {
+      message: 'no bootstrap token: set GLASSHOUSE_ADMIN_TOKEN to make the first admin',
+      level: 'warn',
+      fields: ['err'],
+      meaning:
+        'GLASSHOUSE_ADMIN_TOKEN is unset and ADMIN_TOKEN_FILE cannot be made (a read-only file system): no bootstrap token.',
+    },
+    {
       message: 'customer signed up',
       level: 'info',
       fields: ['app.customer.id', 'email'],
