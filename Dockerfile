@@ -20,7 +20,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 # Each workspace keeps everything but its sources: package.json, dist/ and data such as the
 # currency rates or the frontend's static files; proto/ serves gRPC reflection.
-RUN npx tsc -b \
+# npm run build: tsc -b, then the browser bundle the frontend serves (static/js/rum.js).
+RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
  && mkdir -p /out \
  && cp -a package.json node_modules proto /out/ \

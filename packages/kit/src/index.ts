@@ -83,5 +83,5 @@ export type { SpanRunner } from './telemetry/spans.js';
 export { spanRunner } from './telemetry/spans.js';
 export { defaultInstrumentations } from './telemetry/instrumentations.js';
 export { createTracedServer } from './telemetry/http-server.js';
-export { SYNTHETIC_BAGGAGE_KEY } from './telemetry/baggage.js';
+export { SYNTHETIC_ATTRIBUTE, SYNTHETIC_BAGGAGE_KEY } from './telemetry/baggage.js';
 export { STOP_MESSAGE } from './thread.js';

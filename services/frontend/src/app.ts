@@ -13,6 +13,7 @@ import { PageError } from './errors.js';
 import { registerBrowsing, sameHost } from './routes/browse.js';
 import { registerCart } from './routes/cart.js';
 import { registerOrders } from './routes/orders.js';
+import { registerRum } from './rum/collector.js';
 import { Shop } from './shop.js';
 import { errorPage } from './views/pages.js';
 
@@ -131,6 +132,8 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
   registerBrowsing(app, shop);
   registerCart(app, shop);
   registerOrders(app, shop);
+
+  registerRum(app, { metrics, logger });
 
   app.get('/_healthz', async (_request, reply) => reply.type('text/plain').send('ok'));
   app.get('/healthz', async () => liveness().body);

@@ -101,6 +101,11 @@ const runtime = (
 // Metrics
 // ---------------------------------------------------------------------------------------------
 
+/** The vitals' page label: route templates only, so its values are bounded by the shop's routes. */
+const BROWSER_PAGE_LABEL = "the page's route template (/, /product/:id, /cart, \u2026) or unmatched";
+const BROWSER_SYNTHETIC_LABEL =
+  "true when the page was the load generator's (synthetic_request baggage), else false";
+
 export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>({
   kit: [
     {
@@ -395,6 +400,51 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       labels: { page: 'home, product, cart, order-confirmation, orders' },
       meaning:
         'Pages rendered (seed 002), the cart re-shown with a form error included; error pages are not.',
+    },
+    {
+      name: 'browser_web_vital_lcp_seconds',
+      type: 'histogram',
+      unit: 'seconds',
+      labels: { page: BROWSER_PAGE_LABEL, synthetic: BROWSER_SYNTHETIC_LABEL },
+      meaning:
+        'Largest Contentful Paint reported by shoppers\u2019 browsers (web-vitals, via POST /rum/v1/vitals); buckets hold the ' +
+        'Web Vitals thresholds (good \u2264 2.5 s, poor > 4 s).',
+    },
+    {
+      name: 'browser_web_vital_inp_seconds',
+      type: 'histogram',
+      unit: 'seconds',
+      labels: { page: BROWSER_PAGE_LABEL, synthetic: BROWSER_SYNTHETIC_LABEL },
+      meaning:
+        'Interaction to Next Paint reported by shoppers\u2019 browsers (web-vitals, via POST /rum/v1/vitals); buckets hold the ' +
+        'Web Vitals thresholds (good \u2264 200 ms, poor > 500 ms).',
+    },
+    {
+      name: 'browser_web_vital_cls',
+      type: 'histogram',
+      unit: '1',
+      labels: { page: BROWSER_PAGE_LABEL, synthetic: BROWSER_SYNTHETIC_LABEL },
+      meaning:
+        'Cumulative Layout Shift (unitless) reported by shoppers\u2019 browsers (web-vitals, via POST /rum/v1/vitals); buckets hold the ' +
+        'Web Vitals thresholds (good \u2264 0.1, poor > 0.25).',
+    },
+    {
+      name: 'browser_web_vital_ttfb_seconds',
+      type: 'histogram',
+      unit: 'seconds',
+      labels: { page: BROWSER_PAGE_LABEL, synthetic: BROWSER_SYNTHETIC_LABEL },
+      meaning:
+        'Time to First Byte of the page reported by shoppers\u2019 browsers (web-vitals, via POST /rum/v1/vitals); buckets hold the ' +
+        'Web Vitals thresholds (good \u2264 0.8 s, poor > 1.8 s).',
+    },
+    {
+      name: 'browser_spans_total',
+      type: 'counter',
+      unit: 'spans',
+      labels: {
+        outcome: 'forwarded, dropped (too many batches in flight), failed, not_exported (no endpoint)',
+      },
+      meaning: 'Spans received from shoppers\u2019 browsers on POST /rum/v1/traces, by what became of them.',
     },
   ],
 
@@ -895,6 +945,45 @@ export const SPANS: Registry<SpanEntry> = deepFreeze<Registry<SpanEntry>>({
         'until a route renames it.',
       evidence: { file: 'packages/kit/src/telemetry/http-server.ts', text: 'SpanKind.SERVER' },
     },
+    {
+      name: 'documentLoad',
+      kind: 'internal',
+      attributes: ['url.full', 'app.synthetic_request'],
+      meaning:
+        "The page's load in a shopper's browser (service frontend-web, forwarded by the frontend): a child of " +
+        "the page request's server span, whose traceparent the page carries. Events: the navigation timings.",
+      evidence: { file: 'services/frontend/web/rum.ts', text: 'new DocumentLoadInstrumentation(' },
+    },
+    {
+      name: 'documentFetch',
+      kind: 'internal',
+      attributes: ['url.full', 'app.synthetic_request'],
+      meaning: 'The document request as the browser timed it, under documentLoad.',
+      evidence: { file: 'services/frontend/web/rum.ts', text: 'new DocumentLoadInstrumentation(' },
+    },
+    {
+      name: 'resourceFetch',
+      kind: 'internal',
+      attributes: ['url.full', 'app.synthetic_request'],
+      meaning: 'One stylesheet, script or image the page loaded, under documentLoad.',
+      evidence: { file: 'services/frontend/web/rum.ts', text: 'new DocumentLoadInstrumentation(' },
+    },
+    {
+      name: '<event>',
+      kind: 'internal',
+      attributes: ['app.synthetic_request'],
+      meaning:
+        'A click or form submit in the page (user-interaction instrumentation), named after the event.',
+      evidence: { file: 'services/frontend/web/rum.ts', text: 'new UserInteractionInstrumentation(' },
+    },
+    {
+      name: '<METHOD> (browser)',
+      kind: 'client',
+      attributes: ['http.request.method', 'url.full', 'http.response.status_code', 'app.synthetic_request'],
+      meaning:
+        'A fetch() the page made, named after its method; its traceparent joins the server span it calls.',
+      evidence: { file: 'services/frontend/web/rum.ts', text: 'new FetchInstrumentation(' },
+    },
   ],
 
   inventory: [
@@ -1367,6 +1456,19 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
   ],
 
   frontend: [
+    {
+      message: 'browser spans not forwarded',
+      level: 'warn',
+      fields: ['err'],
+      meaning:
+        "A batch of browser spans could not be sent to the OTLP receiver; it is lost (browser_spans_total{outcome='failed'}).",
+    },
+    {
+      message: 'browser telemetry failed',
+      level: 'error',
+      fields: ['err'],
+      meaning: 'POST /rum/v1/* failed after its payload was accepted: a bug; the browser got a 500.',
+    },
     {
       message: 'serving the shop',
       level: 'info',

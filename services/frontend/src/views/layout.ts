@@ -1,3 +1,4 @@
+import { rumHeadTags } from '../rum/head.js';
 import { html, safeUrl, type SafeHtml } from './html.js';
 import type { AdView, Chrome } from './model.js';
 
@@ -27,6 +28,7 @@ function documentShell(chrome: Chrome | undefined, title: string, body: SafeHtml
         <title>${title} · Glasshouse</title>
         <link rel="stylesheet" href="/static/css/shop.css" />
         <link rel="icon" href="/static/img/logo.svg" type="image/svg+xml" />
+        ${rumHeadTags()}
       </head>
       <body>
         <a class="skip-link" href="#main">Skip to content</a>
