@@ -29,8 +29,15 @@ export interface Signature {
   readonly follows?: readonly { readonly alert: string; readonly service: string }[];
   /** Why no alert fires, when none does. */
   readonly quiet?: string;
-  /** Alerts of deploy/prometheus/rules that fire while the scenario is on, with the service they name. */
-  readonly alerts: readonly { readonly alert: string; readonly service: string }[];
+  /**
+   * Alerts of deploy/prometheus/rules that fire while the scenario is on, with the service they
+   * name and, where the alert is per item (a product), the labels that single out this one.
+   */
+  readonly alerts: readonly {
+    readonly alert: string;
+    readonly service: string;
+    readonly labels?: Readonly<Record<string, string>>;
+  }[];
   /** What a trainee should find, in a sentence. */
   readonly story: string;
 }
@@ -257,7 +264,8 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       status: 'ERROR',
       attributes: { 'app.inventory.reservation.outcome': 'not enough stock' },
     },
-    alerts: [{ alert: 'OutOfStock', service: 'inventory' }],
+    // Another product selling out for real is OutOfStock too, but not this scenario's.
+    alerts: [{ alert: 'OutOfStock', service: 'inventory', labels: { product_id: 'OLJCESPC7Z' } }],
     follows: [{ alert: 'LowStock', service: 'inventory' }],
     story: 'One product is sold out: orders with it are refused at the stock reservation.',
   },

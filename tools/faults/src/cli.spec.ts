@@ -6,8 +6,10 @@ import { after, describe, it } from 'node:test';
 import { parseFlagsDocument, settingOf } from '@glasshouse/kit';
 import type { CommandIo } from './cli.js';
 import { localPaths, runFaultCommand } from './cli.js';
-import { PLAYABLE, planGameDay, runGameDay } from './gameday.js';
+import { SCENARIO_NAMES } from '@glasshouse/kit';
+import { PLAYABLE, leftOut, planGameDay, runGameDay } from './gameday.js';
 
+const ROOT = join(__dirname, '..', '..', '..');
 const roots: string[] = [];
 after(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
@@ -73,6 +75,21 @@ describe('npm run fault', () => {
     assert.equal(auditLines(io.root).length, 1);
   });
 
+  it('switches the flags flagd serves in the Compose stack (--flags-file) on and off', () => {
+    const io = shopRoot();
+    const served = join(io.root, 'deploy-flags.json');
+    writeFileSync(served, readFileSync(join(ROOT, 'deploy', 'flags', 'glasshouse.flagd.json'), 'utf8'));
+    assert.equal(runFaultCommand(['on', 'catalog-slow', '--delay-ms', '900', '--flags-file', served], io), 0);
+    const flags = () => parseFlagsDocument(readFileSync(served, 'utf8'));
+    assert.deepEqual(settingOf(flags(), 'catalog-slow'), { on: true, values: { 'delay-ms': 900 } });
+    assert.equal(runFaultCommand(['off', '--all', '--flags-file', served], io), 0);
+    assert.deepEqual(
+      SCENARIO_NAMES.filter((s) => settingOf(flags(), s).on),
+      [],
+    );
+    assert.equal(auditLines(io.root).length, 2);
+  });
+
   it('takes the token from GLASSHOUSE_ADMIN_TOKEN and refuses a wrong one', () => {
     const io = shopRoot({ GLASSHOUSE_ADMIN_TOKEN: 'not-the-token' });
     assert.equal(runFaultCommand(['on', 'ad-cpu-burn'], io), 2);
@@ -83,6 +100,36 @@ describe('npm run fault', () => {
 });
 
 describe('npm run gameday', () => {
+  it('plays every scenario a player can find, traffic-surge and trace-export-failure included, and says why it leaves one out', () => {
+    assert.ok(PLAYABLE.includes('traffic-surge'));
+    assert.ok(PLAYABLE.includes('trace-export-failure'));
+    for (const scenario of SCENARIO_NAMES) {
+      if (!PLAYABLE.includes(scenario))
+        assert.match(leftOut(scenario) ?? '', /\S/, `${scenario} is left out without a reason`);
+    }
+    // Each one comes up: the seeds 0–299 pick every scenario of the pool.
+    const picked = new Set(Array.from({ length: 300 }, (_, seed) => planGameDay(seed)).flat());
+    assert.deepEqual(
+      PLAYABLE.filter((s) => !picked.has(s)),
+      [],
+    );
+  });
+
+  it('switches on the same scenarios for the same seed, on another machine too', () => {
+    const first = shopRoot();
+    const second = shopRoot();
+    for (const seed of [3, 11, 2026]) {
+      assert.equal(runGameDay(['--seed', String(seed)], first), 0);
+      assert.equal(runGameDay(['--seed', String(seed)], second), 0);
+      const on = (root: string) => PLAYABLE.filter((s) => settingOf(flagsOf(root), s).on);
+      assert.deepEqual(on(first.root), on(second.root));
+      assert.deepEqual(
+        on(first.root),
+        [...planGameDay(seed)].sort((a, b) => PLAYABLE.indexOf(a) - PLAYABLE.indexOf(b)),
+      );
+    }
+  });
+
   it('picks the same scenarios for the same seed, only playable ones, and reveals them on request', () => {
     assert.deepEqual(planGameDay(42), planGameDay(42));
     const seen = new Set(Array.from({ length: 50 }, (_, seed) => planGameDay(seed)).flat());

@@ -49,7 +49,15 @@ function section(scenario: ScenarioName, signature: Signature): string[] {
         [
           'Alerts',
           signature.alerts
-            .map(({ alert, service }) => `[${alert}](runbooks/${alert}.md) on ${service}`)
+            .map(
+              ({ alert, service, labels }) =>
+                `[${alert}](runbooks/${alert}.md) on ${service}` +
+                (labels
+                  ? ` (${Object.entries(labels)
+                      .map(([name, value]) => `${name}=${value}`)
+                      .join(', ')})`
+                  : ''),
+            )
             .join(', ') || `none: ${signature.quiet ?? 'no rule covers it'}`,
         ],
         [
@@ -84,8 +92,30 @@ export function renderFaultsDoc(): string {
     'elsewhere `--token` or `GLASSHOUSE_ADMIN_TOKEN`) and is appended to `var/flags/audit.jsonl`.',
     'The shop’s admin page, `/admin` on the frontend, lists the same scenarios with a switch each: sign in with',
     'the token; scripts call `POST /admin/flags/<scenario>` with `Authorization: Bearer <token>` and a JSON body',
-    '`{"on": true, "values": {"rate": 0.5}}`. In the Compose and Kubernetes stacks the services sync the flags',
-    'from the flagd daemon serving `deploy/flags`: there, change that file.',
+    '`{"on": true, "values": {"rate": 0.5}}`.',
+    '',
+    '### Where the shop runs in containers',
+    '',
+    'In the Compose and Kubernetes stacks no service reads a flags file: each syncs the flags from the flagd daemon',
+    '(`FLAGD_HOST`) and evaluates them in process, so the frontend has no flags file to write and serves no',
+    '`/admin` page (it is registered only with `FLAGS_FILE`). Operators switch scenarios by changing the file',
+    'flagd serves, with the same command and the same checks:',
+    '',
+    '- **Compose** (`deploy/compose`): flagd serves the repository’s `deploy/flags` folder, mounted read-only.',
+    '  On the Docker host, in the checkout the stack was started from, run',
+    '  `npm run fault -- on payment-failure --rate 0.5 --flags-file deploy/flags/glasshouse.flagd.json`; flagd',
+    '  sees the file change (a bind-mounted folder on a Linux host) and the services follow within a second.',
+    '  `npm run fault -- off --all --flags-file deploy/flags/glasshouse.flagd.json` switches all off (the `on`',
+    '  variants keep the last parameters; `npm run faults` writes the committed file back). The token is the',
+    '  host’s `var/admin-token` and the audit trail its `var/flags/audit.jsonl`.',
+    '- **Kubernetes** (component `flagd`): flagd serves the ConfigMap `flagd-flags` (key `glasshouse.flagd.json`),',
+    '  mounted as a folder. Write the flags with the command to a local file, then replace the ConfigMap:',
+    '  `cp deploy/flags/glasshouse.flagd.json /tmp/flags.json`,',
+    '  `npm run fault -- on catalog-slow --flags-file /tmp/flags.json`, then',
+    '  `kubectl -n microservices-demo create configmap flagd-flags --from-file=glasshouse.flagd.json=/tmp/flags.json --dry-run=client -o yaml | kubectl apply -f -`.',
+    '  The kubelet refreshes the mounted file within its sync period (about a minute) and flagd streams the',
+    '  change to every service. The audit record is the one the command appended locally; the cluster keeps',
+    '  none of its own beyond the Kubernetes API audit log.',
     '',
     'For a game day, `npm run gameday -- --seed <n>` switches on scenarios at random without naming them;',
     '`npm run gameday -- --reveal` prints what it switched on and the signatures below.',

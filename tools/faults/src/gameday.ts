@@ -19,8 +19,20 @@ function random(seed: number): () => number {
   };
 }
 
-/** Scenarios a game day may pick: those with an answer key (not pending). */
-export const PLAYABLE: readonly ScenarioName[] = SCENARIO_NAMES.filter((s) => !('pending' in ANSWER_KEY[s]));
+/**
+ * Why a game day leaves a scenario out, or undefined when a player can find it. Only a pending
+ * scenario is left out: it cannot be switched on. Every other one shows in what the shop
+ * exports — traffic-surge in loadgen_shoppers (the load generator board) and the request rates,
+ * trace-export-failure in the SDK exporter's lost-span counter and TraceExportFailing. (Those
+ * two were once left out because their answer-key entries were pending.)
+ */
+export function leftOut(scenario: ScenarioName): string | undefined {
+  const entry = ANSWER_KEY[scenario];
+  return 'pending' in entry ? `pending: ${entry.pending}` : undefined;
+}
+
+/** Scenarios a game day may pick. */
+export const PLAYABLE: readonly ScenarioName[] = SCENARIO_NAMES.filter((s) => leftOut(s) === undefined);
 
 /** One or two distinct playable scenarios, chosen by `seed`. */
 export function planGameDay(seed: number): ScenarioName[] {
@@ -45,7 +57,7 @@ function reveal(scenario: ScenarioName, io: CommandIo): void {
   const { span } = signature;
   if (span) io.out(`  span:   ${span.name} in ${span.service}, status ${span.status}`);
   io.out(
-    `  alerts: ${signature.alerts.map((a) => `${a.alert}{service=${a.service}}`).join(', ') || 'none'} (docs/faults.md#${scenario})`,
+    `  alerts: ${signature.alerts.map((a) => `${a.alert}{service=${a.service}}`).join(', ') || `none (${signature.quiet ?? 'no rule covers it'})`} (docs/faults.md#${scenario})`,
   );
 }
 

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { getHeapStatistics } from 'node:v8';
 import { status } from '@grpc/grpc-js';
 import type { ServiceDefinition } from '../grpc/definition.js';
 import type { Implementation } from '../grpc/definition.js';
@@ -67,13 +68,36 @@ export function burning(flags: FeatureFlags, scenario: ScenarioName, fallbackMs:
   return () => clearInterval(timer);
 }
 
-/** Keeps `kb-per-call` KiB on the V8 heap per call and never lets go, while the scenario is on. */
-export function leaking(flags: FeatureFlags, scenario: ScenarioName, fallbackKb: number): Fault {
-  const kept: number[][] = [];
+/** The heap readings the leak goes by: V8's used bytes and the isolate's limit. */
+export type HeapReading = () => { readonly used_heap_size: number; readonly heap_size_limit: number };
+
+/**
+ * Past this share of its heap limit the leak holds: V8 ends the process a few percent further
+ * on, and the scenario's signature is the heap near its limit (HeapNearLimit), not a crash.
+ */
+export const LEAK_HOLDS_AT = 0.93;
+
+/**
+ * Keeps `kb-per-call` KiB on the V8 heap per call while the scenario is on, up to
+ * LEAK_HOLDS_AT of the heap limit; switched off, the kept memory is let go (as the fix would).
+ */
+export function leaking(
+  flags: FeatureFlags,
+  scenario: ScenarioName,
+  fallbackKb: number,
+  heap: HeapReading = getHeapStatistics,
+): Fault {
+  let kept: number[][] = [];
   return () => {
-    if (!flags.isOn(scenario)) return undefined;
-    // 8 bytes a double: 128 numbers a KiB, on the heap (a Buffer would be off it).
-    kept.push(new Array<number>(flags.number(scenario, 'kb-per-call', fallbackKb) * 128).fill(Math.random()));
+    if (!flags.isOn(scenario)) {
+      if (kept.length > 0) kept = [];
+      return undefined;
+    }
+    const bytes = flags.number(scenario, 'kb-per-call', fallbackKb) * 1024;
+    const { used_heap_size: used, heap_size_limit: limit } = heap();
+    if (used + bytes > LEAK_HOLDS_AT * limit) return undefined;
+    // 8 bytes a double: on the heap (a Buffer would be off it).
+    kept.push(new Array<number>(bytes / 8).fill(Math.random()));
     return undefined;
   };
 }
