@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PageError } from '../errors.js';
+import { requireStaff } from '../staff.js';
 
 /** Who refunds, as the audit records them. */
 export interface OrderAdmin {
@@ -14,8 +15,9 @@ export interface OrderAdmin {
 export interface OrderAdminAccess {
   /** The admin behind the request; a 401 PageError without credentials, 403 with wrong ones. */
   adminOf(request: FastifyRequest): Promise<OrderAdmin>;
-  /** The token the page's forms carry. */
-  csrfToken(request: FastifyRequest): string;
+  /** The form field the CSRF token travels in, and the token the page's forms carry. */
+  readonly csrfField: string;
+  csrfToken(request: FastifyRequest, reply: FastifyReply): string;
   csrfValid(request: FastifyRequest, posted: string | undefined): boolean;
 }
 
@@ -51,7 +53,29 @@ export function adminTokenAccess(adminToken: string): OrderAdminAccess {
         throw new PageError(403, 'Not allowed', 'That is not the admin token.', 'forbidden');
       return { actor: `admin@${request.ip}`, via: bearer ? 'bearer' : 'session' };
     },
+    csrfField: 'csrf',
     csrfToken: () => csrf,
     csrfValid: (_request, posted) => same(posted, csrf),
+  };
+}
+
+/**
+ * The accounts' staff gate (staff.ts): admins only, by Bearer token or account session. The app's
+ * CSRF plugin checks a session's form token before any route runs, so the route has nothing left
+ * to check; `csrf` names its field and makes its tokens (security.ts: CSRF_FIELD, csrfTokenFor).
+ */
+export function staffAccess(csrf: {
+  field: string;
+  tokenFor(reply: FastifyReply): string;
+}): OrderAdminAccess {
+  return {
+    async adminOf(request) {
+      const staff = await requireStaff(request, 'admin');
+      // An id, not the email: the audit line is a log line, where addresses are never written whole.
+      return { actor: staff.customerId ? `customer:${staff.customerId}` : staff.name, via: staff.via };
+    },
+    csrfField: csrf.field,
+    csrfToken: (_request, reply) => csrf.tokenFor(reply),
+    csrfValid: () => true,
   };
 }

@@ -80,7 +80,10 @@ function derivedRefundId(orderId: string, items: readonly RefundLine[]): string 
 }
 
 /** The page's form: chosen quantities, or everything left. */
-function formRefund(body: unknown): { refundId: string; items: RefundLine[]; reason: string; csrf?: string } {
+function formRefund(
+  body: unknown,
+  csrfField: string,
+): { refundId: string; items: RefundLine[]; reason: string; csrf?: string } {
   const form = readForm(body);
   const whole = form['whole'] === 'true';
   const items: RefundLine[] = [];
@@ -95,7 +98,7 @@ function formRefund(body: unknown): { refundId: string; items: RefundLine[]; rea
     refundId: refundIdOf(form['refund_id'], randomUUID),
     items: whole ? [] : items,
     reason: reasonOf(form['reason']),
-    ...(form['csrf'] !== undefined ? { csrf: form['csrf'] } : {}),
+    ...(form[csrfField] !== undefined ? { csrf: form[csrfField] } : {}),
   };
 }
 
@@ -219,7 +222,10 @@ export function registerAdminOrders(app: FastifyInstance, options: AdminOrdersOp
   app.get<{ Querystring: Record<string, unknown> }>('/admin/orders', async (request, reply) => {
     try {
       await access.adminOf(request);
-      const view = { csrf: access.csrfToken(request), refundId: randomUUID() };
+      const view = {
+        csrf: { field: access.csrfField, token: access.csrfToken(request, reply) },
+        refundId: randomUUID(),
+      };
       const asked = request.query['order_id'];
       const refunded = request.query['refunded'];
       const notice = typeof refunded === 'string' ? `Refund ${refunded.slice(0, 64)} done.` : undefined;
@@ -235,7 +241,7 @@ export function registerAdminOrders(app: FastifyInstance, options: AdminOrdersOp
     try {
       const admin = await access.adminOf(request);
       const orderId = orderIdOf(request.params.orderId);
-      const asked = formRefund(request.body);
+      const asked = formRefund(request.body, access.csrfField);
       // A browser's form must come from our page; a Bearer call is a script's.
       if (admin.via === 'session' && !access.csrfValid(request, asked.csrf))
         throw new PageError(403, 'Refused', 'The form’s CSRF token is missing or wrong.', 'csrf');

@@ -6,7 +6,8 @@ import { html } from './html.js';
 
 /** What the order admin page shows besides the order: a message, and what its forms need. */
 export interface OrderAdminView {
-  readonly csrf: string;
+  /** The field the CSRF token travels in, and the token. */
+  readonly csrf: { readonly field: string; readonly token: string };
   /** A fresh refund id per page shown, so a form sent twice refunds once. */
   readonly refundId: string;
   readonly notice?: string;
@@ -59,7 +60,7 @@ function refundForms(order: orders.Order, view: OrderAdminView): SafeHtml {
   const left = unitsLeft(order);
   if ([...left.values()].every((quantity) => quantity <= 0)) return html`<p>Nothing is left to refund.</p>`;
   const action = `/admin/orders/${encodeURIComponent(order.orderId)}/refunds`;
-  const hidden = html`<input type="hidden" name="csrf" value="${view.csrf}" />
+  const hidden = html`<input type="hidden" name="${view.csrf.field}" value="${view.csrf.token}" />
     <input type="hidden" name="refund_id" value="${view.refundId}" />`;
   return html`<h2>Refund</h2>
     <form method="post" action="${action}">
