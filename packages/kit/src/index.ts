@@ -58,6 +58,7 @@ export {
   IDEMPOTENCY_KEY_HEADER,
   PRODUCT_ID,
   PRODUCT_ID_MAX_LENGTH,
+  RECORD_ID,
   storableTextProblem,
 } from './shop-rules.js';
 export { openServiceDatabase } from './service-database.js';

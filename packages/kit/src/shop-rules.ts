@@ -6,6 +6,12 @@ export const PRODUCT_ID_MAX_LENGTH = 64;
 /** A product id: letters, digits, `_` and `-` (Online Boutique's are ten capitals and digits). */
 export const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * An id the order service stores (order id, user id): letters, digits and `._:-`, at most 128.
+ * Checkout refuses any other user id up front, before stock is reserved or a card charged.
+ */
+export const RECORD_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** An address a shopper may give: one `@`, a dotted domain, no spaces, within SMTP's lengths. */
 export const EMAIL_ADDRESS = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 

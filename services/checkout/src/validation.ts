@@ -1,12 +1,13 @@
 import type { hipstershop } from '@glasshouse/contracts';
-import { EMAIL_ADDRESS, invalidArgument, storableTextProblem } from '@glasshouse/kit';
+import { EMAIL_ADDRESS, RECORD_ID, invalidArgument, storableTextProblem } from '@glasshouse/kit';
 
 const CURRENCY = /^[A-Z]{3}$/;
 
 /** What PlaceOrder needs before it touches any other service; the first problem is the answer. */
 export function checkPlaceOrderRequest(request: hipstershop.PlaceOrderRequest): void {
-  if (!request.userId || request.userId.length > 128)
-    throw invalidArgument('user_id: required, at most 128 characters');
+  // The order is stored under it: an id the order service would refuse must not get a charge first.
+  if (!RECORD_ID.test(request.userId))
+    throw invalidArgument('user_id: required, at most 128 letters, digits or ._:-');
   if (!CURRENCY.test(request.userCurrency))
     throw invalidArgument('user_currency: must be a three-letter currency code');
   if (!EMAIL_ADDRESS.test(request.email)) throw invalidArgument('email: not a valid email address');

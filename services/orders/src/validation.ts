@@ -1,10 +1,10 @@
 import { orders } from '@glasshouse/contracts';
-import { PRODUCT_ID, maskEmail, storableTextProblem } from '@glasshouse/kit';
+import { PRODUCT_ID, RECORD_ID, maskEmail, storableTextProblem } from '@glasshouse/kit';
 import type { Money } from '@glasshouse/money';
 import { moneyProblem } from '@glasshouse/money';
 
 /** Order and user ids: UUIDs, session ids and the like; nothing that needs escaping anywhere. */
-export const ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const ID = RECORD_ID;
 /** More lines than any cart holds; keeps a single order's insert bounded. */
 export const MAX_ITEMS = 200;
 
