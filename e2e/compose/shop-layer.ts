@@ -16,12 +16,12 @@ export const SHOP_LIMITS: Readonly<
   ad: [72, 0.25],
   shipping: [72, 0.25],
   payment: [72, 0.25],
-  email: [80, 0.25],
+  email: [72, 0.25],
   checkout: [96, 0.5],
   orders: [88, 0.5],
   inventory: [88, 0.5],
-  auth: [88, 0.5],
-  loadgen: [88, 0.5],
+  auth: [80, 0.5],
+  loadgen: [80, 0.5],
   postgres: [256, 1],
   redis: [64, 0.25],
   flagd: [48, 0.25],
@@ -64,6 +64,9 @@ function shopService(spec: ServiceSpec): ComposeService {
     environment.DATABASE_URL = `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/${database}`;
   }
   if (spec.store === 'redis') environment.REDIS_URL = 'redis://redis:6379';
+  // auth's bootstrap token (how the first admin is made), from the user's shell; without it auth
+  // runs with none, since the read-only container cannot keep var/admin-token.
+  if (spec.name === 'auth') environment.GLASSHOUSE_ADMIN_TOKEN = variable('GLASSHOUSE_ADMIN_TOKEN', '');
   const stores = spec.store === 'none' ? [] : [spec.store];
   const implementedCalls = spec.calls.filter((peer) => serviceSpec(peer).implemented);
   return {

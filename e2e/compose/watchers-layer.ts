@@ -5,7 +5,7 @@ import { POSTGRES_PASSWORD, POSTGRES_USER, shopServices } from './shop-layer.js'
 
 /** Memory (MiB) and CPU limits of the watchers, sized for a laptop demo's retention. */
 export const WATCHER_LIMITS = {
-  prometheus: [320, 1],
+  prometheus: [288, 1],
   alertmanager: [48, 0.25],
   grafana: [192, 0.5],
   loki: [192, 0.5],

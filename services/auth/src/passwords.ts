@@ -11,7 +11,23 @@ export const SCRYPT_COST = Object.freeze({ log2N: 14, r: 8, p: 1, keyLength: 32,
 
 const PREFIX = 'scrypt';
 
+/**
+ * Hashes run one at a time: each holds 16 MiB outside the JS heap, and the container's limit
+ * (80 MiB in compose) has room for one beside Node's ~60. Under a brute force the queue is the
+ * throttle; refusals while locked out never hash.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(run: () => Promise<T>): Promise<T> {
+  const result = queue.then(run, run);
+  queue = result.catch(() => undefined);
+  return result;
+}
+
 function derive(password: string, salt: Buffer, log2N: number, r: number, p: number, keyLength: number) {
+  return oneAtATime(() => deriveNow(password, salt, log2N, r, p, keyLength));
+}
+
+function deriveNow(password: string, salt: Buffer, log2N: number, r: number, p: number, keyLength: number) {
   const N = 2 ** log2N;
   // Node refuses more than 32 MiB by default; scrypt needs 128 · N · r bytes and a little more.
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r };
