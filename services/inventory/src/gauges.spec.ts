@@ -81,6 +81,18 @@ describe('StockGauges', () => {
     assert.equal(await sample(metrics, 'inventory_stock_level', stockOf('A')), 9);
   });
 
+  it('applies the rest of a refresh when other products changed while it read', async () => {
+    let release: (levels: StockLevel[]) => void = () => undefined;
+    const { metrics, gauges } = gaugesWith(() => new Promise((resolve) => (release = resolve)));
+    const refreshing = gauges.refresh();
+    gauges.record([level('B', 49)]);
+    // A drained while the refresh read (product-drained switched on): it shows at once.
+    release([level('A', 0), level('B', 50)]);
+    await refreshing;
+    assert.equal(await sample(metrics, 'inventory_stock_level', stockOf('A')), 0);
+    assert.equal(await sample(metrics, 'inventory_stock_level', stockOf('B')), 49);
+  });
+
   it('refreshes on its timer until stopped, and logs a failed refresh', async () => {
     mock.timers.enable({ apis: ['setInterval'] });
     let loads = 0;

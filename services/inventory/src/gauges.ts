@@ -20,7 +20,8 @@ export class StockGauges {
   private readonly stockLevel: ReturnType<ServiceMetrics['gauge']>;
   private readonly lowStockProducts: ReturnType<ServiceMetrics['gauge']>;
   private readonly levels = new Map<string, StockLevel>();
-  private changes = 0;
+  /** The products recorded during each refresh under way: their recorded level is newer than the one read. */
+  private readonly reading = new Set<Set<string>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: StockGaugeOptions) {
@@ -37,19 +38,30 @@ export class StockGauges {
 
   /** Records levels that just changed. */
   record(levels: readonly StockLevel[]): void {
-    this.changes++;
+    for (const recorded of this.reading) for (const level of levels) recorded.add(level.productId);
     this.apply(levels);
   }
 
-  /** Reads every level and replaces what the gauges show. */
+  /**
+   * Reads every level and replaces what the gauges show, but for products recorded while it
+   * read. (Skipping the whole refresh then left a level a scenario changed, such as
+   * product-drained's, stale for as long as orders kept coming.)
+   */
   async refresh(): Promise<void> {
-    const seen = this.changes;
-    const all = await this.options.load();
-    // A change recorded while reading is newer than what was read; the next refresh catches up.
-    if (seen !== this.changes) return;
+    const recorded = new Set<string>();
+    this.reading.add(recorded);
+    let all: StockLevel[];
+    try {
+      all = await this.options.load();
+    } finally {
+      this.reading.delete(recorded);
+    }
+    const fresh = all.map((level) =>
+      recorded.has(level.productId) ? (this.levels.get(level.productId) ?? level) : level,
+    );
     this.levels.clear();
     this.stockLevel.reset();
-    this.apply(all);
+    this.apply(fresh);
   }
 
   /** Refreshes every intervalMs until stop(); the timer never keeps the process alive. */
