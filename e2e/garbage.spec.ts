@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { ServiceError } from '@grpc/grpc-js';
 import { Client, Metadata, credentials, status } from '@grpc/grpc-js';
-import { hipstershop, inventory, orders, payment } from '@glasshouse/contracts';
+import { checkout, hipstershop, inventory, orders, payment } from '@glasshouse/contracts';
 import type { ServiceDefinition, ServiceName } from '@glasshouse/kit';
 import type { ProcessShop } from '@glasshouse/testing';
 import { startProcessShop } from '@glasshouse/testing';
@@ -23,6 +23,7 @@ const APIS: readonly (readonly [ServiceName, ServiceDefinition])[] = [
   ['payment', payment.ChargeReversalServiceService],
   ['email', hipstershop.EmailServiceService],
   ['checkout', hipstershop.CheckoutServiceService],
+  ['checkout', checkout.RefundServiceService],
   ['orders', orders.OrderServiceService],
   ['inventory', inventory.InventoryServiceService],
 ];

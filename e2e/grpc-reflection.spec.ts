@@ -19,7 +19,7 @@ const APIS: Readonly<Record<ShopService, readonly string[]>> = {
   email: ['hipstershop.EmailService'],
   orders: ['glasshouse.orders.v1.OrderService'],
   inventory: ['glasshouse.inventory.v1.InventoryService'],
-  checkout: ['hipstershop.CheckoutService'],
+  checkout: ['hipstershop.CheckoutService', 'glasshouse.checkout.v1.RefundService'],
 };
 
 interface ReflectionResponse {
