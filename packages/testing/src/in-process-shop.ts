@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createAdService } from '@glasshouse/ad';
+import { AUTH_SCHEMA, authMigrations, createAuthService, readAuthConfig } from '@glasshouse/auth';
 import { createCartService, readCartConfig } from '@glasshouse/cart';
 import type { CheckoutDependencies } from '@glasshouse/checkout';
 import { checkoutClients, createCheckoutService, readCheckoutConfig } from '@glasshouse/checkout';
@@ -74,6 +76,8 @@ export interface InProcessShop {
   readonly ledger: ChargeLedger;
   /** Every line every service logged (JSON), in order. */
   readonly logs: readonly string[];
+  /** Auth's bootstrap token (GLASSHOUSE_ADMIN_TOKEN of `env`, else random): acts as an admin. */
+  readonly bootstrapToken: string;
   metricsOf(service: ShopService): ServiceMetrics;
   /** New clients of every service, measured in `metrics`; closed when the shop stops. */
   connect(metrics: ServiceMetrics): ShopClients;
@@ -98,8 +102,11 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
     CATALOG_CACHE_TTL_MS: '0',
     INVENTORY_RESTOCK_INTERVAL_MS: '0',
     RPC_DEADLINE_MS: '5000',
+    // Never var/admin-token of the working tree: each test shop has a bootstrap token of its own.
+    GLASSHOUSE_ADMIN_TOKEN: randomBytes(32).toString('hex'),
     ...options.env,
   });
+  const authConfig = readAuthConfig(env);
   const deadlineMs = options.deadlineMs ?? readRpcDeadlineMs(env);
   const flags = options.flags ?? new FixedFeatureFlags();
   const metrics = new Map<ShopService, ServiceMetrics>();
@@ -191,6 +198,10 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
         ({ ledger } = createPaymentService(readPaymentConfig(env), { ...runtime, ...(now ? { now } : {}) }));
       }),
       serve('email', (runtime) => createEmailService(readEmailConfig(env), runtime)),
+      serve('auth', async (runtime) => {
+        const db = await database(AUTH_SCHEMA, authMigrations, runtime.metrics, options.databaseUrl);
+        createAuthService(authConfig, { ...runtime, database: db });
+      }),
     ]);
     await serve('recommendation', (runtime) =>
       createRecommendationService(readRecommendationConfig(env), runtime),
@@ -212,6 +223,7 @@ export async function startInProcessShop(options: InProcessShopOptions = {}): Pr
     clients: shopClients(dial(testMetrics)),
     ledger,
     logs,
+    bootstrapToken: typeof authConfig.bootstrapToken === 'string' ? authConfig.bootstrapToken : '',
     metricsOf(service) {
       const found = metrics.get(service);
       if (!found) throw new Error(`${service} is not part of the shop`);

@@ -16,6 +16,7 @@ export const SHOP_SERVICES = [
   'orders',
   'inventory',
   'checkout',
+  'auth',
 ] as const;
 export type ShopService = (typeof SHOP_SERVICES)[number];
 

@@ -14,6 +14,15 @@ import { registerBrowsing, sameHost } from './routes/browse.js';
 import { registerCart } from './routes/cart.js';
 import { registerOrders } from './routes/orders.js';
 import { registerRum } from './rum/collector.js';
+import { registerAccounts } from './routes/accounts.js';
+import type { RateLimits } from './security.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  csrfRefusal,
+  registerCsrf,
+  registerRateLimits,
+  registerSecurityHeaders,
+} from './security.js';
 import { Shop } from './shop.js';
 import { errorPage } from './views/pages.js';
 
@@ -24,6 +33,10 @@ export interface FrontendOptions {
   readinessChecks?: readonly ReadinessCheck[];
   defaultCurrency?: string;
   staticDir?: string;
+  /** Sign-in and checkout limits per client address; DEFAULT_RATE_LIMITS unless given. */
+  rateLimits?: RateLimits;
+  /** Whose X-Forwarded-For/-Proto to believe (fastify's trustProxy); none by default. */
+  trustProxy?: boolean | string;
 }
 
 declare module 'fastify' {
@@ -37,6 +50,8 @@ const PROBES = new Set(['/metrics', '/_healthz', '/healthz', '/readyz']);
 
 function pageErrorOf(error: FastifyError | Error): PageError {
   if (error instanceof PageError) return error;
+  const csrf = csrfRefusal((error as Partial<FastifyError>).code);
+  if (csrf) return csrf;
   const statusCode = (error as Partial<FastifyError>).statusCode;
   // Fastify's own 4xx (malformed body, too large, bad content type) keep their status and message.
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
@@ -63,14 +78,17 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     // request together, and a child logger per request costs CPU for nothing more.
     childLoggerFactory: (logger) => logger,
     bodyLimit: 64 * 1024,
+    trustProxy: options.trustProxy ?? false,
     // The kit makes the page request's server span (the HTTP instrumentation's costs several
     // times more per request); onRequest below names it after the route.
     serverFactory: (handler) => createTracedServer(handler),
   });
   let draining = false;
 
+  app.decorate('accounts', options.backends.auth);
   void app.register(cookie);
   void app.register(formbody);
+  registerSecurityHeaders(app);
   void app.register(fastifyStatic, {
     root: options.staticDir ?? join(__dirname, '..', 'static'),
     prefix: '/static/',
@@ -102,6 +120,7 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     }
     done();
   });
+  registerCsrf(app);
 
   const recordRequest = (request: FastifyRequest, reply: FastifyReply): void => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -129,9 +148,15 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     done();
   });
 
-  registerBrowsing(app, shop);
-  registerCart(app, shop);
-  registerOrders(app, shop);
+  // The shop's routes in a scope of their own, so the rate limiter is loaded before they are added.
+  void app.register(async (scope) => {
+    await registerRateLimits(scope);
+    const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
+    registerBrowsing(scope, shop);
+    registerCart(scope, shop, limits);
+    registerOrders(scope, shop);
+    registerAccounts(scope, shop, limits);
+  });
 
   registerRum(app, { metrics, logger });
 
@@ -159,6 +184,9 @@ export function buildFrontend(options: FrontendOptions): FastifyInstance {
     if (page.statusCode >= 500)
       request.log.error({ err: error, 'error.type': page.errorType }, 'page failed');
     else request.log.warn({ 'error.type': page.errorType, reason: page.message }, 'request refused');
+    // Scripts (the admin API, Bearer calls) read JSON; people read a page.
+    if (request.url.startsWith('/api/') || request.headers.authorization)
+      return reply.code(page.statusCode).send({ error: page.message });
     return reply
       .code(page.statusCode)
       .type('text/html; charset=utf-8')

@@ -1,4 +1,5 @@
 import type { ShopClientsOf } from '@glasshouse/kit';
+import type { AccountsClient } from './account-session.js';
 
 /**
  * The services the frontend calls; real gRPC clients in production and in tests. Pages render
@@ -6,4 +7,4 @@ import type { ShopClientsOf } from '@glasshouse/kit';
  */
 export type Backends = ShopClientsOf<
   'catalog' | 'currency' | 'cart' | 'shipping' | 'checkout' | 'orders' | 'recommendation' | 'ad'
->;
+> & { readonly auth: AccountsClient };

@@ -225,7 +225,7 @@ describe('the cart and checkout pages over the in-process shop', () => {
     assert.equal(orders.orders.length, 0);
   });
 
-  it('refuses a form posted from another site with 403, changing nothing', async () => {
+  it('refuses a form posted from another site, or by a browser without the CSRF token, with 403, changing nothing', async () => {
     const shopper = await withCart();
     const evil = { origin: 'http://evil.example' };
     const added = await shopper.post('/cart', { product_id: TERRARIUM, quantity: '5' }, evil);
@@ -234,14 +234,20 @@ describe('the cart and checkout pages over the in-process shop', () => {
     assert.equal((await shopper.post('/cart/checkout', CHECKOUT, evil)).statusCode, 403);
     const cart = await shop.clients.cart.getCart({ userId: shopper.userId });
     assert.deepEqual(cart.items, [{ productId: TERRARIUM, quantity: 1 }]);
-    const sameSite = await shopper.post(
-      '/cart',
-      { product_id: TERRARIUM },
-      {
-        host: 'shop.test:8080',
-        origin: 'http://shop.test:8080',
-      },
-    );
+    // From the shop itself a browser's form must carry the page's CSRF token too.
+    const sameSiteHeaders = { host: 'shop.test:8080', origin: 'http://shop.test:8080' };
+    const untokened = await shopper.post('/cart', { product_id: TERRARIUM }, sameSiteHeaders);
+    assert.equal(untokened.statusCode, 403);
+    const page = await shopper.get('/cart');
+    const secret = page.cookies.find((c) => c.name === 'shop_csrf')?.value ?? '';
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const sameSite = await app.inject({
+      method: 'POST',
+      url: '/cart',
+      cookies: { 'shop_session-id': shopper.userId, shop_csrf: secret },
+      headers: { ...FORM, ...sameSiteHeaders },
+      payload: new URLSearchParams({ product_id: TERRARIUM, _csrf: token }).toString(),
+    });
     assert.equal(sameSite.statusCode, 302);
   });
 });

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { auth } from '@glasshouse/contracts';
 import type { EnvReader, ReadinessCheck, ServiceClientFactory, ServiceRuntime } from '@glasshouse/kit';
 import { FlagControl, ensureAdminToken, shopClientsOf } from '@glasshouse/kit';
 import { LOCAL_ADMIN_TOKEN_FILE, LOCAL_AUDIT_FILE } from '@glasshouse/kit/core';
@@ -8,6 +10,8 @@ import { registerAdmin } from './routes/admin.js';
 import { adminOrderClients, registerAdminOrders } from './routes/admin-orders.js';
 import { adminTokenAccess } from './routes/admin-orders-access.js';
 import type { Backends } from './backends.js';
+import type { RateLimits } from './security.js';
+import { DEFAULT_RATE_LIMITS } from './security.js';
 
 export type { FrontendOptions } from './app.js';
 export { buildFrontend } from './app.js';
@@ -16,6 +20,9 @@ export type { Backends } from './backends.js';
 export interface FrontendConfig {
   /** The currency of a shopper who has not chosen one. */
   readonly defaultCurrency: string;
+  readonly rateLimits: RateLimits;
+  /** Fastify's trustProxy: whose X-Forwarded-For/-Proto to believe; false believes none. */
+  readonly trustProxy: boolean | string;
   /** The failure scenarios' admin page, when the flags are a file this process may edit. */
   readonly admin?: {
     readonly flagsFile: string;
@@ -30,6 +37,11 @@ export function readFrontendConfig(env: EnvReader): FrontendConfig {
   const token = env.optionalString('GLASSHOUSE_ADMIN_TOKEN');
   return Object.freeze({
     defaultCurrency: env.string('DEFAULT_CURRENCY', 'USD'),
+    rateLimits: {
+      signInPerMinute: env.int('SIGNIN_RATE_LIMIT', DEFAULT_RATE_LIMITS.signInPerMinute, { min: 0 }),
+      checkoutPerMinute: env.int('CHECKOUT_RATE_LIMIT', DEFAULT_RATE_LIMITS.checkoutPerMinute, { min: 0 }),
+    },
+    trustProxy: trustProxyOf(env.optionalString('TRUST_PROXY')),
     ...(flagsFile && {
       admin: {
         flagsFile,
@@ -40,6 +52,12 @@ export function readFrontendConfig(env: EnvReader): FrontendConfig {
   });
 }
 
+/** `true` (any proxy) or comma-separated addresses/CIDRs of the proxies in front; unset trusts none. */
+function trustProxyOf(value: string | undefined): boolean | string {
+  if (value === undefined || value === 'false') return false;
+  return value === 'true' ? true : value;
+}
+
 /**
  * Clients of the services the pages call; every read may be retried, cart and checkout writes
  * not. No page renders without the catalog and prices: the frontend is not ready while either
@@ -48,7 +66,7 @@ export function readFrontendConfig(env: EnvReader): FrontendConfig {
 export function frontendBackends(client: ServiceClientFactory): Backends {
   const read = { idempotent: true };
   const essentialRead = { idempotent: true, required: true };
-  return shopClientsOf(client, {
+  const clients = shopClientsOf(client, {
     catalog: essentialRead,
     currency: essentialRead,
     cart: {},
@@ -58,6 +76,18 @@ export function frontendBackends(client: ServiceClientFactory): Backends {
     recommendation: read,
     ad: read,
   });
+  // Not retried: a sign-in attempt counts towards the lockout, and a retry would count twice.
+  return { ...clients, auth: client(auth.AuthServiceClient, auth.AuthServiceService, 'auth', {}) };
+}
+
+/** The token in `file`; made there when missing (auth may be making it at the same moment). */
+function adminTokenFrom(file: string): string {
+  try {
+    return ensureAdminToken(file);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    return readFileSync(file, 'utf8').trim();
+  }
 }
 
 export interface FrontendDependencies extends ServiceRuntime {
@@ -74,14 +104,16 @@ export function createFrontend(config: FrontendConfig, deps: FrontendDependencie
     metrics: deps.metrics,
     ...(deps.readinessChecks ? { readinessChecks: deps.readinessChecks } : {}),
     defaultCurrency: config.defaultCurrency,
+    rateLimits: config.rateLimits,
+    trustProxy: config.trustProxy,
   });
   addRouteFaults(app, deps.flags);
   if (config.admin) {
     const { flagsFile, auditFile, token } = config.admin;
-    const adminToken = typeof token === 'string' ? token : ensureAdminToken(token.file);
+    const adminToken = typeof token === 'string' ? token : adminTokenFrom(token.file);
     const control = new FlagControl({ flagsFile, auditFile, adminToken, logger: deps.logger });
-    registerAdmin(app, { control, adminToken });
+    registerAdmin(app, { flags: { control, adminToken } });
     registerAdminOrders(app, { ...adminOrderClients(deps.client), access: adminTokenAccess(adminToken) });
-  }
+  } else registerAdmin(app, {});
   return app;
 }

@@ -4,7 +4,11 @@ import type { Logger, ServiceMetrics } from '@glasshouse/kit';
 import type { Backends } from './backends.js';
 import { fromServiceFailure } from './errors.js';
 import { productCards } from './pricing.js';
+import type { Account } from './account-session.js';
+import { accountOf } from './account-session.js';
+import { csrfTokenFor } from './security.js';
 import { currentCurrency, sessionId } from './session.js';
+import { auth } from '@glasshouse/contracts';
 import type { AdView, Chrome, ProductCard } from './views/model.js';
 
 const CURRENCY_LIST_TTL_MS = 60_000;
@@ -46,7 +50,12 @@ export class Shop {
     adContext: readonly string[] = [],
     knownCartSize?: number,
   ): Promise<Chrome> {
-    const userId = sessionId(request, reply);
+    // Without auth the page still renders, as a guest's would, with a notice.
+    const account = await accountOf(request, reply).then(
+      (found) => ({ found }),
+      () => ({ found: undefined, failed: true }),
+    );
+    const userId = account.found?.customerId ?? sessionId(request, reply);
     const [codes, cartSize, ad] = await Promise.all([
       this.supportedCurrencies(),
       knownCartSize ?? this.cartSize(request, userId),
@@ -56,9 +65,20 @@ export class Shop {
       currencies: codes,
       currentCurrency: currentCurrency(request, codes, this.defaultCurrency),
       cartSize,
+      csrfToken: csrfTokenFor(reply),
+      ...(account.found ? { account: accountView(account.found) } : {}),
+      ...('failed' in account ? { notice: 'Accounts are unavailable right now.' } : {}),
       ...(ad ? { ad } : {}),
       ...(request.span ? { requestId: request.span.spanContext().traceId } : {}),
     };
+  }
+
+  /**
+   * Whose cart and orders these are: the signed-in customer's id (so orders follow the account
+   * across devices), else the session id as in Online Boutique.
+   */
+  async shopperId(request: FastifyRequest, reply: FastifyReply): Promise<string> {
+    return (await accountOf(request, reply))?.customerId ?? sessionId(request, reply);
   }
 
   send(reply: FastifyReply, page: string, html: string, statusCode = 200): FastifyReply {
@@ -119,4 +139,9 @@ export class Shop {
       return undefined;
     }
   }
+}
+
+function accountView(account: Account): { name: string; staff: boolean } {
+  const staff = account.role === auth.Role.ROLE_OPERATOR || account.role === auth.Role.ROLE_ADMIN;
+  return { name: account.name, staff };
 }

@@ -1,43 +1,36 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FlagControl, ScenarioValues } from '@glasshouse/kit';
-import { FlagAccessError, FlagInputError, scenarioSpec } from '@glasshouse/kit';
-import type { SafeHtml } from '../views/html.js';
+import { FlagAccessError, FlagInputError, isServiceError } from '@glasshouse/kit';
+import { unavailable } from '../account-session.js';
+import { recordAdminAction } from '../audit.js';
+import { PageError } from '../errors.js';
 import { html } from '../views/html.js';
+import { readForm } from '../forms.js';
+import { csrfTokenFor } from '../security.js';
+import type { Staff, StaffRole } from '../staff.js';
+import { requireStaff } from '../staff.js';
+import type { StaffView } from '../views/admin-pages.js';
+import { adminPage, adminRefusal, auditTable, scenariosTable, tokensSection } from '../views/admin-pages.js';
 
 /**
- * The failure scenarios' admin: a page listing each with its state and a switch, and a JSON API
- * for scripts. Every change needs the admin token — as a Bearer header, or a session cookie got
- * by posting the token to the login form — and the page's forms carry a CSRF token derived from
- * it. FlagControl audits each accepted change.
+ * The admin pages and their JSON API: the failure scenarios (operators and admins), machine
+ * tokens (each operator's own), the audit log (admins). Browsers come with an account session
+ * and their forms carry CSRF tokens; scripts send `Authorization: Bearer <token>` (a machine
+ * token or the deployment's bootstrap token). Every change is recorded in auth's audit log, and a
+ * flag change also in the flags audit file FlagControl keeps.
  */
 
-const SESSION_COOKIE = 'gh_admin';
-
 export interface AdminOptions {
-  readonly control: FlagControl;
-  readonly adminToken: string;
+  /** The failure scenarios, when the flags are a file this process may edit. */
+  readonly flags?: {
+    readonly control: FlagControl;
+    /** The flags file's own credential, which FlagControl checks once the staff gate let a change through. */
+    readonly adminToken: string;
+  };
 }
 
-const derived = (token: string, purpose: string): string =>
-  createHmac('sha256', token).update(`glasshouse-admin:${purpose}`).digest('hex');
-
-const same = (a: string | undefined, b: string): boolean =>
-  a !== undefined && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-
-function page(title: string, body: SafeHtml): string {
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <title>${title} · Glasshouse admin</title>
-      </head>
-      <body>
-        <h1>${title}</h1>
-        ${body}
-      </body>
-    </html>`.toString();
-}
+const AUDIT_ACTION = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$/;
 
 function statusOf(error: unknown): { status: number; message: string } | undefined {
   if (error instanceof FlagAccessError) return { status: error.status, message: error.message };
@@ -49,7 +42,7 @@ function statusOf(error: unknown): { status: number; message: string } | undefin
 function valuesOf(body: Record<string, unknown>): ScenarioValues {
   const values: Record<string, number | string> = {};
   for (const [name, value] of Object.entries(body)) {
-    if (['on', 'csrf', 'values'].includes(name)) continue;
+    if (['on', '_csrf', 'values'].includes(name)) continue;
     if (typeof value === 'number') values[name] = value;
     else if (typeof value === 'string' && value !== '') {
       const number = Number(value);
@@ -59,118 +52,189 @@ function valuesOf(body: Record<string, unknown>): ScenarioValues {
   return values;
 }
 
-export function registerAdmin(app: FastifyInstance, { control, adminToken }: AdminOptions): void {
-  const session = derived(adminToken, 'session');
-  const csrf = derived(adminToken, 'csrf');
-  /** The credential a request presents: its Bearer token, or the token behind a valid session. */
-  const credentialOf = (request: FastifyRequest): string | undefined => {
-    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (bearer) return bearer;
-    return same(request.cookies[SESSION_COOKIE], session) ? adminToken : undefined;
-  };
-  const actorOf = (request: FastifyRequest): string => `admin@${request.ip}`;
-
-  const listing = (): SafeHtml =>
-    html`<table>
-      <tr>
-        <th>Scenario</th>
-        <th>Service</th>
-        <th>State</th>
-        <th>Parameters</th>
-        <th></th>
-      </tr>
-      ${control.list().map(
-        ({ scenario, setting, pending }) =>
-          html`<tr>
-            <td>${scenario}</td>
-            <td>${scenarioSpec(scenario).service}</td>
-            <td data-testid="state-${scenario}">${pending ? 'pending' : setting.on ? 'ON' : 'off'}</td>
-            <td>
-              ${Object.entries(setting.values)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(' ')}
-            </td>
-            <td>
-              ${
-                pending
-                  ? ''
-                  : html`<form method="post" action="/admin/flags/${scenario}">
-                      <input type="hidden" name="csrf" value="${csrf}" />
-                      <input type="hidden" name="on" value="${setting.on ? 'false' : 'true'}" />
-                      <button type="submit">${setting.on ? 'Switch off' : 'Switch on'}</button>
-                    </form>`
-              }
-            </td>
-          </tr>`,
-      )}
-    </table>`;
-
-  const loginPage = (reply: FastifyReply, status: number, problem?: string) =>
-    reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      .send(
-        page(
-          'Failure scenarios',
-          html`${problem ? html`<p role="alert">${problem}</p>` : ''}
-            <form method="post" action="/admin/login">
-              <label>Admin token <input type="password" name="token" autocomplete="off" /></label>
-              <button type="submit">Sign in</button>
-            </form>`,
-        ),
+/** Auth's refusals of an admin call as pages: a bad field 400, not theirs 403, unknown 404. */
+function authRefusal(error: unknown): PageError {
+  if (!isServiceError(error)) return unavailable(error);
+  switch (error.code) {
+    case status.INVALID_ARGUMENT:
+      return new PageError(400, 'That did not work', error.details, 'INVALID_ARGUMENT');
+    case status.PERMISSION_DENIED:
+      return new PageError(403, 'Not allowed', error.details, 'PERMISSION_DENIED');
+    case status.NOT_FOUND:
+      return new PageError(404, 'Not found', error.details, 'NOT_FOUND');
+    case status.UNAUTHENTICATED:
+      return new PageError(
+        401,
+        'Sign in needed',
+        'Your session has ended. Please sign in again.',
+        'UNAUTHENTICATED',
       );
+    default:
+      return unavailable(error);
+  }
+}
 
-  app.get('/admin', async (request, reply) => {
-    if (credentialOf(request) !== adminToken) return loginPage(reply, 401);
-    return reply
+export function registerAdmin(app: FastifyInstance, { flags }: AdminOptions): void {
+  const viewOf = (staff: Staff, reply: FastifyReply): StaffView => ({
+    name: staff.name,
+    role: staff.role,
+    csrfToken: staff.via === 'session' ? csrfTokenFor(reply) : '',
+  });
+
+  /** The gate for a page: a refusal is an admin page with the way to sign in, not the shop's error page. */
+  const staffFor = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    role: StaffRole,
+  ): Promise<Staff | undefined> => {
+    try {
+      return await requireStaff(request, role);
+    } catch (error) {
+      if (!(error instanceof PageError) || error.statusCode >= 500) throw error;
+      request.log.warn({ 'error.type': error.errorType, reason: error.message }, 'request refused');
+      void reply
+        .code(error.statusCode)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(adminRefusal(error.statusCode, error.message, request.url));
+      return undefined;
+    }
+  };
+  const sendPage = (
+    reply: FastifyReply,
+    staff: Staff,
+    title: string,
+    body: Parameters<typeof adminPage>[2],
+  ) =>
+    reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(page('Failure scenarios', listing()));
+      .send(adminPage(viewOf(staff, reply), title, body));
+
+  app.get('/admin', async (request, reply) => {
+    const staff = await staffFor(request, reply, 'operator');
+    if (!staff) return reply;
+    const body = flags
+      ? scenariosTable(viewOf(staff, reply), flags.control.list())
+      : html`<p>This frontend does not edit the failure flags (FLAGS_FILE is not set).</p>`;
+    return sendPage(reply, staff, 'Failure scenarios', body);
   });
 
-  app.post<{ Body: Record<string, unknown> }>('/admin/login', async (request, reply) => {
-    const token = typeof request.body?.['token'] === 'string' ? request.body['token'] : '';
-    if (!same(token, adminToken)) return loginPage(reply, 403, 'That is not the admin token.');
-    void reply.setCookie(SESSION_COOKIE, session, { path: '/admin', httpOnly: true, sameSite: 'strict' });
-    return reply.redirect('/admin', 303);
-  });
+  // The single-token sign-in form is gone: staff sign in with their accounts.
+  app.get('/admin/login', async (_request, reply) => reply.redirect('/login?next=/admin', 303));
 
   app.post<{ Params: { scenario: string }; Body: Record<string, unknown> }>(
     '/admin/flags/:scenario',
     async (request, reply) => {
+      const staff = await requireStaff(request, 'operator');
+      if (!flags) throw new PageError(404, 'Not found', 'This frontend does not edit the failure flags.');
+      const { control, adminToken } = flags;
       const body = request.body ?? {};
-      const credential = credentialOf(request);
-      // A cookie session must also carry the form's CSRF token; a Bearer call is a script's.
-      const viaForm = !request.headers.authorization;
-      if (viaForm && credential && !same(typeof body['csrf'] === 'string' ? body['csrf'] : undefined, csrf)) {
-        return reply.code(403).send({ error: 'the form’s CSRF token is missing or wrong' });
-      }
       try {
         const on = body['on'] === true || body['on'] === 'true';
         const given = typeof body['values'] === 'object' && body['values'] !== null ? body['values'] : body;
         const record = control.switch(
-          credential,
-          actorOf(request),
+          adminToken,
+          `${staff.name}@${request.ip}`,
           request.params.scenario,
           on,
           valuesOf(given as Record<string, unknown>),
         );
-        if (viaForm) return reply.redirect('/admin', 303);
+        if (record)
+          await recordAdminAction(request, staff, {
+            action: 'flag.set',
+            target: `scenario:${record.scenario}`,
+            before: record.old,
+            after: record.new,
+          });
+        if (staff.via === 'session') return reply.redirect('/admin', 303);
         return reply.send({ changed: record !== undefined, ...(record ? { record } : {}) });
       } catch (error) {
         const refused = statusOf(error);
         if (!refused) throw error;
-        return reply.code(refused.status).send({ error: refused.message });
+        throw new PageError(refused.status, 'That did not work', refused.message, 'invalid_flag');
       }
     },
   );
 
   app.get('/api/admin/flags', async (request, reply) => {
-    if (credentialOf(request) !== adminToken) {
-      return reply
-        .code(request.headers.authorization ? 403 : 401)
-        .send({ error: 'the admin token is required' });
+    await requireStaff(request, 'operator');
+    return reply.header('cache-control', 'no-store').send({ scenarios: flags?.control.list() ?? [] });
+  });
+
+  const auditRecords = async (request: FastifyRequest, staff: Staff, action: string | undefined) => {
+    if (action !== undefined && action !== '' && !AUDIT_ACTION.test(action))
+      throw new PageError(
+        400,
+        'That did not work',
+        'action must be a dotted action name such as flag.set.',
+        'invalid_form',
+      );
+    try {
+      const { records } = await request.server.accounts.listAudit({
+        actorToken: staff.token,
+        limit: 100,
+        action: action ?? '',
+      });
+      return records;
+    } catch (error) {
+      throw authRefusal(error);
     }
-    return reply.header('cache-control', 'no-store').send({ scenarios: control.list() });
+  };
+
+  app.get<{ Querystring: { action?: string } }>('/admin/audit', async (request, reply) => {
+    const staff = await staffFor(request, reply, 'admin');
+    if (!staff) return reply;
+    const records = await auditRecords(request, staff, request.query.action);
+    return sendPage(reply, staff, 'Audit log', auditTable(records));
+  });
+
+  app.get<{ Querystring: { action?: string } }>('/api/admin/audit', async (request, reply) => {
+    const staff = await requireStaff(request, 'admin');
+    const records = await auditRecords(request, staff, request.query.action);
+    return reply.header('cache-control', 'no-store').send({ records });
+  });
+
+  const tokensPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    staff: Staff,
+    issued?: { token: string; label: string },
+  ) => {
+    const { apiTokens } = await request.server.accounts
+      .listApiTokens({ actorToken: staff.token })
+      .catch((error: unknown) => {
+        throw authRefusal(error);
+      });
+    return sendPage(reply, staff, 'Machine tokens', tokensSection(viewOf(staff, reply), apiTokens, issued));
+  };
+
+  app.get('/admin/tokens', async (request, reply) => {
+    const staff = await staffFor(request, reply, 'operator');
+    if (!staff) return reply;
+    return tokensPage(request, reply, staff);
+  });
+
+  // Auth records the issue and the revocation in the audit log itself.
+  app.post('/admin/tokens', async (request, reply) => {
+    const staff = await requireStaff(request, 'operator');
+    const label = (readForm(request.body)['label'] ?? '').trim();
+    if (!label) throw new PageError(400, 'That did not work', 'The label field is empty.', 'invalid_form');
+    const { token, apiToken } = await request.server.accounts
+      .issueApiToken({ actorToken: staff.token, label })
+      .catch((error: unknown) => {
+        throw authRefusal(error);
+      });
+    return tokensPage(request, reply, staff, { token, label: apiToken?.label ?? label });
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/tokens/:id/revoke', async (request, reply) => {
+    const staff = await requireStaff(request, 'operator');
+    await request.server.accounts
+      .revokeApiToken({ actorToken: staff.token, tokenId: request.params.id })
+      .catch((error: unknown) => {
+        throw authRefusal(error);
+      });
+    return staff.via === 'session' ? reply.redirect('/admin/tokens', 303) : reply.send({ revoked: true });
   });
 }

@@ -3,13 +3,13 @@ import { badRequest, fromServiceFailure, notFoundPage } from '../errors.js';
 import { readForm } from '../forms.js';
 import { productCard } from '../pricing.js';
 import type { Shop } from '../shop.js';
-import { clearSession, sessionId, setCurrency } from '../session.js';
+import { sessionId, setCurrency } from '../session.js';
 import { homePage, productPage } from '../views/pages.js';
 import { PRODUCT_ID } from '@glasshouse/kit';
 
 const CURRENCY_CODE = /^[A-Z]{3}$/;
 
-/** Home, product pages, the currency picker and logout. */
+/** Home, product pages and the currency picker. */
 export function registerBrowsing(app: FastifyInstance, shop: Shop): void {
   const { backends } = shop;
 
@@ -47,11 +47,6 @@ export function registerBrowsing(app: FastifyInstance, shop: Shop): void {
     setCurrency(reply, code);
     const back = request.headers.referer;
     return reply.redirect(back && sameHost(back, request.headers.host) ? back : '/', 302);
-  });
-
-  app.get('/logout', async (_request, reply) => {
-    clearSession(reply);
-    return reply.redirect('/', 302);
   });
 }
 

@@ -9,7 +9,9 @@ import { PageError, fromServiceFailure, notFoundPage } from '../errors.js';
 import { readCartForm, readCheckoutForm, readForm, formValues } from '../forms.js';
 import { priceIn, productCard } from '../pricing.js';
 import type { Shop } from '../shop.js';
-import { currentCurrency, sessionId } from '../session.js';
+import type { RateLimits } from '../security.js';
+import { limitedTo } from '../security.js';
+import { currentCurrency } from '../session.js';
 import type { CartView, Chrome, CheckoutFormValues, LineView, OrderView } from '../views/model.js';
 import { cartPage, orderConfirmationPage } from '../views/pages.js';
 
@@ -37,7 +39,7 @@ export async function linesOf(
 }
 
 /** The cart page, the cart forms and checkout. */
-export function registerCart(app: FastifyInstance, shop: Shop): void {
+export function registerCart(app: FastifyInstance, shop: Shop, limits: RateLimits): void {
   const { backends } = shop;
 
   const cartView = async (userId: string, chrome: Chrome): Promise<CartView> => {
@@ -76,7 +78,7 @@ export function registerCart(app: FastifyInstance, shop: Shop): void {
     form?: { values: CheckoutFormValues; error: string; statusCode: number },
   ) => {
     const chrome = await shop.chrome(request, reply);
-    const view = await cartView(sessionId(request, reply), chrome);
+    const view = await cartView(await shop.shopperId(request, reply), chrome);
     const page = form
       ? cartPage(chrome, view, { values: form.values, error: form.error })
       : cartPage(chrome, view);
@@ -94,7 +96,7 @@ export function registerCart(app: FastifyInstance, shop: Shop): void {
         : failure;
     });
     await backends.cart
-      .addItem({ userId: sessionId(request, reply), item: { productId, quantity } })
+      .addItem({ userId: await shop.shopperId(request, reply), item: { productId, quantity } })
       .catch((error: unknown) => {
         throw fromServiceFailure(error, 'cart service');
       });
@@ -102,14 +104,16 @@ export function registerCart(app: FastifyInstance, shop: Shop): void {
   });
 
   app.post('/cart/empty', async (request, reply) => {
-    await backends.cart.emptyCart({ userId: sessionId(request, reply) }).catch((error: unknown) => {
-      throw fromServiceFailure(error, 'cart service');
-    });
+    await backends.cart
+      .emptyCart({ userId: await shop.shopperId(request, reply) })
+      .catch((error: unknown) => {
+        throw fromServiceFailure(error, 'cart service');
+      });
     return reply.redirect('/cart', 302);
   });
 
-  app.post('/cart/checkout', async (request, reply) => {
-    const userId = sessionId(request, reply);
+  app.post('/cart/checkout', limitedTo(limits.checkoutPerMinute), async (request, reply) => {
+    const userId = await shop.shopperId(request, reply);
     const fields = readForm(request.body);
     let form;
     try {

@@ -1,22 +1,37 @@
 import type { FastifyInstance } from 'fastify';
-import { fromServiceFailure } from '../errors.js';
+import { recordAdminAction } from '../audit.js';
+import { badRequest, fromServiceFailure } from '../errors.js';
 import type { Shop } from '../shop.js';
-import { sessionId } from '../session.js';
+import { requireStaff } from '../staff.js';
 import { ordersPage } from '../views/pages.js';
 import { orderView } from './cart.js';
 
-/** The session's order history. */
+const USER_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+/**
+ * The shopper's order history: the account's orders once signed in, else the session's.
+ * `?customer=<id>` shows another customer's, to an admin only, and is audited.
+ */
 export function registerOrders(app: FastifyInstance, shop: Shop): void {
-  app.get('/orders', async (request, reply) => {
+  app.get<{ Querystring: { customer?: string } }>('/orders', async (request, reply) => {
+    const other = request.query.customer;
+    let userId: string;
+    if (other !== undefined) {
+      if (!USER_ID.test(other))
+        throw badRequest('customer must be a customer id (8 to 64 letters, digits or dashes).');
+      const staff = await requireStaff(request, 'admin');
+      await recordAdminAction(request, staff, { action: 'orders.read', target: `customer:${other}` });
+      userId = other;
+    } else userId = await shop.shopperId(request, reply);
     const chrome = await shop.chrome(request, reply);
     const { orders } = await shop.backends.orders
-      .listOrders({ userId: sessionId(request, reply), limit: 20 })
+      .listOrders({ userId, limit: 20 })
       .catch((error: unknown) => {
         throw fromServiceFailure(error, 'order service');
       });
     const views = await Promise.all(
       orders.map((o) => orderView(shop, o, chrome.currentCurrency, o.createdAt)),
     );
-    return shop.send(reply, 'orders', ordersPage(chrome, views));
+    return shop.send(reply.header('cache-control', 'no-store'), 'orders', ordersPage(chrome, views));
   });
 }

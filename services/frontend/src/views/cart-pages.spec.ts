@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cartPage } from './cart-pages.js';
 import type { CartView, CheckoutFormValues, Chrome, LineView, ProductCard } from './model.js';
 
-const chrome: Chrome = { currencies: ['EUR', 'USD'], currentCurrency: 'EUR', cartSize: 3 };
+const chrome: Chrome = { currencies: ['EUR', 'USD'], currentCurrency: 'EUR', cartSize: 3, csrfToken: 'tok' };
 const now = new Date('2031-06-15T12:00:00Z');
 
 const teapot: ProductCard = {
@@ -180,7 +180,7 @@ describe('cartPage', () => {
     const page = cartPage(chrome, cart, undefined, now);
     assert.match(
       page,
-      /<form method="post" action="\/cart\/empty">\s*<button[^>]*data-testid="empty-cart">\s*Empty cart\s*<\/button>/,
+      /<form method="post" action="\/cart\/empty">\s*<input type="hidden" name="_csrf" value="tok" \/>\s*<button[^>]*data-testid="empty-cart">\s*Empty cart\s*<\/button>/,
     );
   });
 

@@ -1,4 +1,5 @@
 import { checkoutError, checkoutForm, type CheckoutFormState } from './checkout-form.js';
+import { csrfField } from './csrf-field.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 import { itemCount, lineTable } from './line-table.js';
@@ -36,13 +37,14 @@ export function cartPage(
               <div class="cart-actions">
                 <a class="nav-link" href="/">Continue shopping</a>
                 <form method="post" action="/cart/empty">
+                  ${csrfField(chrome.csrfToken)}
                   <button class="button button-secondary" type="submit" data-testid="empty-cart">
                     Empty cart
                   </button>
                 </form>
               </div>
             </section>
-            ${checkoutForm(cart.idempotencyKey, form, now)}
+            ${checkoutForm(cart.idempotencyKey, chrome.csrfToken, form, now)}
           </div>
           ${recommendationStrip(cart.recommendations)}`;
   return layout(chrome, 'Cart', body);

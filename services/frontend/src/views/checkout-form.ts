@@ -1,3 +1,4 @@
+import { csrfField } from './csrf-field.js';
 import { html, type SafeHtml } from './html.js';
 import type { CheckoutFormValues } from './model.js';
 
@@ -51,6 +52,7 @@ export function checkoutError(error: string | undefined): SafeHtml | false {
  */
 export function checkoutForm(
   idempotencyKey: string,
+  csrfToken: string,
   form: CheckoutFormState | undefined,
   now: Date,
 ): SafeHtml {
@@ -63,6 +65,7 @@ export function checkoutForm(
     ${checkoutError(form?.error)}
     <form method="post" action="/cart/checkout" data-testid="checkout-form">
       <input type="hidden" name="idempotency_key" value="${idempotencyKey}" />
+      ${csrfField(csrfToken)}
       <fieldset class="field-grid">
         <legend>Shipping address</legend>
         ${addressFields(values).map((field) => textField(field))}

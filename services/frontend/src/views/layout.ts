@@ -1,5 +1,6 @@
 import { rumHeadTags } from '../rum/head.js';
 import { html, safeUrl, type SafeHtml } from './html.js';
+import { csrfField } from './csrf-field.js';
 import type { AdView, Chrome } from './model.js';
 
 const CART_ICON = html`<svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
@@ -55,6 +56,7 @@ function documentShell(chrome: Chrome | undefined, title: string, body: SafeHtml
             ${chrome?.requestId && html`<p class="request-id">Request <code>${chrome.requestId}</code></p>`}
           </div>
         </footer>
+        ${chrome && html`<script src="/static/js/currency.js"></script>`}
       </body>
     </html> `.toString();
 }
@@ -63,23 +65,34 @@ function headerActions(chrome: Chrome): SafeHtml {
   const items = chrome.cartSize === 1 ? 'item' : 'items';
   return html`<nav class="header-actions" aria-label="Shop">
     <form class="currency-form" method="post" action="/setCurrency">
+      ${csrfField(chrome.csrfToken)}
       <label class="visually-hidden" for="currency-select">Currency</label>
-      <select
-        id="currency-select"
-        name="currency_code"
-        data-testid="currency-select"
-        onchange="this.form.submit()"
-      >
+      <select id="currency-select" name="currency_code" data-testid="currency-select">
         ${chrome.currencies.map((code) => currencyOption(code, code === chrome.currentCurrency))}
       </select>
       <noscript><button class="button button-small" type="submit">Set</button></noscript>
     </form>
     <a class="nav-link" href="/orders">Orders</a>
+    ${accountLinks(chrome)}
     <a class="nav-link cart-link" href="/cart" aria-label="Cart, ${chrome.cartSize} ${items}">
       ${CART_ICON}<span>Cart</span>
       <span class="badge" data-testid="cart-size">${chrome.cartSize}</span>
     </a>
   </nav>`;
+}
+
+/** "Sign in" for a guest; the customer's name and a sign-out button once signed in. */
+function accountLinks(chrome: Chrome): SafeHtml {
+  const { account } = chrome;
+  if (!account) return html`<a class="nav-link" href="/login" data-testid="account-link">Sign in</a>`;
+  return html`${account.staff && html`<a class="nav-link" href="/admin">Admin</a>`}
+    <a class="nav-link" href="/orders" data-testid="account-link">${account.name}</a>
+    <form class="logout-form" method="post" action="/logout">
+      ${csrfField(chrome.csrfToken)}
+      <button class="button button-small button-secondary" type="submit" data-testid="sign-out">
+        Sign out
+      </button>
+    </form>`;
 }
 
 function currencyOption(code: string, selected: boolean): SafeHtml {

@@ -32,6 +32,10 @@ export interface Chrome {
   readonly notice?: string;
   /** Shown in the footer so a shopper's report can be matched to a trace. */
   readonly requestId?: string;
+  /** The token every state-changing form of the page carries. */
+  readonly csrfToken: string;
+  /** The signed-in customer; a guest has none. */
+  readonly account?: { readonly name: string; readonly staff: boolean };
 }
 
 /** One line of the cart or of an order, priced in the shopper's currency. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { orderConfirmationPage, ordersPage } from './order-pages.js';
 import type { Chrome, OrderView, ProductCard } from './model.js';
 
-const chrome: Chrome = { currencies: ['EUR', 'USD'], currentCurrency: 'USD', cartSize: 0 };
+const chrome: Chrome = { currencies: ['EUR', 'USD'], currentCurrency: 'USD', cartSize: 0, csrfToken: 'tok' };
 
 const lantern: ProductCard = {
   id: 'GLASS-LANTERN',

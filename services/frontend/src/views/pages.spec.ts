@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { errorPage, homePage, productPage } from './pages.js';
 import type { Chrome, ProductCard, ProductDetail } from './model.js';
 
-const chrome: Chrome = { currencies: ['EUR', 'USD', 'JPY'], currentCurrency: 'USD', cartSize: 3 };
+const chrome: Chrome = {
+  currencies: ['EUR', 'USD', 'JPY'],
+  currentCurrency: 'USD',
+  cartSize: 3,
+  csrfToken: 'tok',
+};
 
 const sunglasses: ProductCard = {
   id: 'OLJCESPC7Z',

@@ -1,4 +1,5 @@
 import { html, safeUrl, type SafeHtml } from './html.js';
+import { csrfField } from './csrf-field.js';
 import { bareLayout, layout } from './layout.js';
 import type { Chrome, ProductCard, ProductDetail } from './model.js';
 import { productCard, recommendationStrip } from './product-card.js';
@@ -46,6 +47,7 @@ export function productPage(
         <p class="product-detail-price" data-testid="product-price">${product.price.text}</p>
         <p class="product-detail-description">${product.description}</p>
         <form class="add-to-cart" method="post" action="/cart">
+          ${csrfField(chrome.csrfToken)}
           <input type="hidden" name="product_id" value="${product.id}" />
           <label class="quantity">
             <span>Quantity</span>
