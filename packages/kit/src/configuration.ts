@@ -219,6 +219,21 @@ export const VARIABLES: readonly VariableDeclaration[] = Object.freeze([
       'Append-only JSON lines, one per accepted flag change: who, what, when, old and new value.',
     ],
     ['DEFAULT_CURRENCY', 'USD', 'Currency of a shopper who has not chosen one.'],
+    [
+      'SIGNIN_RATE_LIMIT',
+      '10',
+      'Sign-in and sign-up posts a client address may send a minute (429 past it); 0 turns the limit off.',
+    ],
+    [
+      'CHECKOUT_RATE_LIMIT',
+      '600',
+      'Checkout posts a client address may send a minute (429 past it); 0 turns the limit off. The load generator sends all its shoppers from one address.',
+    ],
+    [
+      'TRUST_PROXY',
+      'unset: none',
+      '`true`, or comma-separated addresses/CIDRs of the proxies whose X-Forwarded-For and X-Forwarded-Proto the frontend believes (client address for rate limits and lockout; Secure cookies).',
+    ],
   ]),
   ...declare('loadgen', [
     ['LOADGEN_TARGET_URL', '`http://<FRONTEND_ADDR>`', 'The shop the shoppers visit.'],

@@ -1518,6 +1518,24 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       fields: ['err'],
       meaning: 'The page degraded: no ad.',
     },
+    {
+      message: 'guest cart not moved',
+      level: 'warn',
+      fields: ['err'],
+      meaning: 'At sign-in the guest cart could not join the account’s; what was not moved stays in the guest cart.',
+    },
+    {
+      message: 'session not revoked at sign-out',
+      level: 'warn',
+      fields: ['err'],
+      meaning: 'Auth did not answer the sign-out; the cookie is cleared and the session expires on its own.',
+    },
+    {
+      message: 'admin action not audited',
+      level: 'error',
+      fields: ['err', 'app.audit.action'],
+      meaning: 'An admin change was made but auth did not record it; the admin got a 502 saying so.',
+    },
   ],
 
   inventory: [
