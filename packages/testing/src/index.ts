@@ -13,6 +13,23 @@ export {
   testClock,
   withIdempotencyKey,
 } from './place-order.js';
+export type { ContractMethod } from './arbitraries/grpc-methods.js';
+export { contractMethods, serverOf } from './arbitraries/grpc-methods.js';
+export type { FormField, FormFields, GeneratedBody } from './arbitraries/http-input.js';
+export { hostileQuery, oneFieldBroken, wholeBodyGarbage } from './arbitraries/http-input.js';
+export {
+  HUGE_LENGTHS,
+  hostileHeaderText,
+  hostileText,
+  hugeText,
+  withNastyCharacter,
+} from './arbitraries/hostile-text.js';
+export type { FieldHints, ProtoObject } from './arbitraries/messages.js';
+export { fieldNamesOf, fullNameOf, messageArbitrary } from './arbitraries/messages.js';
+export type { ShopFacts } from './arbitraries/shop-hints.js';
+export { shopHints } from './arbitraries/shop-hints.js';
+export type { FreshDatabase, StoreFingerprint } from './store-fingerprint.js';
+export { changedTables, openFreshDatabase, storeFingerprint } from './store-fingerprint.js';
 export { commandLineOf, descendantsOf, hasEnded, isRunning } from './processes.js';
 export type { ProcessShop, ProcessShopOptions } from './process-shop.js';
 export { startProcessShop } from './process-shop.js';
