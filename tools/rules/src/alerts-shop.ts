@@ -61,6 +61,38 @@ export const SHOP_ALERTS: readonly TestedAlert[] = [
     },
   },
   {
+    alert: 'LoginBruteForce',
+    // Refusals while locked out count: an attack that goes on after the lockout is still one.
+    // rate() over a young counter divides by the whole 5m, so a fresh attack fires after ~4m.
+    expr: 'sum by (service) (rate(auth_login_attempts_total{result=~"failure|locked"}[5m])) > 0.5',
+    for: '2m',
+    severity: 'page',
+    summary: '{{ $value | printf "%.1f" }} failed sign-ins a second: someone is guessing passwords',
+    description:
+      'Over 5 minutes the shop refused {{ $value | printf "%.1f" }} sign-ins a second (wrong password, or refused while locked out), for 2 minutes: far more than shoppers mistyping. login_attempts names the accounts and addresses.',
+    cases: {
+      interval: '15s',
+      fires: {
+        input: [
+          series('auth_login_attempts_total', 'auth', growing(1), { result: 'success' }),
+          series('auth_login_attempts_total', 'auth', growing(12), { result: 'failure' }),
+          series('auth_login_attempts_total', 'auth', growing(6), { result: 'locked' }),
+        ],
+        pendingAt: '3m',
+        at: '5m',
+        alerts: [{ labels: { service: 'auth' }, value: 1.2 }],
+      },
+      nearMiss: {
+        input: [
+          series('auth_login_attempts_total', 'auth', growing(20), { result: 'success' }),
+          series('auth_login_attempts_total', 'auth', growing(6), { result: 'failure' }),
+          series('auth_login_attempts_total', 'auth', growing(0), { result: 'locked' }),
+        ],
+        at: '10m',
+      },
+    },
+  },
+  {
     alert: 'LowStock',
     expr: 'max by (service) (inventory_low_stock_products) > 0',
     for: '30s',
