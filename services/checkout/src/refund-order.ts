@@ -82,7 +82,8 @@ export async function refundOrder(
         if (code(error) === status.NOT_FOUND)
           throw failedPrecondition('the order’s charge is not in the payment ledger');
         if (code(error) === status.INVALID_ARGUMENT) throw invalidArgument(details(error));
-        throw unavailable('the payment service is unavailable; nothing was refunded');
+        // A call that timed out may have refunded: only a retry with the same id can tell, and it never refunds twice.
+        throw unavailable(`the payment service did not confirm the refund; ${RETRY}`);
       }
     },
     { 'app.order.id': orderId },

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import type { checkout } from '@glasshouse/contracts';
-import { inventory, orders } from '@glasshouse/contracts';
+import { inventory, orders, payment } from '@glasshouse/contracts';
 import type { PromiseClient, ShopClientsOf } from '@glasshouse/kit';
 import { ServiceMetrics, createClient, shopClientsOf } from '@glasshouse/kit';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL, expectStatus, freePort } from '@glasshouse/kit/testing';
@@ -38,8 +38,10 @@ describe('RefundOrder on real PostgreSQL and Redis', () => {
   // While set, checkout's RecordRefund or ReturnStock goes to a port nobody listens on.
   let ordersDown = false;
   let inventoryDown = false;
+  let paymentDown = false;
   let nowhereOrders: PromiseClient<typeof orders.OrderServiceService>;
   let nowhereInventory: PromiseClient<typeof inventory.InventoryServiceService>;
+  let nowherePayment: PromiseClient<typeof payment.ChargeReversalServiceService>;
 
   before(async () => {
     const options = { metrics: new ServiceMetrics({ defaultMetrics: false }), deadlineMs: 1000 };
@@ -51,12 +53,21 @@ describe('RefundOrder on real PostgreSQL and Redis', () => {
       address: `127.0.0.1:${await freePort()}`,
       ...options,
     });
+    nowherePayment = createClient(payment.ChargeReversalServiceClient, payment.ChargeReversalServiceService, {
+      address: `127.0.0.1:${await freePort()}`,
+      ...options,
+    });
     shop = await startInProcessShop({
       now: testClock,
       databaseUrl: TEST_POSTGRES_URL,
       redisUrl: TEST_REDIS_URL,
       checkoutDependencies: (dependencies) => ({
         ...dependencies,
+        chargeReversal: {
+          ...dependencies.chargeReversal,
+          refundCharge: (request, callOptions) =>
+            (paymentDown ? nowherePayment : dependencies.chargeReversal).refundCharge(request, callOptions),
+        },
         orders: {
           ...dependencies.orders,
           recordRefund: (request, callOptions) =>
@@ -75,6 +86,7 @@ describe('RefundOrder on real PostgreSQL and Redis', () => {
     await shop.stop();
     nowhereOrders.close();
     nowhereInventory.close();
+    nowherePayment.close();
   });
 
   const placeOrder = async (items: readonly (readonly [string, number])[]): Promise<orders.Order> => {
@@ -269,5 +281,29 @@ describe('RefundOrder on real PostgreSQL and Redis', () => {
     const price = moneyOf(order.items[0]?.cost);
     assert.equal(toNanos(moneyOf(retried.refund?.amount)), toNanos(multiply(price, 1)));
     assert.ok(toNanos(add(price, moneyOf(order.shippingCost))) <= toNanos(moneyOf(order.total)));
+  });
+
+  it('changes nothing when payment does not answer, and refunds on the retry', async () => {
+    const before = await stock();
+    const order = await placeOrder([[SHEARS, 1]]);
+    const refundedBefore = await refundedCount();
+    paymentDown = true;
+    try {
+      await refund(order, 'payment-down').then(
+        () => assert.fail('the refund went through without payment'),
+        expectStatus(status.UNAVAILABLE, /did not confirm the refund; retry with the same refund id/),
+      );
+    } finally {
+      paymentDown = false;
+    }
+    const { order: untouched } = await shop.clients.orders.lookUpOrder({ orderId: order.orderId });
+    assert.equal(untouched?.status, ORDER_STATUS_PLACED);
+    assert.deepEqual(untouched?.refunds, []);
+    assert.equal(await refundedCount(), refundedBefore);
+    assert.equal(await stockOf(shop.clients, SHEARS), before.shears - 1);
+    const retried = await refund(order, 'payment-down');
+    assert.equal(retried.order?.status, ORDER_STATUS_REFUNDED);
+    assert.equal(await refundedCount(), refundedBefore + 1);
+    assert.equal(await stockOf(shop.clients, SHEARS), before.shears);
   });
 });
