@@ -124,6 +124,7 @@ describe('the generated Grafana files', () => {
       'alertmanager',
       'jaeger',
       'loki',
+      'postgres-auth',
       'postgres-inventory',
       'postgres-orders',
       'prometheus',

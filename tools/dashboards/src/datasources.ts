@@ -19,6 +19,8 @@ export const POSTGRES_INVENTORY = {
   type: 'grafana-postgresql-datasource',
   uid: 'postgres-inventory',
 } as const;
+/** The auth service's database: seed 002's login_attempts, read by the brute-force alert. */
+export const POSTGRES_AUTH = { type: 'grafana-postgresql-datasource', uid: 'postgres-auth' } as const;
 
 /** Where each data source is reached in compose (and, through Services of the same names, Kubernetes). */
 export const DATA_SOURCE_URLS = {
@@ -181,6 +183,7 @@ export function dataSourceProvisioning(): Json {
       },
       postgres(POSTGRES_ORDERS, 'Orders (PostgreSQL)', 'orders'),
       postgres(POSTGRES_INVENTORY, 'Inventory (PostgreSQL)', 'inventory'),
+      postgres(POSTGRES_AUTH, 'Accounts (PostgreSQL)', 'auth'),
     ],
   };
 }
