@@ -11,6 +11,7 @@ import { SERVICES, adminAddressVariable } from '@glasshouse/kit';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL, freePort } from '@glasshouse/kit/testing';
 import type { ProcessShop } from '@glasshouse/testing';
 import { startProcessShop } from '@glasshouse/testing';
+import { launchChromium, visitShop } from './support/shopper-browser.js';
 import { METRICS } from '../packages/kit/src/telemetry/registry.js';
 import { allBoards } from '../tools/dashboards/src/catalog.js';
 import { EXEMPLAR_TRACE_ID_LABEL, TRACE_ID_IN_LOG_LINE } from '../tools/dashboards/src/datasources.js';
@@ -188,6 +189,16 @@ describe('every dashboard query against the running shop', { timeout: 240_000 },
       }
     } finally {
       await owner.end();
+    }
+
+    // Shoppers in a real browser, one of them the load generator's: the Web Vitals panels read
+    // what the shop's browser bundle reports.
+    const browser = await launchChromium();
+    try {
+      await visitShop(browser, shop.url, 'OLJCESPC7Z');
+      await visitShop(browser, shop.url, '66VCHSJNUP', true);
+    } finally {
+      await browser.close();
     }
 
     const scraped: ScrapedService[] = Object.entries(shop.admin).map(([name, url]) => {

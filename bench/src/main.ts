@@ -10,6 +10,7 @@ import { HttpTarget } from './http-client.js';
 import { runClosedLoop } from './load.js';
 import type { ShopShapes } from './measure-shop.js';
 import { measureShop, shapesOf } from './measure-shop.js';
+import { measureRum } from './rum-bundle.js';
 import { compareTelemetry } from './telemetry-compare.js';
 import type { Results } from './report.js';
 import {
@@ -115,6 +116,10 @@ async function bench(config: BenchConfig): Promise<Results> {
   say(`  ready after: ${cold.readyAt.map((r) => `${r.name} ${r.seconds.toFixed(1)} s`).join(', ')}`);
 
   Object.assign(results, await measureCeilings(shapes));
+  Object.assign(results, await measureRum());
+  say(
+    `browser bundle ${String(results.rum_bundle_kb)} KB (${String(results.rum_bundle_gzip_kb)} KB gzipped)`,
+  );
 
   const sink = new OtlpReceiver({ keep: false });
   const endpoint = await sink.start();

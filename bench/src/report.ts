@@ -213,6 +213,14 @@ export function figureRows(results: Results): string[][] {
     ['idle RSS, all services (MB)', formatNumber(n('idle_rss_mb_total'))],
     ['loaded RSS peak, all services (MB)', formatNumber(n('loaded_rss_mb_total'))],
     ['CPU s per 1,000 home pages', formatNumber(n('cpu_s_per_1000_home'))],
+    [
+      'browser bundle (static/js/rum.js), raw / gzip (KB)',
+      `${formatNumber(n('rum_bundle_kb'))} / ${formatNumber(n('rum_bundle_gzip_kb'))}`,
+    ],
+    [
+      'RUM head tags per page, CPU (µs) / bytes',
+      `${formatNumber(n('rum_head_cpu_us_per_page'))} / ${formatNumber(n('rum_head_bytes_per_page'))}`,
+    ],
     ['cold start, spawn → all ready (s)', formatNumber(n('cold_start_s'))],
     ['cold start, runner "ready in" (s)', formatNumber(n('cold_start_runner_s'))],
     [

@@ -1,3 +1,4 @@
+import { BROWSER_ALERTS } from './alerts-browser.js';
 import { MONITORING_ALERTS } from './alerts-monitoring.js';
 import { RUNTIME_ALERTS, WATCHDOG } from './alerts-runtime.js';
 import { SERVICE_ALERTS } from './alerts-services.js';
@@ -22,6 +23,7 @@ export function ruleFiles(): RuleFile[] {
     ...SLOS.map(sloRuleFile),
     alertFile('services', SERVICE_ALERTS),
     alertFile('shop', SHOP_ALERTS),
+    alertFile('browser', BROWSER_ALERTS),
     alertFile('runtime', RUNTIME_ALERTS),
     alertFile('monitoring', MONITORING_ALERTS),
     alertFile('watchdog', [WATCHDOG]),

@@ -3,6 +3,7 @@ import { buildBoard } from '../board.js';
 import { higherIsBetter, lowerIsBetter, statPanel, tablePanel, timeSeries } from '../panels.js';
 import { HTTP, HTTP_FAILED, RPC_FAILED, RPC_SERVER, SHOP, quantile, sumRate } from '../promql.js';
 import { promLatency, promQuery, promTable } from '../queries.js';
+import { webVitalsSection } from './web-vitals.js';
 
 const BY_SERVICE = ['service'];
 
@@ -132,6 +133,7 @@ export function overviewBoard(): Board {
           }),
         ],
       },
+      webVitalsSection(),
       {
         title: 'Service level objectives',
         panels: [
