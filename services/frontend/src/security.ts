@@ -20,6 +20,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = { signInPerMinute: 10, checkoutPe
 /** The field (or `x-csrf-token` header) a state-changing form carries its token in. */
 export const CSRF_FIELD = '_csrf';
 const CSRF_COOKIE = 'shop_csrf';
+/** The browser bundle's telemetry endpoints (rum/collector.ts). */
+const RUM_BEACONS = '/rum/v1/';
 /** Sign-in forms are never Online Boutique's; scripts posting them must fetch the form first. */
 const ACCOUNT_FORMS = /^\/(?:login|signup)(?:[?#]|$)/;
 
@@ -81,6 +83,8 @@ export function registerCsrf(app: FastifyInstance): void {
  */
 export function needsCsrfToken(request: FastifyRequest): boolean {
   if (request.headers.authorization) return false;
+  // The browser bundle's telemetry beacons use no session and change nothing a forger could want.
+  if (request.url.startsWith(RUM_BEACONS)) return false;
   const { headers } = request;
   const browser = headers.origin !== undefined || headers['sec-fetch-site'] !== undefined;
   const signedIn = request.cookies[ACCOUNT_COOKIE] !== undefined;
