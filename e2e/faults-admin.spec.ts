@@ -15,6 +15,7 @@ import {
   renderFlagsDocument,
   settingOf,
 } from '@glasshouse/kit';
+import { auth } from '@glasshouse/contracts';
 import type { InProcessShop } from '@glasshouse/testing';
 import { backendsFor, startInProcessShop } from '@glasshouse/testing';
 
@@ -49,7 +50,8 @@ describe('the failure scenarios admin (frontend)', { timeout: 60_000 }, () => {
 
   before(async () => {
     writeFileSync(flagsFile, renderFlagsDocument(allOffDocument()));
-    shop = await startInProcessShop({});
+    // The shop's auth takes TOKEN as its bootstrap token, as `npm start` shares var/admin-token.
+    shop = await startInProcessShop({ env: { GLASSHOUSE_ADMIN_TOKEN: TOKEN } });
     const destination = new Writable({
       write(chunk: Buffer, _encoding, done) {
         logs.push(...String(chunk).split('\n').filter(Boolean));
@@ -65,9 +67,8 @@ describe('the failure scenarios admin (frontend)', { timeout: 60_000 }, () => {
         metrics: new ServiceMetrics({ defaultMetrics: false }),
         addReadinessCheck: () => undefined,
         onShutdown: () => undefined,
-        client: () => {
-          throw new Error('the backends are given');
-        },
+        // The order admin's clients are dialled from here; the pages' backends are given.
+        client: shop.dial(new ServiceMetrics({ defaultMetrics: false })),
         backends: backendsFor(shop),
       },
     );
@@ -91,13 +92,6 @@ describe('the failure scenarios admin (frontend)', { timeout: 60_000 }, () => {
     assert.equal((await post({ authorization: `Bearer ${'b'.repeat(64)}` })).statusCode, 403);
     assert.equal((await app.inject({ url: '/api/admin/flags' })).statusCode, 401);
     assert.equal((await app.inject({ url: '/admin' })).statusCode, 401);
-    const login = await app.inject({
-      method: 'POST',
-      url: '/admin/login',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'token=wrong',
-    });
-    assert.equal(login.statusCode, 403);
     assert.equal(readFileSync(flagsFile, 'utf8'), before);
     assert.deepEqual(audit(), []);
   });
@@ -123,7 +117,7 @@ describe('the failure scenarios admin (frontend)', { timeout: 60_000 }, () => {
     const records = audit();
     assert.equal(records.length, 1);
     assert.equal(records[0]?.['scenario'], 'payment-failure');
-    assert.match(String(records[0]?.['actor']), /^admin@/);
+    assert.match(String(records[0]?.['actor']), /^bootstrap@/);
     assert.deepEqual(records[0]?.['old'], { on: false, values: { rate: 0.5 } });
     assert.equal(logs.filter((l) => l.includes('"feature flag switched"')).length, 1);
     const listed = await app.inject({
@@ -134,21 +128,44 @@ describe('the failure scenarios admin (frontend)', { timeout: 60_000 }, () => {
     assert.ok(listed.body.includes('"payment-failure"'));
   });
 
-  it('signs in with the token, lists every scenario with a switch, and needs the form’s CSRF token', async () => {
-    const login = await app.inject({
+  it('signs in with an admin account, lists every scenario with a switch, and needs the form’s CSRF token', async () => {
+    const email = 'flags-admin@example.com';
+    const password = 'a long enough password';
+    const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
+    const signupPage = await app.inject({ url: '/signup' });
+    const jar = (response: { cookies: { name: string; value: string }[] }, into: Record<string, string>) => {
+      for (const c of response.cookies) into[c.name] = c.value;
+      return into;
+    };
+    const cookies = jar(signupPage, {});
+    const signupToken = /name="_csrf" value="([^"]+)"/.exec(signupPage.body)?.[1] ?? '';
+    const signup = await app.inject({
       method: 'POST',
-      url: '/admin/login',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `token=${TOKEN}`,
+      url: '/signup',
+      headers: formHeaders,
+      cookies,
+      payload: new URLSearchParams({ name: 'Flags Admin', email, password, _csrf: signupToken }).toString(),
     });
-    assert.equal(login.statusCode, 303);
-    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
-    assert.match(String(login.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
+    assert.equal(signup.statusCode, 303, signup.body.slice(0, 300));
+    jar(signup, cookies);
+    await backendsFor(shop).auth.setRole({
+      actorToken: TOKEN,
+      email,
+      role: auth.Role.ROLE_ADMIN,
+      clientAddress: '',
+    });
+    assert.match(
+      String(signup.headers['set-cookie']),
+      /shop_account=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax/,
+    );
+    const cookie = Object.entries(cookies)
+      .map(([name, value]) => `${name}=${value}`)
+      .join('; ');
     const page = await app.inject({ url: '/admin', headers: { cookie } });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /data-testid="state-payment-failure">ON</);
     assert.match(page.body, /data-testid="state-login-brute-force">pending</);
-    const csrf = /name="csrf" value="([0-9a-f]+)"/.exec(page.body)?.[1] ?? '';
+    const csrf = encodeURIComponent(/name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '');
     const form = (payload: string) =>
       app.inject({
         method: 'POST',
@@ -158,7 +175,7 @@ describe('the failure scenarios admin (frontend)', { timeout: 60_000 }, () => {
       });
     assert.equal((await form('on=false')).statusCode, 403, 'no CSRF token');
     assert.equal(settingOf(flags(), 'payment-failure').on, true);
-    const switched = await form(`on=false&csrf=${csrf}`);
+    const switched = await form(`on=false&_csrf=${csrf}`);
     assert.equal(switched.statusCode, 303);
     assert.equal(settingOf(flags(), 'payment-failure').on, false);
     assert.equal(audit().length, 2);

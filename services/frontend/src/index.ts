@@ -8,10 +8,10 @@ import { buildFrontend } from './app.js';
 import { addRouteFaults } from './faults.js';
 import { registerAdmin } from './routes/admin.js';
 import { adminOrderClients, registerAdminOrders } from './routes/admin-orders.js';
-import { adminTokenAccess } from './routes/admin-orders-access.js';
+import { staffAccess } from './routes/admin-orders-access.js';
 import type { Backends } from './backends.js';
 import type { RateLimits } from './security.js';
-import { DEFAULT_RATE_LIMITS } from './security.js';
+import { CSRF_FIELD, DEFAULT_RATE_LIMITS, csrfTokenFor } from './security.js';
 
 export type { FrontendOptions } from './app.js';
 export { buildFrontend } from './app.js';
@@ -113,7 +113,10 @@ export function createFrontend(config: FrontendConfig, deps: FrontendDependencie
     const adminToken = typeof token === 'string' ? token : adminTokenFrom(token.file);
     const control = new FlagControl({ flagsFile, auditFile, adminToken, logger: deps.logger });
     registerAdmin(app, { flags: { control, adminToken } });
-    registerAdminOrders(app, { ...adminOrderClients(deps.client), access: adminTokenAccess(adminToken) });
+    registerAdminOrders(app, {
+      ...adminOrderClients(deps.client),
+      access: staffAccess({ field: CSRF_FIELD, tokenFor: csrfTokenFor }),
+    });
   } else registerAdmin(app, {});
   return app;
 }
