@@ -120,10 +120,6 @@ async function bench(config: BenchConfig): Promise<Results> {
   say(
     `browser bundle ${String(results.rum_bundle_kb)} KB (${String(results.rum_bundle_gzip_kb)} KB gzipped)`,
   );
-  Object.assign(results, await measureRum());
-  say(
-    `browser bundle ${String(results.rum_bundle_kb)} KB (${String(results.rum_bundle_gzip_kb)} KB gzipped)`,
-  );
 
   const sink = new OtlpReceiver({ keep: false });
   const endpoint = await sink.start();
