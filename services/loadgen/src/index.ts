@@ -1,6 +1,7 @@
 import type { ReadinessCheck, ServiceRuntime } from '@glasshouse/kit';
 import type { LoadgenConfig } from './config.js';
 import { ControlServer, shopReachable, untilReady } from './control.js';
+import { followLoginBruteForce } from './brute-force.js';
 import { followTrafficSurge } from './faults.js';
 import { TrafficGenerator } from './generator.js';
 import { seededRandom } from './journeys.js';
@@ -47,6 +48,13 @@ export function createLoadgen(config: LoadgenConfig, deps: LoadgenDependencies):
       if (deps.flags) {
         const stop = followTrafficSurge(generator, deps.flags, () => generator.status().settings.shoppers);
         deps.onShutdown('traffic surge', stop);
+        const attack = followLoginBruteForce({
+          target: config.targetUrl,
+          flags: deps.flags,
+          metrics,
+          logger,
+        });
+        deps.onShutdown('login brute force', attack);
       }
       logger.info({ ...config.settings, ...config.limits }, 'shoppers on their way');
     },

@@ -322,5 +322,27 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
     })),
     story: 'Traces go missing while metrics and logs carry on: the exporters count their lost spans.',
   },
-  'login-brute-force': { pending: 'needs accounts (the auth service, issue 22)' },
+  'login-brute-force': {
+    promql: {
+      expr: 'sum(rate(auth_login_attempts_total{service="auth", result=~"failure|locked"}[1m]))',
+      op: '>',
+      threshold: 0.1,
+      meaning: 'sign-ins auth refused a second (wrong password, or while locked out)',
+    },
+    log: {
+      service: 'auth',
+      message: 'lockout started',
+      fields: ['email', 'client.address', 'app.auth.lockout_scope'],
+    },
+    span: {
+      service: 'auth',
+      name: 'sign in',
+      status: 'ERROR',
+      attributes: { 'app.auth.outcome': 'failure' },
+      note: 'then outcome locked, once the account or the address is locked out',
+    },
+    alerts: [{ alert: 'LoginBruteForce', service: 'auth' }],
+    story:
+      'Someone guesses passwords: refused sign-ins climb at auth, three accounts lock out, and login_attempts names them and the addresses the guesses came from.',
+  },
 };

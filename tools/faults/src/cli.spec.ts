@@ -45,7 +45,10 @@ describe('npm run fault', () => {
       io.lines.find((l) => l.includes('payment-failure')) ?? '',
       /^ON\s+payment-failure\s+rate=0.5/,
     );
-    assert.match(io.lines.find((l) => l.includes('login-brute-force')) ?? '', /^pending/);
+    assert.match(
+      io.lines.find((l) => l.includes('login-brute-force')) ?? '',
+      /^off\s+login-brute-force\s+attempts-per-second=5/,
+    );
     assert.equal(runFaultCommand(['off', 'payment-failure'], io), 0);
     assert.equal(runFaultCommand(['off', '--all'], io), 0);
     assert.ok(io.lines.some((l) => /^product-drained: on → off/.test(l)));

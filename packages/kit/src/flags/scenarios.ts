@@ -129,18 +129,18 @@ export const SCENARIOS = {
     parameters: { rate: rate(1, 'Share of the span batches that fail to export.') },
   },
   'login-brute-force': {
-    service: 'auth',
-    summary: 'Many failed logins against one account from one client.',
+    service: 'loadgen',
+    summary:
+      'The load generator guesses the passwords of three accounts through the sign-in form, claiming three addresses.',
     parameters: {
       'attempts-per-second': {
-        fallback: 20,
+        fallback: 5,
         min: 1,
         max: 200,
         unit: '1/s',
-        meaning: 'Failed logins a second.',
+        meaning: 'Guessed sign-ins a second (the shop’s own rate limits and lockouts refuse most).',
       },
     },
-    pending: 'needs accounts (the auth service, issue 22)',
   },
 } as const satisfies Readonly<Record<string, ScenarioSpec>>;
 

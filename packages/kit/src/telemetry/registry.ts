@@ -534,6 +534,16 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       labels: {},
       meaning: 'Shoppers on a journey or thinking.',
     },
+    {
+      name: 'loadgen_brute_force_attempts_total',
+      type: 'counter',
+      unit: 'attempts',
+      labels: {
+        result:
+          'refused (401), locked (429: locked out or rate-limited), signed_in, rejected (another 4xx), error, skipped (too many in flight)',
+      },
+      meaning: 'Guessed sign-ins of the login-brute-force scenario, by what the shop answered.',
+    },
   ],
 
   orders: [
@@ -1660,6 +1670,12 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       level: 'info',
       fields: ['counts', 'state'],
       meaning: 'The run reached its duration or iterations, or was stopped; counts are its totals.',
+    },
+    {
+      message: 'login brute force switched',
+      level: 'info',
+      fields: ['feature_flag.key', 'on'],
+      meaning: 'The login-brute-force scenario went on or off: the guessing starts or stops.',
     },
   ],
 
