@@ -1,6 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminAction } from '../audit.js';
+import { recordAdminAction } from '../audit.js';
 import { PageError } from '../errors.js';
+import type { Staff } from '../staff.js';
 import { requireStaff } from '../staff.js';
 
 /** Who refunds, as the audit records them. */
@@ -9,6 +12,8 @@ export interface OrderAdmin {
   readonly actor: string;
   /** A Bearer header (a script) or a browser session, whose forms must carry the CSRF token. */
   readonly via: 'bearer' | 'session';
+  /** The staff member auth verified, when the gate is the accounts' one. */
+  readonly staff?: Staff;
 }
 
 /** The one gate of the order admin: who may come in, and the CSRF token of its forms. */
@@ -19,6 +24,8 @@ export interface OrderAdminAccess {
   readonly csrfField: string;
   csrfToken(request: FastifyRequest, reply: FastifyReply): string;
   csrfValid(request: FastifyRequest, posted: string | undefined): boolean;
+  /** Appends an admin action to the audit log the gate keeps; a failure is a PageError. */
+  audit(request: FastifyRequest, admin: OrderAdmin, action: AdminAction): Promise<void>;
 }
 
 const SESSION_COOKIE = 'gh_admin';
@@ -56,6 +63,8 @@ export function adminTokenAccess(adminToken: string): OrderAdminAccess {
     csrfField: 'csrf',
     csrfToken: () => csrf,
     csrfValid: (_request, posted) => same(posted, csrf),
+    // The token has no audit log of its own: a refund's record on the order is its audit.
+    audit: async () => undefined,
   };
 }
 
@@ -72,10 +81,14 @@ export function staffAccess(csrf: {
     async adminOf(request) {
       const staff = await requireStaff(request, 'admin');
       // An id, not the email: the audit line is a log line, where addresses are never written whole.
-      return { actor: staff.customerId ? `customer:${staff.customerId}` : staff.name, via: staff.via };
+      return { actor: staff.customerId ? `customer:${staff.customerId}` : staff.name, via: staff.via, staff };
     },
     csrfField: csrf.field,
     csrfToken: (_request, reply) => csrf.tokenFor(reply),
     csrfValid: () => true,
+    async audit(request, admin, action) {
+      if (!admin.staff) throw new PageError(500, 'Not audited', 'No staff member to audit.', 'audit_failed');
+      await recordAdminAction(request, admin.staff, action);
+    },
   };
 }

@@ -198,12 +198,28 @@ export function registerAdminOrders(app: FastifyInstance, options: AdminOrdersOp
     request: FastifyRequest,
     orderId: string,
     asked: { refundId: string; items: RefundLine[]; reason: string },
-  ): Promise<checkout.RefundOrderResponse> =>
-    options.refunds
+  ): Promise<checkout.RefundOrderResponse> => {
+    const result = await options.refunds
       .refundOrder({ orderId, ...asked, actor: admin.actor, clientAddress: request.ip })
       .catch((error: unknown) => {
         throw refusalOf(error);
       });
+    // A repeat gave nothing back: only the refund that did is an action to audit.
+    if (result.refunded && result.refund)
+      await access.audit(request, admin, {
+        action: 'order.refund',
+        target: `order:${orderId}`,
+        before: { status: statusText(result.refund.statusBefore) },
+        after: { status: statusText(result.refund.statusAfter), refund: refundJson(result.refund) },
+      });
+    return result;
+  };
+  /** Another customer's order is an admin read: audited, as the shopper's order list is. */
+  const readOrder = async (admin: OrderAdmin, request: FastifyRequest, orderId: string) => {
+    const order = await lookUp(orderId);
+    await access.audit(request, admin, { action: 'orders.read', target: `order:${orderId}` });
+    return order;
+  };
 
   const page = (reply: FastifyReply, code: number, body: string) =>
     reply.code(code).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
@@ -221,7 +237,7 @@ export function registerAdminOrders(app: FastifyInstance, options: AdminOrdersOp
 
   app.get<{ Querystring: Record<string, unknown> }>('/admin/orders', async (request, reply) => {
     try {
-      await access.adminOf(request);
+      const admin = await access.adminOf(request);
       const view = {
         csrf: { field: access.csrfField, token: access.csrfToken(request, reply) },
         refundId: randomUUID(),
@@ -230,7 +246,7 @@ export function registerAdminOrders(app: FastifyInstance, options: AdminOrdersOp
       const refunded = request.query['refunded'];
       const notice = typeof refunded === 'string' ? `Refund ${refunded.slice(0, 64)} done.` : undefined;
       if (asked === undefined || asked === '') return page(reply, 200, orderAdminPage(undefined, view));
-      const order = await lookUp(orderIdOf(asked));
+      const order = await readOrder(admin, request, orderIdOf(asked));
       return page(reply, 200, orderAdminPage(order, { ...view, ...(notice ? { notice } : {}) }));
     } catch (error) {
       return problemPage(reply, error);
@@ -260,8 +276,8 @@ export function registerAdminOrders(app: FastifyInstance, options: AdminOrdersOp
 
   app.get<{ Params: { orderId: string } }>('/api/admin/orders/:orderId', async (request, reply) => {
     try {
-      await access.adminOf(request);
-      const order = await lookUp(orderIdOf(request.params.orderId));
+      const admin = await access.adminOf(request);
+      const order = await readOrder(admin, request, orderIdOf(request.params.orderId));
       return reply.header('cache-control', 'no-store').send({ order: orderJson(order) });
     } catch (error) {
       return problemJson(reply, error);
