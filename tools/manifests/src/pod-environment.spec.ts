@@ -35,6 +35,8 @@ function containerEnvironment(container: IIoK8sApiCoreV1Container, objects: read
     if (source.configMapRef?.name) Object.assign(env, dataOf('ConfigMap', source.configMapRef.name));
   for (const variable of container.env ?? []) {
     const from = variable.valueFrom;
+    // An optional Secret the operator may not have made (auth's bootstrap token): then unset.
+    if (from?.secretKeyRef?.optional) continue;
     const value = from?.configMapKeyRef
       ? dataOf('ConfigMap', from.configMapKeyRef.name ?? '')[from.configMapKeyRef.key]
       : from?.secretKeyRef

@@ -28,6 +28,9 @@ const fromConfig = (name: string, key: string): IIoK8sApiCoreV1EnvVar => ({
   valueFrom: { configMapKeyRef: { name: SHOP_ENVIRONMENT, key } },
 });
 
+/** The Secret holding auth's bootstrap token; optional, made by the operator, never committed. */
+export const ADMIN_SECRET = 'glasshouse-admin';
+
 /** Listen addresses, peers' Service DNS names, and the stores' URLs of one service. */
 export function environment(w: Workload): IIoK8sApiCoreV1EnvVar[] {
   const { spec } = w;
@@ -61,7 +64,26 @@ export function environment(w: Workload): IIoK8sApiCoreV1EnvVar[] {
           { name: 'REDIS_URL', value: `redis://$(REDIS_HOST):${REDIS_PORT}` },
         ]
       : [];
-  return [...listen, ...peers, ...database, ...redis, { name: 'OTEL_SERVICE_NAME', value: spec.name }];
+  // auth's bootstrap token (how the first admin is made), from a Secret the operator creates:
+  // `kubectl -n <shop namespace> create secret generic glasshouse-admin --from-literal=token=…`.
+  // Without it auth runs with no bootstrap token (its root file system is read-only).
+  const bootstrap: IIoK8sApiCoreV1EnvVar[] =
+    spec.name === 'auth'
+      ? [
+          {
+            name: 'GLASSHOUSE_ADMIN_TOKEN',
+            valueFrom: { secretKeyRef: { name: ADMIN_SECRET, key: 'token', optional: true } },
+          },
+        ]
+      : [];
+  return [
+    ...listen,
+    ...peers,
+    ...database,
+    ...redis,
+    ...bootstrap,
+    { name: 'OTEL_SERVICE_NAME', value: spec.name },
+  ];
 }
 
 const probe = (
