@@ -12,7 +12,7 @@ import { startAlertWebhook, startAlertmanager, startPrometheus } from './alertin
 
 /**
  * The shop's alerting for an end-to-end test: deploy/prometheus/rules loaded into a real
- * Prometheus scraping the given services every second, alerts to a real Alertmanager with the
+ * Prometheus scraping the given services every two seconds, alerts to a real Alertmanager with the
  * embedded run's configuration, delivered to a webhook the test reads.
  *
  * `timeScale` compresses the rules' clock: every `for` and every range window is divided by it
@@ -71,6 +71,14 @@ export interface AlertingStackOptions {
   readonly scraped: readonly ScrapedService[];
   /** How many times faster than real time the rules run; 1 by default. */
   readonly timeScale?: number;
+  /**
+   * How often Prometheus scrapes and evaluates, and each scrape's timeout; 2s by default. A busy
+   * machine answers /metrics slower than a second now and then (ad-cpu-burn blocks ad's event
+   * loop 300 ms of every 500), and every timed-out scrape is a gap that restarts an alert's
+   * `for` or, ten seconds of them at ×6, fires TargetDown. The shortest window of the rules at
+   * ×6 (5m ÷ 6 = 50 s) still holds 25 samples.
+   */
+  readonly scrapeInterval?: string;
 }
 
 export interface AlertingStack {
@@ -103,7 +111,7 @@ export async function startAlertingStack(options: AlertingStackOptions): Promise
     prometheus = await startPrometheus(
       toYaml(
         prometheusConfig(options.scraped, {
-          scrapeInterval: '1s',
+          scrapeInterval: options.scrapeInterval ?? '2s',
           ruleFiles,
           alertmanagerUrl: alertmanager.url,
         }),
@@ -131,24 +139,39 @@ export async function startAlertingStack(options: AlertingStackOptions): Promise
 export interface Shoppers {
   readonly loadgen: ServiceProcess;
   readonly scraped: ScrapedService[];
+  /** Journeys the shoppers finished so far, by journey (the load generator's GET /status). */
+  journeysDone(): Promise<Partial<Record<string, number>>>;
 }
 
-/** The load generator as a process of its own against `shop`, ready once it serves /metrics. */
-export async function startShoppers(shop: {
-  readonly url: string;
-  readonly admin: Readonly<Partial<Record<ServiceName, string>>>;
-}): Promise<Shoppers> {
+/**
+ * The load generator as a process of its own against `shop`, ready once it serves /metrics;
+ * `env` adds to its variables (FLAGS_FILE, for the traffic-surge scenario).
+ */
+export async function startShoppers(
+  shop: {
+    readonly url: string;
+    readonly admin: Readonly<Partial<Record<ServiceName, string>>>;
+  },
+  env: Readonly<Record<string, string>> = {},
+): Promise<Shoppers> {
   const admin = `127.0.0.1:${await freePort()}`;
   const loadgen = new ServiceProcess('loadgen', join(ROOT, 'services', 'loadgen', 'dist', 'main.js'), {
     LOADGEN_TARGET_URL: shop.url,
     [adminAddressVariable('loadgen')]: admin,
     LOG_LEVEL: 'warn',
     OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    ...env,
   }).start();
   await loadgen.ready(`http://${admin}/metrics`, 30_000);
   const scraped = Object.entries({ ...shop.admin, loadgen: `http://${admin}` }).map(([name, url]) => {
     const { hostname, port } = new URL(url ?? '');
     return { name, adminHost: hostname, adminPort: Number(port) };
   });
-  return { loadgen, scraped };
+  const journeysDone = async () => {
+    const status = (await (await fetch(`http://${admin}/status`)).json()) as {
+      counts: { journeys: Partial<Record<string, number>> };
+    };
+    return status.counts.journeys;
+  };
+  return { loadgen, scraped, journeysDone };
 }
