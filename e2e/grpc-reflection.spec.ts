@@ -20,6 +20,7 @@ const APIS: Readonly<Record<ShopService, readonly string[]>> = {
   orders: ['glasshouse.orders.v1.OrderService'],
   inventory: ['glasshouse.inventory.v1.InventoryService'],
   checkout: ['hipstershop.CheckoutService', 'glasshouse.checkout.v1.RefundService'],
+  auth: ['glasshouse.auth.v1.AuthService'],
 };
 
 interface ReflectionResponse {

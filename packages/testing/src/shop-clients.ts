@@ -20,8 +20,8 @@ export const SHOP_SERVICES = [
 ] as const;
 export type ShopService = (typeof SHOP_SERVICES)[number];
 
-/** A promise client of every service: what checkout calls, plus checkout, recommendation and ad. */
-export type ShopClients = CheckoutDependencies & ShopClientsOf<'checkout' | 'recommendation' | 'ad'>;
+/** A promise client of every service: what checkout calls, plus checkout, recommendation, ad and auth. */
+export type ShopClients = CheckoutDependencies & ShopClientsOf<'checkout' | 'recommendation' | 'ad' | 'auth'>;
 
 export interface DialOptions {
   addresses: Readonly<Partial<Record<ShopService, string>>>;
@@ -48,11 +48,11 @@ export function dialer({ addresses, metrics, deadlineMs, opened }: DialOptions):
   };
 }
 
-/** Clients of every service of the shop: checkout's own, plus checkout, recommendation and ad. */
+/** Clients of every service of the shop: checkout's own, plus checkout, recommendation, ad and auth. */
 export function shopClients(dial: ServiceClientFactory): ShopClients {
   const read = { idempotent: true };
   return {
     ...checkoutClients(dial),
-    ...shopClientsOf(dial, { checkout: {}, recommendation: read, ad: read }),
+    ...shopClientsOf(dial, { checkout: {}, recommendation: read, ad: read, auth: {} }),
   };
 }
