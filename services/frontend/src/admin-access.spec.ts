@@ -111,6 +111,8 @@ describe('admin access and audit', () => {
     ])
       assert.ok(routes.includes(expected), `${expected} in ${routes.join(', ')}`);
     assert.ok(routes.some((r) => r.startsWith('POST /admin/flags/')));
+    // The failure switches, tokens, audit log and the order admin's pages and API, plus /orders?customer=.
+    assert.ok(routes.length >= 13, `${routes.length} routes: ${routes.join(', ')}`);
     const { visitor: customer } = await account('Carol');
     for (const route of routes) {
       const [method, url] = route.split(' ') as ['GET' | 'POST', string];
