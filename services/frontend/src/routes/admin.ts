@@ -4,7 +4,7 @@ import type { FlagControl, ScenarioValues } from '@glasshouse/kit';
 import { FlagAccessError, FlagInputError, isServiceError } from '@glasshouse/kit';
 import { unavailable } from '../account-session.js';
 import { recordAdminAction } from '../audit.js';
-import { PageError } from '../errors.js';
+import { PageError, badRequest } from '../errors.js';
 import { html } from '../views/html.js';
 import { readForm } from '../forms.js';
 import { csrfTokenFor } from '../security.js';
@@ -38,18 +38,28 @@ function statusOf(error: unknown): { status: number; message: string } | undefin
   return undefined;
 }
 
-/** The values a form or JSON body gives: numbers where they parse, text otherwise. */
+/**
+ * The values a form or JSON body gives: numbers where they parse, text otherwise. A parameter
+ * sent twice (an array) or as anything but a number or text is refused naming it, not ignored.
+ */
 function valuesOf(body: Record<string, unknown>): ScenarioValues {
   const values: Record<string, number | string> = {};
   for (const [name, value] of Object.entries(body)) {
     if (['on', '_csrf', 'values'].includes(name)) continue;
     if (typeof value === 'number') values[name] = value;
-    else if (typeof value === 'string' && value !== '') {
+    else if (typeof value === 'string') {
       const number = Number(value);
-      values[name] = Number.isFinite(number) ? number : value;
-    }
+      if (value !== '') values[name] = Number.isFinite(number) ? number : value;
+    } else throw badRequest(`The parameter ${name.slice(0, 40)} must be one number or text.`);
   }
   return values;
+}
+
+/** The switch a body asks for: `on` absent, true/false or "true"/"false"; anything else is a 400. */
+function switchedOn(value: unknown): boolean {
+  if (value === undefined || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw badRequest('on must be true or false, sent once.');
 }
 
 /** Auth's refusals of an admin call as pages: a bad field 400, not theirs 403, unknown 404. */
@@ -131,8 +141,10 @@ export function registerAdmin(app: FastifyInstance, { flags }: AdminOptions): vo
       const { control, adminToken } = flags;
       const body = request.body ?? {};
       try {
-        const on = body['on'] === true || body['on'] === 'true';
-        const given = typeof body['values'] === 'object' && body['values'] !== null ? body['values'] : body;
+        const on = switchedOn(body['on']);
+        const given = body['values'] === undefined ? body : body['values'];
+        if (typeof given !== 'object' || given === null || Array.isArray(given))
+          throw badRequest('values must be an object of parameter values.');
         const record = control.switch(
           adminToken,
           `${staff.name}@${request.ip}`,
