@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { auth } from '@glasshouse/contracts';
@@ -53,6 +54,10 @@ describe('admin access and audit', () => {
   let backends: Backends;
   let app: FastifyInstance;
   let bootstrap = '';
+  let frontendMetrics: ServiceMetrics;
+  const frontendLines: string[] = [];
+  /** Every password and token the spec used, none of which may be logged or exposed. */
+  const secrets = new Set<string>([PASSWORD]);
 
   const account = async (name: string, role?: auth.Role): Promise<{ visitor: Visitor; email: string }> => {
     const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
@@ -62,6 +67,7 @@ describe('admin access and audit', () => {
     if (role !== undefined)
       await backends.auth.setRole({ actorToken: bootstrap, email, role, clientAddress: '' });
     await visitor.get('/');
+    secrets.add(visitor.cookies.get('shop_account') ?? PASSWORD);
     return { visitor, email };
   };
   const audits = async (action: string) =>
@@ -71,16 +77,24 @@ describe('admin access and audit', () => {
   before(async () => {
     writeFileSync(flagsFile, renderFlagsDocument(allOffDocument()));
     writeFileSync(auditFile, '');
-    shop = await startInProcessShop({ logLevel: 'warn' });
+    shop = await startInProcessShop({ logLevel: 'debug' });
     bootstrap = shop.bootstrapToken;
+    secrets.add(bootstrap);
     backends = backendsFor(shop);
     const metrics = new ServiceMetrics({ defaultMetrics: false });
+    frontendMetrics = metrics;
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        frontendLines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
     app = createFrontend(
       readFrontendConfig(
         envReader({ FLAGS_FILE: flagsFile, FLAGS_AUDIT_FILE: auditFile, GLASSHOUSE_ADMIN_TOKEN: bootstrap }),
       ),
       {
-        logger: createLogger({ serviceName: 'frontend', level: 'silent' }),
+        logger: createLogger({ serviceName: 'frontend', level: 'debug', destination }),
         metrics,
         addReadinessCheck: () => undefined,
         onShutdown: () => undefined,
@@ -189,7 +203,7 @@ describe('admin access and audit', () => {
       payload: JSON.stringify({ on: false }),
     });
     assert.equal(response.statusCode, 200, response.body);
-    assert.equal((response.json() as { changed: boolean }).changed, true);
+    assert.equal(response.json<{ changed: boolean }>().changed, true);
     const [latest] = await audits('flag.set');
     assert.equal(latest?.actor, 'bootstrap');
     const listed = await app.inject({
@@ -209,6 +223,7 @@ describe('admin access and audit', () => {
     assert.equal(issued.statusCode, 200);
     const token = /data-testid="issued-token">([^<]+)</.exec(issued.body)?.[1] ?? '';
     assert.ok(token.length >= 32, 'the new token is shown once');
+    secrets.add(token);
     const bearer = { authorization: `Bearer ${token}` };
     assert.equal((await app.inject({ url: '/api/admin/flags', headers: bearer })).statusCode, 200);
     assert.equal((await app.inject({ url: '/api/admin/audit', headers: bearer })).statusCode, 403);
@@ -229,5 +244,22 @@ describe('admin access and audit', () => {
     assert.equal(records.length, before + 1);
     assert.equal(records[0]?.target, 'customer:0f7a2f0e-9c1d-4d8e');
     assert.equal((await admin.get('/orders?customer=<script>')).statusCode, 400);
+  });
+
+  it('writes no password or token into any log line or metric of the frontend or the shop', async () => {
+    assert.ok(secrets.size >= 6, `${secrets.size} secrets used`);
+    assert.ok(frontendLines.length > 20 && shop.logs.length > 20, 'a real amount of logging');
+    const texts = [
+      ...frontendLines.map((line) => ({ where: 'frontend log', text: line })),
+      ...shop.logs.map((line) => ({ where: 'shop log', text: line })),
+      { where: 'frontend /metrics', text: (await frontendMetrics.scrape()).body },
+      { where: 'auth /metrics', text: (await shop.metricsOf('auth').scrape()).body },
+    ];
+    const leaks = texts.flatMap(({ where, text }) =>
+      [...secrets]
+        .filter((secret) => text.includes(secret))
+        .map((secret) => `${where}: ${secret.slice(0, 6)}…`),
+    );
+    assert.deepEqual(leaks, []);
   });
 });
