@@ -63,7 +63,8 @@ async function resolve(request: FastifyRequest, reply: FastifyReply): Promise<Ac
     if (!customer || kind !== auth.TokenKind.TOKEN_KIND_SESSION) return undefined;
     return { customerId: customer.customerId, name: customer.name, email: customer.email, role, token };
   } catch (error) {
-    if (isServiceError(error) && error.code === status.UNAUTHENTICATED) {
+    // A cookie auth does not know, or one it calls malformed (too long, not a token): a guest's.
+    if (isServiceError(error) && [status.UNAUTHENTICATED, status.INVALID_ARGUMENT].includes(error.code)) {
       clearAccountCookie(reply);
       return undefined;
     }

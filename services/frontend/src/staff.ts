@@ -49,8 +49,9 @@ export async function requireStaff(request: FastifyRequest, role: StaffRole): Pr
   try {
     verified = await request.server.accounts.verifyToken({ token });
   } catch (error) {
-    // A refused Bearer token is a wrong credential (403); a stale session cookie means sign in again.
-    if (isServiceError(error) && error.code === status.UNAUTHENTICATED)
+    // A refused Bearer token is a wrong credential (403); a stale session cookie means sign in
+    // again. A token auth calls malformed (too long, not a token) is refused the same way.
+    if (isServiceError(error) && [status.UNAUTHENTICATED, status.INVALID_ARGUMENT].includes(error.code))
       throw bearer
         ? new PageError(403, 'Not allowed', 'That token is not valid.', 'forbidden')
         : new PageError(
