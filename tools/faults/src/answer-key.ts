@@ -93,6 +93,15 @@ export const ANSWER_KEY: Readonly<Record<ScenarioName, Signature | { readonly pe
       note: 'the client span of the charge ends DEADLINE_EXCEEDED after the deadline',
     },
     alerts: [{ alert: 'LatencyP99High', service: 'checkout' }],
+    // Seen in the end-to-end run: payment's own calls last the hang; every order fails.
+    follows: [
+      { alert: 'LatencyP99High', service: 'payment' },
+      { alert: 'ErrorRatioHigh', service: 'checkout' },
+      { alert: 'LatencyP99High', service: 'frontend' },
+      { alert: 'NoOrdersPlaced', service: 'checkout' },
+      { alert: 'CheckoutAvailabilityBudgetBurn', service: 'checkout' },
+      { alert: 'CheckoutLatencyBudgetBurn', service: 'checkout' },
+    ],
     story: 'Every charge hangs until checkout gives up: orders fail slowly, payment itself logs nothing.',
   },
   'catalog-slow': {
