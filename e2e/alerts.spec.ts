@@ -14,6 +14,7 @@ import {
   shopClients,
   startProcessShop,
 } from '@glasshouse/testing';
+import { JOURNEY_NAMES } from '../services/loadgen/src/journeys.js';
 import type { AlertingStack } from './support/alerting-stack.js';
 import { startAlertingStack, startShoppers } from './support/alerting-stack.js';
 import type { SlowLink } from './support/slow-link.js';
@@ -103,8 +104,15 @@ describe('alerts, end to end', { timeout: 360_000 }, () => {
     }
     const shoppers = await startShoppers(shop);
     loadgen = shoppers.loadgen;
-    // The first pages of a fresh shop are slow while its code compiles: let Prometheus start after.
-    await delay(15_000);
+    // The first pages of a fresh shop are slow while its code compiles: Prometheus starts once
+    // the shoppers have walked every journey, so every page and call behind it has run.
+    await waitFor(
+      async () => {
+        const done = await shoppers.journeysDone();
+        return JOURNEY_NAMES.every((journey) => (done[journey] ?? 0) > 0);
+      },
+      { timeoutMs: 120_000, intervalMs: 500, what: 'the shoppers walked every journey once' },
+    );
     stack = await startAlertingStack({ scraped: shoppers.scraped, timeScale: TIME_SCALE });
   });
 
