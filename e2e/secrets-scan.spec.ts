@@ -1,15 +1,22 @@
 import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { findCardNumbers } from '@glasshouse/kit';
 import { OtlpReceiver, waitFor } from '@glasshouse/kit/testing';
 import type { ProcessShop } from '@glasshouse/testing';
 import { startProcessShop } from '@glasshouse/testing';
 import type { CardFields } from '@glasshouse/testing';
-import { WebShopper, requestIdOf } from '@glasshouse/testing';
+import { DEMO_ADDRESS, WebShopper, requestIdOf } from '@glasshouse/testing';
 
 const NEXT_YEAR = new Date().getUTCFullYear() + 2;
 const LAST_YEAR = new Date().getUTCFullYear() - 1;
 const EMAIL = 'leak.watch+glasshouse@example.org';
+/** An account's password, a wrong guess at it, and the deployment's bootstrap (admin) token. */
+const PASSWORD = 'Quartz-Heron-5471-lantern';
+const WRONG_PASSWORD = 'Quartz-Heron-5471-lentern';
+const BOOTSTRAP_TOKEN = randomBytes(32).toString('hex');
+/** The account's session token, as the shop set it in its cookie; known once signed in. */
+const sessionTokens: string[] = [];
 
 /** Test cards as a shopper types them; CVVs chosen to be rare in any other text. */
 const CARDS: readonly (CardFields & { outcome: 200 | 400 })[] = [
@@ -51,6 +58,10 @@ function withoutIdentifiers(text: string): string {
 function leaksIn(text: string): string[] {
   const found: string[] = [];
   for (const form of CARD_FORMS) if (text.includes(form)) found.push(`card number ${form}`);
+  for (const secret of [PASSWORD, WRONG_PASSWORD, BOOTSTRAP_TOKEN, ...sessionTokens]) {
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      if (text.includes(form)) found.push(`secret ${form.slice(0, 6)}…`);
+  }
   for (const { cvv } of CARDS) {
     if (new RegExp(`cvv[^\\n,;{}]{0,16}?\\b${cvv}\\b`, 'i').test(text)) found.push(`cvv ${cvv}`);
   }
@@ -61,18 +72,67 @@ function leaksIn(text: string): string[] {
 }
 
 /**
- * After real checkouts with real test cards through every service as its own process, nothing
- * that leaves a process (log lines, exported spans, metrics) may carry a card number, a CVV or
- * the shopper's email in clear.
+ * A customer signs up, signs out, mistypes the password, signs in and orders; a script reads
+ * the audit log with the bootstrap token. Each secret that crossed the shop is recorded above.
+ */
+async function useAccount(url: string): Promise<number[]> {
+  const customer = new WebShopper(url);
+  const answers: number[] = [];
+  const account = { email: EMAIL, name: 'Leak Watch' };
+  answers.push((await customer.submit('/signup', '/signup', { ...account, password: PASSWORD })).status);
+  answers.push((await customer.submit('/', '/logout', {})).status);
+  answers.push(
+    (await customer.submit('/login', '/login', { email: EMAIL, password: WRONG_PASSWORD })).status,
+  );
+  answers.push((await customer.submit('/login', '/login', { email: EMAIL, password: PASSWORD })).status);
+  const session = customer.cookie('shop_account');
+  if (session) sessionTokens.push(session, decodeURIComponent(session));
+  const card = CARDS[0] as CardFields;
+  answers.push(
+    (await customer.submit('/product/L9ECAV7KIM', '/cart', { product_id: 'L9ECAV7KIM', quantity: '1' }))
+      .status,
+  );
+  answers.push(
+    (
+      await customer.submit('/cart', '/cart/checkout', {
+        ...DEMO_ADDRESS,
+        email: EMAIL,
+        credit_card_number: card.number,
+        credit_card_cvv: card.cvv,
+        credit_card_expiration_month: String(card.month),
+        credit_card_expiration_year: String(card.year),
+        idempotency_key: randomUUID(),
+      })
+    ).status,
+  );
+  const audit = await fetch(new URL('/api/admin/audit', url), {
+    headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  answers.push(audit.status);
+  await audit.arrayBuffer();
+  return answers;
+}
+
+/**
+ * After real checkouts with real test cards through every service as its own process, and a
+ * customer's sign-up, sign-in and order, nothing that leaves a process (log lines, exported
+ * spans, metrics) may carry a card number, a CVV, the shopper's email, a password, a session
+ * token or the admin token in clear.
  */
 describe('secrets never leave a process', () => {
   const receiver = new OtlpReceiver();
   let shop: ProcessShop;
   const expositions: { service: string; text: string }[] = [];
   const answers: number[] = [];
+  let accountAnswers: number[] = [];
 
   before(async () => {
-    shop = await startProcessShop({ otlpEndpoint: await receiver.start(), logLevel: 'debug' });
+    shop = await startProcessShop({
+      otlpEndpoint: await receiver.start(),
+      logLevel: 'debug',
+      env: { GLASSHOUSE_ADMIN_TOKEN: BOOTSTRAP_TOKEN },
+    });
     try {
       let lastTrace = '';
       for (const card of CARDS) {
@@ -84,6 +144,7 @@ describe('secrets never leave a process', () => {
         lastTrace = requestIdOf(answer.html) ?? lastTrace;
         await shopper.get('/orders');
       }
+      accountAnswers = await useAccount(shop.url);
       // The last checkout's payment span is in: every earlier batch has been exported too.
       await waitFor(
         () => receiver.trace(lastTrace).some((s) => s.serviceName === 'payment' && s.kind === 2),
@@ -110,6 +171,13 @@ describe('secrets never leave a process', () => {
       answers,
       CARDS.map((c) => c.outcome),
     );
+  });
+
+  it('signed the customer up and in, refused the wrong password, and let the token read the audit log', () => {
+    // sign-up, sign-out and sign-in redirect (303), the wrong password is a 401 page; the cart
+    // redirects (302), the order confirmation and the audit log are pages (200).
+    assert.deepEqual(accountAnswers, [303, 303, 401, 303, 302, 200, 200]);
+    assert.ok(sessionTokens.length > 0, 'the shop set the account cookie');
   });
 
   it('writes no secret into any log line of any service', () => {

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 /** The frontend's session cookie (Online Boutique's name). */
 export const SESSION_COOKIE = 'shop_session-id';
 
+const CSRF_TOKEN = /name="_csrf" value="([^"]+)"/;
+
 /** The address part of the checkout form, as the cart page prefills it. */
 export const DEMO_ADDRESS = {
   email: 'someone@example.com',
@@ -72,6 +74,23 @@ export class WebShopper {
   async addToCart(productId: string, quantity: number): Promise<void> {
     const answer = await this.post('/cart', { product_id: productId, quantity: String(quantity) });
     if (answer.status !== 302) throw new Error(`POST /cart answered ${answer.status}: ${answer.html}`);
+  }
+
+  /** The value of a cookie the shop has set (or the session id given), if any. */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  /** Posts a form as a browser does: with the CSRF token of the page the form is on. */
+  async submit(
+    page: string,
+    action: string,
+    fields: Readonly<Record<string, string>>,
+  ): Promise<ShopResponse> {
+    const shown = await this.get(page);
+    const csrf = CSRF_TOKEN.exec(shown.html)?.[1];
+    if (!csrf) throw new Error(`GET ${page} answered ${shown.status} without a CSRF token`);
+    return this.post(action, { ...fields, _csrf: csrf });
   }
 
   /** POST /cart/checkout with Online Boutique's form fields and a fresh idempotency key. */
