@@ -74,7 +74,8 @@ describe('customer accounts in the shop', () => {
     const home = await guest.get('/');
     assert.match(home.body, /<a class="nav-link" href="\/login" data-testid="account-link">Sign in<\/a>/);
     const login = await guest.get('/login');
-    for (const field of ['email', 'password', '_csrf']) assert.match(login.body, new RegExp(`name="${field}"`));
+    for (const field of ['email', 'password', '_csrf'])
+      assert.match(login.body, new RegExp(`name="${field}"`));
     const signup = await guest.get('/signup');
     for (const field of ['name', 'email', 'password', '_csrf'])
       assert.match(signup.body, new RegExp(`name="${field}"`));

@@ -1532,7 +1532,8 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       message: 'guest cart not moved',
       level: 'warn',
       fields: ['err'],
-      meaning: 'At sign-in the guest cart could not join the account’s; what was not moved stays in the guest cart.',
+      meaning:
+        'At sign-in the guest cart could not join the account’s; what was not moved stays in the guest cart.',
     },
     {
       message: 'session not revoked at sign-out',
