@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './support/shopper-browser.js';
 import { inventory } from '@glasshouse/contracts';
 import type { PromiseClient } from '@glasshouse/kit';
 import { ServiceMetrics, createClient } from '@glasshouse/kit';
@@ -12,15 +12,6 @@ import { startProcessShop } from '@glasshouse/testing';
 import { checkoutErrorOf } from '@glasshouse/testing';
 
 const ARTIFACTS = join(__dirname, '..', 'var', 'test-artifacts');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Enough for this test's orders several times over, so a low-stock product is never picked. */
 const MIN_STOCK = 10;
 
@@ -67,11 +58,7 @@ describe('shopping in a browser', () => {
       metrics: new ServiceMetrics({ defaultMetrics: false }),
       deadlineMs: 5_000,
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ baseURL: shop.url });
     context.setDefaultTimeout(15_000);
     context.setDefaultNavigationTimeout(20_000);
