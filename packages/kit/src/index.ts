@@ -59,6 +59,7 @@ export {
   PRODUCT_ID,
   PRODUCT_ID_MAX_LENGTH,
   RECORD_ID,
+  quantitiesLeft,
   storableTextProblem,
 } from './shop-rules.js';
 export { openServiceDatabase } from './service-database.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { orders } from '@glasshouse/contracts';
+import { quantitiesLeft } from '@glasshouse/kit';
 import type { Money } from '@glasshouse/money';
 import { add, fromNanos, multiply, sum, toNanos, zero } from '@glasshouse/money';
 
@@ -20,19 +21,6 @@ export interface RefundPlan {
  */
 export function refundKey(orderId: string, refundId: string): string {
   return `rf-${createHash('sha256').update(`${orderId}\n${refundId}`).digest('hex').slice(0, 40)}`;
-}
-
-/** Units of each product of the order not refunded yet, in the order's line order. */
-export function quantitiesLeft(order: orders.Order): Map<string, number> {
-  const left = new Map<string, number>();
-  for (const line of order.items) {
-    const productId = line.item?.productId ?? '';
-    left.set(productId, (left.get(productId) ?? 0) + (line.item?.quantity ?? 0));
-  }
-  for (const refund of order.refunds)
-    for (const item of refund.items)
-      left.set(item.productId, (left.get(item.productId) ?? 0) - item.quantity);
-  return left;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { orders } from '@glasshouse/contracts';
 import type { Database, Queryable } from '@glasshouse/kit';
+import { quantitiesLeft } from '@glasshouse/kit';
 import type { Money } from '@glasshouse/money';
 import { add, sum, toNanos } from '@glasshouse/money';
 import type { OrderRepository } from './repository.js';
@@ -65,19 +66,6 @@ function toRefund(row: RefundRow, currencyCode: string): OrderRefund {
     statusAfter: statusOf(row.status_after),
     refundedAt: new Date(row.refunded_at),
   };
-}
-
-/** Units of each product of the order not refunded yet. */
-export function quantitiesLeft(order: Order): Map<string, number> {
-  const left = new Map<string, number>();
-  for (const line of order.items) {
-    const productId = line.item?.productId ?? '';
-    left.set(productId, (left.get(productId) ?? 0) + (line.item?.quantity ?? 0));
-  }
-  for (const refund of order.refunds)
-    for (const item of refund.items)
-      left.set(item.productId, (left.get(item.productId) ?? 0) - item.quantity);
-  return left;
 }
 
 /** Why these items cannot be refunded from what is left, or undefined. */
