@@ -164,7 +164,10 @@ describe('the failure scenarios admin (frontend)', { timeout: 60_000 }, () => {
     const page = await app.inject({ url: '/admin', headers: { cookie } });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /data-testid="state-payment-failure">ON</);
-    assert.match(page.body, /data-testid="state-login-brute-force">pending</);
+    // Every scenario is live now that accounts exist: each has a state and a switch, none is pending.
+    assert.match(page.body, /data-testid="state-login-brute-force">off</);
+    assert.match(page.body, /action="\/admin\/flags\/login-brute-force"/);
+    assert.doesNotMatch(page.body, />pending</);
     const csrf = encodeURIComponent(/name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '');
     const form = (payload: string) =>
       app.inject({
