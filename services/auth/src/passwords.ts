@@ -1,5 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { ScryptOptions } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import { RpcError } from '@glasshouse/kit';
 
 /**
  * scrypt's cost, stated once: N = 2^14, r = 8, p = 1 (scrypt's interactive-login setting) takes
@@ -17,8 +19,22 @@ const PREFIX = 'scrypt';
  * throttle; refusals while locked out never hash.
  */
 let queue: Promise<unknown> = Promise.resolve();
+let waiting = 0;
+/**
+ * Hashes waiting at most: beyond it a sign-in is refused at once. An unbounded queue under a
+ * brute force kept hashing (and counting failures) for minutes after the attack stopped, for
+ * callers whose deadline had long passed.
+ */
+export const MAX_WAITING_HASHES = 16;
+
 function oneAtATime<T>(run: () => Promise<T>): Promise<T> {
-  const result = queue.then(run, run);
+  if (waiting >= MAX_WAITING_HASHES) {
+    return Promise.reject(
+      new RpcError(status.RESOURCE_EXHAUSTED, 'too many sign-ins at once; try again in a moment', 'busy'),
+    );
+  }
+  waiting++;
+  const result = queue.then(run, run).finally(() => waiting--);
   queue = result.catch(() => undefined);
   return result;
 }
