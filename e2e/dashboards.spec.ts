@@ -11,6 +11,8 @@ import { SERVICES, adminAddressVariable } from '@glasshouse/kit';
 import { TEST_POSTGRES_URL, TEST_REDIS_URL, freePort } from '@glasshouse/kit/testing';
 import type { ProcessShop } from '@glasshouse/testing';
 import { startProcessShop } from '@glasshouse/testing';
+import type { Customers } from './support/customers.js';
+import { startCustomers } from './support/customers.js';
 import { launchChromium, visitShop } from './support/shopper-browser.js';
 import { METRICS } from '../packages/kit/src/telemetry/registry.js';
 import { allBoards } from '../tools/dashboards/src/catalog.js';
@@ -140,6 +142,7 @@ describe('every dashboard query against the running shop', { timeout: 240_000 },
   })();
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   let shop: ProcessShop | undefined;
+  let customers: Customers | undefined;
   let prometheusUrl = '';
   let dataDir = '';
   let expansion: Expansion;
@@ -175,7 +178,8 @@ describe('every dashboard query against the running shop', { timeout: 240_000 },
       // Info lines inside traces (orders placed, refusals) feed the derived-field check.
       logLevel: 'info',
       // No supplier during the test: the seeded low-stock products stay low for their panel.
-      env: { INVENTORY_RESTOCK_INTERVAL_MS: '0' },
+      // No sign-in limit: the test's customers all sign in from 127.0.0.1.
+      env: { INVENTORY_RESTOCK_INTERVAL_MS: '0', SIGNIN_RATE_LIMIT: '0' },
     });
 
     // The read-only login Grafana uses: may read the two schemas, nothing else.
@@ -252,6 +256,8 @@ describe('every dashboard query against the running shop', { timeout: 240_000 },
     await poll('Prometheus to be ready', 30_000, async () =>
       (await fetch(`${prometheusUrl}/-/ready`)).ok ? true : undefined,
     );
+    // Accounts in use while the queries run: auth's panels read these calls (the shoppers have none).
+    customers = startCustomers(shop.url);
     expansion = {
       variables: {},
       rateInterval: '20s',
@@ -263,6 +269,7 @@ describe('every dashboard query against the running shop', { timeout: 240_000 },
   });
 
   after(async () => {
+    await customers?.stop();
     await children.stopAll();
     await shop?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
