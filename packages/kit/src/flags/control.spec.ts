@@ -99,7 +99,11 @@ describe('FlagControl', () => {
     refused('catalog-slow', { 'delay-ms': -5 }, /delay-ms must be between 0 and 60000/);
     refused('catalog-slow', { rate: 0.5 }, /takes no parameter "rate" \(it takes delay-ms\)/);
     refused('product-drained', { product: 'x; drop' }, /product must match/);
-    refused('login-brute-force', {}, /cannot be switched on yet/);
+    refused(
+      'login-brute-force',
+      { 'attempts-per-second': 500 },
+      /attempts-per-second must be between 1 and 200/,
+    );
     assert.equal(readFileSync(flagsFile, 'utf8'), before);
     writeFileSync(flagsFile, '{ "flags": ');
     assert.throws(() => flags.switch(token, 'x', 'payment-failure', true), /the flags file is not JSON/);
