@@ -17,7 +17,7 @@ import {
 } from '@glasshouse/kit';
 import { auth } from '@glasshouse/contracts';
 import type { InProcessShop } from '@glasshouse/testing';
-import { backendsFor, startInProcessShop } from '@glasshouse/testing';
+import { backendsFor, csrfTokenOf, startInProcessShop } from '@glasshouse/testing';
 
 /**
  * The admin page and API of the failure scenarios: nothing changes without the admin token
@@ -138,7 +138,7 @@ describe('the failure scenarios admin (frontend)', { timeout: 60_000 }, () => {
       return into;
     };
     const cookies = jar(signupPage, {});
-    const signupToken = /name="_csrf" value="([^"]+)"/.exec(signupPage.body)?.[1] ?? '';
+    const signupToken = csrfTokenOf(signupPage.body) ?? '';
     const signup = await app.inject({
       method: 'POST',
       url: '/signup',
@@ -168,7 +168,7 @@ describe('the failure scenarios admin (frontend)', { timeout: 60_000 }, () => {
     assert.match(page.body, /data-testid="state-login-brute-force">off</);
     assert.match(page.body, /action="\/admin\/flags\/login-brute-force"/);
     assert.doesNotMatch(page.body, />pending</);
-    const csrf = encodeURIComponent(/name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '');
+    const csrf = encodeURIComponent(csrfTokenOf(page.body) ?? '');
     const form = (payload: string) =>
       app.inject({
         method: 'POST',

@@ -42,6 +42,7 @@ export { openTestCartStore, openTestDatabase } from './shop-stores.js';
 export type { CardFields, ShopResponse } from './web-shopper.js';
 export {
   DEMO_ADDRESS,
+  csrfTokenOf,
   SESSION_COOKIE,
   WebShopper,
   checkoutErrorOf,

@@ -5,6 +5,9 @@ export const SESSION_COOKIE = 'shop_session-id';
 
 const CSRF_TOKEN = /name="_csrf" value="([^"]+)"/;
 
+/** The CSRF token a page's forms carry, if any. */
+export const csrfTokenOf = (html: string): string | undefined => CSRF_TOKEN.exec(html)?.[1];
+
 /** The address part of the checkout form, as the cart page prefills it. */
 export const DEMO_ADDRESS = {
   email: 'someone@example.com',
@@ -88,7 +91,7 @@ export class WebShopper {
     fields: Readonly<Record<string, string>>,
   ): Promise<ShopResponse> {
     const shown = await this.get(page);
-    const csrf = CSRF_TOKEN.exec(shown.html)?.[1];
+    const csrf = csrfTokenOf(shown.html);
     if (!csrf) throw new Error(`GET ${page} answered ${shown.status} without a CSRF token`);
     return this.post(action, { ...fields, _csrf: csrf });
   }

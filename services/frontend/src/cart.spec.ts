@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { ServiceMetrics, createLogger } from '@glasshouse/kit';
 import type { InProcessShop } from '@glasshouse/testing';
-import { backendsFor, startInProcessShop } from '@glasshouse/testing';
+import { backendsFor, csrfTokenOf, startInProcessShop } from '@glasshouse/testing';
 import { testClock } from '@glasshouse/testing';
 import { buildFrontend } from './app.js';
 
@@ -240,7 +240,7 @@ describe('the cart and checkout pages over the in-process shop', () => {
     assert.equal(untokened.statusCode, 403);
     const page = await shopper.get('/cart');
     const secret = page.cookies.find((c) => c.name === 'shop_csrf')?.value ?? '';
-    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const token = csrfTokenOf(page.body) ?? '';
     const sameSite = await app.inject({
       method: 'POST',
       url: '/cart',

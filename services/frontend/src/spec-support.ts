@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { csrfTokenOf } from '@glasshouse/testing';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -22,7 +23,7 @@ export class Visitor {
       if (gone) this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);
     }
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
+    const token = csrfTokenOf(response.body);
     if (token) this.csrfToken = token;
     return response;
   }
