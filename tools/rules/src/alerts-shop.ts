@@ -225,6 +225,29 @@ export const SHOP_ALERTS: readonly TestedAlert[] = [
     },
   },
   {
+    alert: 'RefundsFailing',
+    expr: 'sum by (service) (increase(checkout_refunds_total{result="failed"}[15m])) > 0',
+    severity: 'ticket',
+    summary: '{{ $value | printf "%.0f" }} refunds stopped part way in 15 minutes',
+    description:
+      'RefundOrder failed {{ $value | printf "%.0f" }} time(s) in the last 15 minutes because payment, orders or inventory did not answer: the money may be back on the card while the order does not say so, or the goods not back in stock. The admin was told to retry with the same refund id, which does only the steps left undone.',
+    cases: {
+      interval: '15s',
+      fires: {
+        input: [series('checkout_refunds_total', 'checkout', '0x20 1x60', { result: 'failed' })],
+        at: '6m',
+        alerts: [{ labels: { service: 'checkout' }, value: 1 }],
+      },
+      nearMiss: {
+        input: [
+          series('checkout_refunds_total', 'checkout', growing(1, 80), { result: 'refunded' }),
+          series('checkout_refunds_total', 'checkout', growing(1, 80), { result: 'refused' }),
+        ],
+        at: '15m',
+      },
+    },
+  },
+  {
     alert: 'CartStoreErrors',
     expr: 'sum by (service) (rate(cart_operations_total{result="unavailable"}[5m])) / sum by (service) (rate(cart_operations_total[5m])) > 0.01',
     for: '2m',
