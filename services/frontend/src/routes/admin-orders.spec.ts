@@ -49,8 +49,7 @@ describe('the order admin: page and API', () => {
     );
   const refundedCount = () =>
     counterValue(shop.metricsOf('payment'), 'payments_total', { status: 'refunded' });
-  const placeOrder = async (): Promise<string> => {
-    const userId = newShopper();
+  const placeOrder = async (userId = newShopper()): Promise<string> => {
     await fillCart(shop.clients, userId, [
       [SHEARS, 2],
       [BOOTS, 1],
@@ -169,8 +168,11 @@ describe('the order admin: page and API', () => {
     assert.equal(viaSession.statusCode, 403, 'the API took a browser session');
   });
 
-  it('shows the refunds on the page, and nothing left once all is refunded', async () => {
-    const orderId = await placeOrder();
+  it('shows the refunds on the page and in the shopper’s history, and nothing left once all is refunded', async () => {
+    const shopper = newShopper();
+    const orderId = await placeOrder(shopper);
+    const history = async () => (await admin.get(`/orders?customer=${shopper}`)).body;
+    assert.match(await history(), /data-testid="order-status">placed</);
     const page = await admin.get(`/admin/orders?order_id=${orderId}`);
     const refundId = /name="refund_id" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
     const done = await admin.post(`/admin/orders/${orderId}/refunds`, {
@@ -185,6 +187,7 @@ describe('the order admin: page and API', () => {
     assert.match(shown.body, new RegExp(`Refund ${refundId} done`));
     assert.match(shown.body, /1 × 2ZYFJ3GM2N/);
     assert.match(shown.body, /placed → partially refunded/);
+    assert.match(await history(), /data-testid="order-status">partially refunded</);
     const rest = await admin.post(`/admin/orders/${orderId}/refunds`, {
       refund_id: 'the-rest',
       whole: 'true',
@@ -194,6 +197,7 @@ describe('the order admin: page and API', () => {
     const final = await admin.get(`/admin/orders?order_id=${orderId}`);
     assert.match(final.body, /data-testid="status">refunded</);
     assert.match(final.body, /Nothing is left to refund/);
+    assert.match(await history(), /data-testid="order-status">refunded</);
   });
 
   it('refuses bad form input with a 400 naming the problem', async () => {

@@ -8,7 +8,8 @@ import type { Money } from '@glasshouse/money';
 import { toDecimalString } from '@glasshouse/money';
 import { PageError, badRequest } from '../errors.js';
 import { readForm } from '../forms.js';
-import { orderAdminPage, orderAdminProblemPage, statusText } from '../views/admin-order-pages.js';
+import { orderAdminPage, orderAdminProblemPage } from '../views/admin-order-pages.js';
+import { statusText } from '../views/order-pages.js';
 import type { OrderAdmin, OrderAdminAccess } from './admin-orders-access.js';
 
 /**

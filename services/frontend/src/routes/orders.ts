@@ -3,6 +3,7 @@ import { recordAdminAction } from '../audit.js';
 import { badRequest, fromServiceFailure } from '../errors.js';
 import type { Shop } from '../shop.js';
 import { requireStaff } from '../staff.js';
+import { statusText } from '../views/order-pages.js';
 import { ordersPage } from '../views/pages.js';
 import { orderView } from './cart.js';
 
@@ -30,7 +31,10 @@ export function registerOrders(app: FastifyInstance, shop: Shop): void {
         throw fromServiceFailure(error, 'order service');
       });
     const views = await Promise.all(
-      orders.map((o) => orderView(shop, o, chrome.currentCurrency, o.createdAt)),
+      orders.map(async (o) => ({
+        ...(await orderView(shop, o, chrome.currentCurrency, o.createdAt)),
+        status: statusText(o.status),
+      })),
     );
     return shop.send(reply.header('cache-control', 'no-store'), 'orders', ordersPage(chrome, views));
   });

@@ -1,8 +1,9 @@
-import { orders } from '@glasshouse/contracts';
+import type { orders } from '@glasshouse/contracts';
 import type { Money } from '@glasshouse/money';
 import { formatMoney } from '@glasshouse/money';
 import type { SafeHtml } from './html.js';
 import { html } from './html.js';
+import { statusText } from './order-pages.js';
 
 /** What the order admin page shows besides the order: a message, and what its forms need. */
 export interface OrderAdminView {
@@ -13,16 +14,6 @@ export interface OrderAdminView {
   readonly notice?: string;
   readonly problem?: string;
 }
-
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  [orders.OrderStatus.ORDER_STATUS_PLACED]: 'placed',
-  [orders.OrderStatus.ORDER_STATUS_CANCELLED]: 'cancelled',
-  [orders.OrderStatus.ORDER_STATUS_PARTIALLY_REFUNDED]: 'partially refunded',
-  [orders.OrderStatus.ORDER_STATUS_REFUNDED]: 'refunded',
-};
-
-/** An order status as the admin reads it. */
-export const statusText = (status: orders.OrderStatus): string => STATUS_TEXT[status] ?? 'unknown';
 
 const money = (amount: Money | undefined): string => (amount ? formatMoney(amount) : '');
 

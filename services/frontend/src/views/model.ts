@@ -70,6 +70,8 @@ export interface CheckoutFormValues {
 export interface OrderView {
   readonly orderId: string;
   readonly placedAt?: string;
+  /** placed, refunded, partially refunded… where the page knows it (the order history). */
+  readonly status?: string;
   readonly trackingId: string;
   readonly lines: readonly LineView[];
   readonly shipping: Price;

@@ -102,6 +102,13 @@ describe('ordersPage', () => {
     assert.ok(folded.includes('TR-88213-XQ'));
   });
 
+  it('shows each order’s status where it is known', () => {
+    const page = ordersPage(chrome, [{ ...order, status: 'partially refunded' }, earlier]);
+    const [first, second] = page.split('data-testid="order-history-item"').slice(1) as [string, string];
+    assert.match(first, /data-testid="order-status">partially refunded</);
+    assert.ok(!second.includes('data-testid="order-status"'));
+  });
+
   it('leaves out the date when the order has none', () => {
     const { orderId, trackingId, lines, shipping, total, address } = order;
     const undated: OrderView = { orderId, trackingId, lines, shipping, total, address };

@@ -1,7 +1,18 @@
+import { orders } from '@glasshouse/contracts';
 import { html, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
 import { itemCount, lineTable } from './line-table.js';
 import type { Chrome, OrderView } from './model.js';
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  [orders.OrderStatus.ORDER_STATUS_PLACED]: 'placed',
+  [orders.OrderStatus.ORDER_STATUS_CANCELLED]: 'cancelled',
+  [orders.OrderStatus.ORDER_STATUS_PARTIALLY_REFUNDED]: 'partially refunded',
+  [orders.OrderStatus.ORDER_STATUS_REFUNDED]: 'refunded',
+};
+
+/** An order status in words, as the shopper's and the admin's pages show it. */
+export const statusText = (status: orders.OrderStatus): string => STATUS_TEXT[status] ?? 'unknown';
 
 const CHECK_ICON = html`<svg class="icon" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
   <circle cx="12" cy="12" r="9" />
@@ -76,6 +87,13 @@ function orderHistoryItem(order: OrderView): SafeHtml {
         html`<div>
           <dt>Placed</dt>
           <dd data-testid="order-date">${order.placedAt}</dd>
+        </div>`
+      }
+      ${
+        order.status !== undefined &&
+        html`<div>
+          <dt>Status</dt>
+          <dd data-testid="order-status">${order.status}</dd>
         </div>`
       }
       <div>
