@@ -20,7 +20,9 @@ const alive = (pid: number): boolean => {
  */
 function fakeRunner(ports: readonly [number, number]): string {
   const supervisor = JSON.stringify(join(__dirname, 'supervisor.ts'));
-  const reaper = JSON.stringify(join(__dirname, 'reaper.ts'));
+  const guard = JSON.stringify(
+    join(__dirname, '..', '..', '..', 'packages', 'kit', 'src', 'process-guard.ts'),
+  );
   const listen = (port: number, stubborn: boolean) =>
     [
       stubborn ? "process.on('SIGTERM', () => undefined);" : '',
@@ -31,7 +33,7 @@ function fakeRunner(ports: readonly [number, number]): string {
     ].join(' ');
   return `
     const { SupervisedProcess } = require(${supervisor});
-    const { startProcessGuard } = require(${reaper});
+    const { startProcessGuard } = require(${guard});
     const guard = startProcessGuard(1000);
     for (const [name, code] of ${JSON.stringify([
       ['polite', listen(ports[0], false)],

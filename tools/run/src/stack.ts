@@ -4,7 +4,7 @@ import { LogPipe, formatLine, parseLogLine, LEVELS } from './log-pipe.js';
 import type { Terminal } from './log-pipe.js';
 import { SupervisedProcess } from './supervisor.js';
 import type { BackoffPolicy, SupervisorEvent, ThreadLimits } from './supervisor.js';
-import type { ProcessGuard } from './reaper.js';
+import type { ProcessGuard } from '@glasshouse/kit/core';
 
 /** A process of the embedded stack: a service, the embedded Postgres, Prometheus or Alertmanager. */
 export interface MemberSpec {

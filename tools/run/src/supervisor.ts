@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import type { ProcessGuard } from './reaper.js';
+import type { ProcessGuard } from '@glasshouse/kit/core';
 import { STOP_MESSAGE } from '@glasshouse/kit/core';
 
 /** Restart delays: `initialMs` doubling up to `maxMs`; a run that lasted `resetAfterMs` starts over. */

@@ -1,6 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import type { ProcessGuard } from '../process-guard.js';
+import { startProcessGuard } from '../process-guard.js';
 import { waitFor } from '../wait.js';
+
+/** One guard per test process: a test killed with -9 takes the services it started with it. */
+let guard: ProcessGuard | undefined;
 
 export interface ServiceProcessOptions {
   /** Flags for node itself, before the script (e.g. a CPU profile). */
@@ -36,6 +41,12 @@ export class ServiceProcess {
       env: { ...process.env, ...this.env, OTEL_SERVICE_NAME: this.name },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    if (child.pid !== undefined) {
+      const { pid } = child;
+      guard ??= startProcessGuard();
+      guard.adopt(pid);
+      child.once('exit', () => guard?.release(pid));
+    }
     const keep = this.options.keepLines ?? Number.POSITIVE_INFINITY;
     let buffered = '';
     const onData = (chunk: Buffer) => {
