@@ -6,7 +6,7 @@ import type { ServiceClientFactory, ShopClientsOf } from '@glasshouse/kit';
 import { isServiceError, shopClientsOf } from '@glasshouse/kit';
 import type { Money } from '@glasshouse/money';
 import { toDecimalString } from '@glasshouse/money';
-import { PageError, badRequest } from '../errors.js';
+import { PageError, badRequest, refusalPage } from '../errors.js';
 import { readForm } from '../forms.js';
 import { orderAdminPage, orderAdminProblemPage } from '../views/admin-order-pages.js';
 import { statusText } from '../views/order-pages.js';
@@ -135,17 +135,11 @@ function apiRefund(
 function refusalOf(error: unknown): PageError {
   if (error instanceof PageError) return error;
   if (!isServiceError(error)) throw error;
-  switch (error.code) {
-    case status.INVALID_ARGUMENT:
-      return new PageError(400, 'That did not work', error.details, 'INVALID_ARGUMENT');
-    case status.NOT_FOUND:
-      return new PageError(404, 'Not found', error.details, 'NOT_FOUND');
-    case status.FAILED_PRECONDITION:
-      return new PageError(409, 'Not refunded', error.details, 'FAILED_PRECONDITION');
-    default:
-      // The refund's steps are idempotent: the message says whether to retry with the same id.
-      return new PageError(503, 'Temporarily unavailable', error.details, status[error.code]);
-  }
+  return (
+    refusalPage(error, { [status.FAILED_PRECONDITION]: [409, 'Not refunded'] }) ??
+    // The refund's steps are idempotent: the message says whether to retry with the same id.
+    new PageError(503, 'Temporarily unavailable', error.details, status[error.code])
+  );
 }
 
 const amountJson = (amount: Money | undefined) =>

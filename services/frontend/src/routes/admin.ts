@@ -4,7 +4,7 @@ import type { FlagControl, ScenarioValues } from '@glasshouse/kit';
 import { FlagAccessError, FlagInputError, isServiceError } from '@glasshouse/kit';
 import { unavailable } from '../account-session.js';
 import { recordAdminAction } from '../audit.js';
-import { PageError, badRequest } from '../errors.js';
+import { PageError, badRequest, refusalPage } from '../errors.js';
 import { html } from '../views/html.js';
 import { readForm } from '../forms.js';
 import { csrfTokenFor } from '../security.js';
@@ -64,24 +64,15 @@ function switchedOn(value: unknown): boolean {
 
 /** Auth's refusals of an admin call as pages: a bad field 400, not theirs 403, unknown 404. */
 function authRefusal(error: unknown): PageError {
-  if (!isServiceError(error)) return unavailable(error);
-  switch (error.code) {
-    case status.INVALID_ARGUMENT:
-      return new PageError(400, 'That did not work', error.details, 'INVALID_ARGUMENT');
-    case status.PERMISSION_DENIED:
-      return new PageError(403, 'Not allowed', error.details, 'PERMISSION_DENIED');
-    case status.NOT_FOUND:
-      return new PageError(404, 'Not found', error.details, 'NOT_FOUND');
-    case status.UNAUTHENTICATED:
-      return new PageError(
-        401,
-        'Sign in needed',
-        'Your session has ended. Please sign in again.',
-        'UNAUTHENTICATED',
-      );
-    default:
-      return unavailable(error);
+  if (isServiceError(error) && error.code === status.UNAUTHENTICATED) {
+    return new PageError(
+      401,
+      'Sign in needed',
+      'Your session has ended. Please sign in again.',
+      'UNAUTHENTICATED',
+    );
   }
+  return refusalPage(error, { [status.PERMISSION_DENIED]: [403, 'Not allowed'] }) ?? unavailable(error);
 }
 
 export function registerAdmin(app: FastifyInstance, { flags }: AdminOptions): void {
