@@ -30,7 +30,7 @@ export type { ShopFacts } from './arbitraries/shop-hints.js';
 export { shopHints } from './arbitraries/shop-hints.js';
 export type { FreshDatabase, StoreFingerprint } from './store-fingerprint.js';
 export { changedTables, openFreshDatabase, storeFingerprint } from './store-fingerprint.js';
-export { commandLineOf, descendantsOf, hasEnded, isRunning } from './processes.js';
+export { commandLineOf, descendantsOf, hasEnded, isRunning } from '@glasshouse/kit/testing';
 export type { ProcessShop, ProcessShopOptions } from './process-shop.js';
 export { startProcessShop } from './process-shop.js';
 export type { StartedRunner } from './runner.js';

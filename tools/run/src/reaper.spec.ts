@@ -3,16 +3,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { waitFor } from '@glasshouse/kit/core';
+import { isRunning } from '@glasshouse/kit/testing';
 import { freePort, portInUse } from './ports.js';
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * A runner in miniature: the guard, and two supervised children that each listen on a port —
@@ -50,7 +42,7 @@ function fakeRunner(ports: readonly [number, number]): string {
 describe('the process guard', () => {
   const started: number[] = [];
   after(() => {
-    for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   });
 
   it('ends every child of a runner killed with -9, their children and ports included, within seconds', async () => {
@@ -71,10 +63,13 @@ describe('the process guard', () => {
     for (const port of ports) assert.equal(await portInUse('127.0.0.1', port), true);
 
     runner.kill('SIGKILL');
-    await waitFor(async () => pids.every((pid) => !alive(pid)) && !(await portInUse('127.0.0.1', ports[1])), {
-      timeoutMs: 8_000,
-      what: 'no child of the killed runner left',
-    });
+    await waitFor(
+      async () => pids.every((pid) => !isRunning(pid)) && !(await portInUse('127.0.0.1', ports[1])),
+      {
+        timeoutMs: 8_000,
+        what: 'no child of the killed runner left',
+      },
+    );
     for (const port of ports)
       assert.equal(await portInUse('127.0.0.1', port), false, `port ${port} still bound`);
   });

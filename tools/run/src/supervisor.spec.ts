@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { waitFor } from '@glasshouse/kit/core';
+import { isRunning } from '@glasshouse/kit/testing';
 import { DEFAULT_BACKOFF, RestartBackoff, SupervisedProcess, backoffDelay } from './supervisor.js';
 import type { SupervisorEvent } from './supervisor.js';
 
@@ -22,15 +23,6 @@ describe('backoff', () => {
     assert.equal(backoff.next(59_999), 1000);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function scriptIn(t: TestContext, source: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'glasshouse-supervisor-'));
@@ -78,9 +70,9 @@ setInterval(() => undefined, 1000);
       ],
     );
     const pid = child.pid;
-    assert.ok(pid !== undefined && alive(pid));
+    assert.ok(pid !== undefined && isRunning(pid));
     await child.stop();
-    assert.equal(alive(pid), false);
+    assert.equal(isRunning(pid), false);
     assert.equal(child.pid, undefined);
     assert.equal(events.at(-1)?.type, 'stopped');
   });
@@ -111,7 +103,7 @@ setInterval(() => undefined, 1000);
     const pid = child.pid;
     assert.ok(pid !== undefined);
     await child.stop();
-    assert.equal(alive(pid), false);
+    assert.equal(isRunning(pid), false);
     assert.deepEqual(
       events.map((e) => e.type),
       ['spawned', 'killed', 'stopped'],

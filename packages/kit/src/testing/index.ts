@@ -17,3 +17,4 @@ export { expectStatus } from './expect-status.js';
 export { serveOnFreePort } from './serve.js';
 export { ONLINE_BOUTIQUE_PRODUCT_IDS } from './online-boutique.js';
 export { pathWithout } from './path.js';
+export { commandLineOf, descendantsOf, hasEnded, isRunning } from './processes.js';

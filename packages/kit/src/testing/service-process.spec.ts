@@ -5,21 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { waitFor } from '../wait.js';
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { isRunning } from './processes.js';
 
 describe('ServiceProcess', () => {
   const dir = mkdtempSync(join(tmpdir(), 'glasshouse-service-process-'));
   const started: number[] = [];
   after(() => {
-    for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -45,9 +37,9 @@ describe('ServiceProcess', () => {
     });
     await waitFor(() => pid > 0, { timeoutMs: 20_000, what: 'the service started' });
     started.push(pid);
-    assert.equal(alive(pid), true);
+    assert.equal(isRunning(pid), true);
 
     runner.kill('SIGKILL');
-    await waitFor(() => !alive(pid), { timeoutMs: 10_000, what: 'the service of the killed test ended' });
+    await waitFor(() => !isRunning(pid), { timeoutMs: 10_000, what: 'the service of the killed test ended' });
   });
 });
