@@ -105,5 +105,34 @@ export function orderMigrations(schema: string): Migration[] {
           PRIMARY KEY (order_id, refund_id)
         );`,
     },
+    {
+      // A refunded order was still placed in its hour: it stays in the count and the gross
+      // revenue, and what went back is its own column (by the order's hour, like the rest).
+      version: 6,
+      name: 'order_stats_hourly counts refunded orders and refunds',
+      sql: `
+        CREATE OR REPLACE VIEW ${schema}.order_stats_hourly AS
+        SELECT date_trunc('hour', o.created_at, 'UTC') AS hour,
+               o.currency_code,
+               count(*) FILTER (WHERE o.status <> 'cancelled') AS order_count,
+               count(*) FILTER (WHERE o.status = 'cancelled') AS cancelled_count,
+               coalesce(
+                 sum(o.total_units::numeric + o.total_nanos::numeric / 1000000000) FILTER (WHERE o.status <> 'cancelled'),
+                 0
+               )::numeric(20, 9) AS revenue,
+               round(
+                 avg(o.total_units::numeric + o.total_nanos::numeric / 1000000000) FILTER (WHERE o.status <> 'cancelled'),
+                 2
+               ) AS average_order_value,
+               count(*) FILTER (WHERE o.status IN ('partially_refunded', 'refunded')) AS refunded_count,
+               coalesce(sum(r.amount), 0)::numeric(20, 9) AS refunded
+          FROM ${schema}.orders o
+          LEFT JOIN (
+            SELECT order_id, sum(amount_units::numeric + amount_nanos::numeric / 1000000000) AS amount
+              FROM ${schema}.order_refunds
+             GROUP BY order_id
+          ) r ON r.order_id = o.order_id
+         GROUP BY 1, 2;`,
+    },
   ];
 }

@@ -159,6 +159,37 @@ function refundSuite(name: string, open: () => Promise<TestStore>): void {
       );
       assert.deepEqual(outcomes.map((o) => o.outcome).sort(), ['more than is left', 'recorded']);
     });
+
+    it('keeps refunded orders in order_stats_hourly’s count and revenue, with what went back beside', async () => {
+      const partly = (await placed.create(anOrder())).order;
+      const wholly = (await placed.create(anOrder())).order;
+      const cancelled = (await placed.create(anOrder(ORDER_STATUS_CANCELLED))).order;
+      await refunds.record(partly.orderId, aRefund('p', [{ productId: 'OLJCESPC7Z', quantity: 1 }], 10n));
+      await refunds.record(
+        wholly.orderId,
+        aRefund(
+          'w',
+          [
+            { productId: 'OLJCESPC7Z', quantity: 2 },
+            { productId: '1YMWWN1N4O', quantity: 1 },
+          ],
+          28n,
+        ),
+      );
+      // An hour of their own: the other tests' orders are in this one.
+      await store.db.query(
+        `UPDATE ${store.schema}.orders SET created_at = '2019-03-04T05:06:07Z' WHERE order_id = ANY($1)`,
+        [[partly.orderId, wholly.orderId, cancelled.orderId]],
+      );
+      const rows = await store.db.query<Record<string, unknown>>(
+        `SELECT order_count, cancelled_count, revenue, average_order_value, refunded_count, refunded
+           FROM ${store.schema}.order_stats_hourly WHERE hour = '2019-03-04T05:00:00Z'`,
+      );
+      assert.deepEqual(
+        rows.map((r) => Object.values(r).map(String)),
+        [['2', '1', '56.000000000', '28.00', '2', '38.000000000']],
+      );
+    });
   });
 }
 

@@ -32,8 +32,10 @@ export function ordersBoard(): Board {
         panels: [
           timeSeries({
             title: 'Orders per hour',
-            description: 'Placed orders per UTC hour, from the order_stats_hourly view.',
+            description:
+              'Orders placed per UTC hour (refunded ones included: they were placed), from the order_stats_hourly view.',
             unit: 'short',
+            width: 8,
             datasource: POSTGRES_ORDERS,
             targets: [
               sqlQuery(
@@ -49,13 +51,32 @@ export function ordersBoard(): Board {
           timeSeries({
             title: 'Revenue per hour',
             description:
-              'Revenue of placed orders per UTC hour, one series per currency (order_stats_hourly).',
+              'Gross revenue of the orders placed per UTC hour, refunded ones included, one series per currency (order_stats_hourly).',
             unit: 'short',
+            width: 8,
             datasource: POSTGRES_ORDERS,
             targets: [
               sqlQuery(
                 POSTGRES_ORDERS,
                 `SELECT hour AS time, currency_code AS metric, revenue::float8 AS revenue
+                   FROM orders.order_stats_hourly
+                  WHERE $__timeFilter(hour)
+                  ORDER BY hour`,
+                'time_series',
+              ),
+            ],
+          }),
+          timeSeries({
+            title: 'Refunded per hour',
+            description:
+              'Money refunded on the orders of each UTC hour (by when the order was placed), one series per currency (order_stats_hourly).',
+            unit: 'short',
+            width: 8,
+            datasource: POSTGRES_ORDERS,
+            targets: [
+              sqlQuery(
+                POSTGRES_ORDERS,
+                `SELECT hour AS time, currency_code AS metric, refunded::float8 AS refunded
                    FROM orders.order_stats_hourly
                   WHERE $__timeFilter(hour)
                   ORDER BY hour`,
