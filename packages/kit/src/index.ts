@@ -23,6 +23,7 @@ export { FlagAccessError, FlagControl, ensureAdminToken } from './flags/control.
 export type { Fault } from './flags/faults.js';
 export {
   burning,
+  collectGarbage,
   delaying,
   failing,
   internalFault,

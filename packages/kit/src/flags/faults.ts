@@ -83,7 +83,7 @@ export const LEAK_HOLDS_AT = 0.93;
  * large-object space, which only a major collection frees, and a service at rest after switch-off
  * may not run one for many minutes (HeapNearLimit stayed firing 180 s after off in the proofs).
  */
-function collectGarbage(): void {
+export function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as unknown;
   if (typeof gc === 'function') (gc as () => void)();
