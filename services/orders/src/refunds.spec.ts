@@ -165,17 +165,11 @@ function refundSuite(name: string, open: () => Promise<TestStore>): void {
       const wholly = (await placed.create(anOrder())).order;
       const cancelled = (await placed.create(anOrder(ORDER_STATUS_CANCELLED))).order;
       await refunds.record(partly.orderId, aRefund('p', [{ productId: 'OLJCESPC7Z', quantity: 1 }], 10n));
-      await refunds.record(
-        wholly.orderId,
-        aRefund(
-          'w',
-          [
-            { productId: 'OLJCESPC7Z', quantity: 2 },
-            { productId: '1YMWWN1N4O', quantity: 1 },
-          ],
-          28n,
-        ),
-      );
+      const everything = wholly.items.map(({ item }) => ({
+        productId: item?.productId ?? '',
+        quantity: item?.quantity ?? 0,
+      }));
+      await refunds.record(wholly.orderId, aRefund('w', everything, 28n));
       // An hour of their own: the other tests' orders are in this one.
       await store.db.query(
         `UPDATE ${store.schema}.orders SET created_at = '2019-03-04T05:06:07Z' WHERE order_id = ANY($1)`,

@@ -56,7 +56,10 @@ function repositorySuite(name: string, open: () => Promise<TestStore>): void {
     after(() => store.dispose());
 
     it('migrates, and applies nothing the second time', async () => {
-      assert.deepEqual(await migrate(store.db, store.schema, orderMigrations(store.schema)), [1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(
+        await migrate(store.db, store.schema, orderMigrations(store.schema)),
+        [1, 2, 3, 4, 5, 6],
+      );
       assert.deepEqual(await migrate(store.db, store.schema, orderMigrations(store.schema)), []);
     });
 
