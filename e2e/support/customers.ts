@@ -4,8 +4,6 @@ import { WebShopper } from '@glasshouse/testing';
 
 /** Customers walking the account forms in the background of a test. */
 export interface Customers {
-  /** Sign-ups, sign-ins and mistyped passwords sent so far. */
-  readonly sent: () => number;
   /** Stops after the walk in progress; idempotent. */
   stop(): Promise<void>;
 }
@@ -18,7 +16,6 @@ export interface Customers {
  */
 export function startCustomers(shopUrl: string, { paceMs = 2_000, walks = 150 } = {}): Customers {
   const stopping = new AbortController();
-  let sent = 0;
   const walk = async (n: number): Promise<void> => {
     const customer = new WebShopper(shopUrl);
     const email = `customer.${n}.${randomBytes(4).toString('hex')}@example.org`;
@@ -29,7 +26,6 @@ export function startCustomers(shopUrl: string, { paceMs = 2_000, walks = 150 } 
     });
     await customer.get('/');
     await customer.submit('/login', '/login', { email, password: 'not-the-password' });
-    sent += 3;
   };
   const done = (async () => {
     for (let n = 0; n < walks && !stopping.signal.aborted; n++) {
@@ -39,7 +35,6 @@ export function startCustomers(shopUrl: string, { paceMs = 2_000, walks = 150 } 
     }
   })();
   return {
-    sent: () => sent,
     stop: async () => {
       stopping.abort();
       await done;
