@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from '@glasshouse/kit/testing';
+import { endsWithTest, freePort, waitFor } from '@glasshouse/kit/testing';
 
 /**
  * A real Prometheus and Alertmanager for tests, on free loopback ports in temporary folders,
@@ -60,7 +60,7 @@ class Program {
 }
 
 function launch(name: string, command: string, args: readonly string[]): Program {
-  return new Program(name, spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+  return new Program(name, endsWithTest(spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })));
 }
 
 export interface RunningAlertmanager {

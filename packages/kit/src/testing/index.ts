@@ -3,6 +3,7 @@ export { OtlpReceiver } from './otlp-receiver.js';
 export { DeadlineError, waitFor } from '../wait.js';
 export { withTimeout } from './wait.js';
 export { ServiceProcess } from './service-process.js';
+export { endsWithTest } from './guarded.js';
 export { metricSample, parseExemplars } from './exposition.js';
 export { distinctFreePorts, freePort, freeShopAddresses } from './ports.js';
 export type { TestStore, TestStoreOptions } from './databases.js';

@@ -1,11 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import type { ProcessGuard } from '../process-guard.js';
-import { startProcessGuard } from '../process-guard.js';
 import { waitFor } from '../wait.js';
-
-/** One guard per test process: a test killed with -9 takes the services it started with it. */
-let guard: ProcessGuard | undefined;
+import { endsWithTest } from './guarded.js';
 
 export interface ServiceProcessOptions {
   /** Flags for node itself, before the script (e.g. a CPU profile). */
@@ -37,16 +33,12 @@ export class ServiceProcess {
   }
 
   start(): this {
-    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), this.script], {
-      env: { ...process.env, ...this.env, OTEL_SERVICE_NAME: this.name },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    if (child.pid !== undefined) {
-      const { pid } = child;
-      guard ??= startProcessGuard();
-      guard.adopt(pid);
-      child.once('exit', () => guard?.release(pid));
-    }
+    const child = endsWithTest(
+      spawn(process.execPath, [...(this.options.nodeArgs ?? []), this.script], {
+        env: { ...process.env, ...this.env, OTEL_SERVICE_NAME: this.name },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     const keep = this.options.keepLines ?? Number.POSITIVE_INFINITY;
     let buffered = '';
     const onData = (chunk: Buffer) => {
