@@ -143,6 +143,16 @@ describe('failure scenarios, end to end against their answer key', { timeout: 1_
     labels['alertname'] === keyed.alert &&
     labels['service'] === keyed.service &&
     Object.entries(keyed.labels ?? {}).every(([name, value]) => labels[name] === value);
+  /** When the webhook first got `keyed` with this status, from `from` and before `until`. */
+  const deliveredAt = (
+    status: 'firing' | 'resolved',
+    keyed: KeyedAlert,
+    from: number,
+    until = Number.POSITIVE_INFINITY,
+  ) =>
+    stack.webhook.delivered.find(
+      (a) => a.status === status && a.receivedAt >= from && a.receivedAt < until && isKeyed(a.labels, keyed),
+    )?.receivedAt;
 
   /** An exported span has the key's service, name, status and attributes. */
   const isSpanOf = (s: ReceivedSpan, span: NonNullable<Signature['span']>) =>
@@ -216,10 +226,6 @@ describe('failure scenarios, end to end against their answer key', { timeout: 1_
       const crossed = new Map<ScenarioName, number>();
       /** The firing delivery of each required alert, this proof's (received after the switch). */
       const fired = new Map<KeyedAlert, number>();
-      const deliveredFiring = (keyed: KeyedAlert) =>
-        stack.webhook.delivered.find(
-          (a) => a.status === 'firing' && a.receivedAt >= since && isKeyed(a.labels, keyed),
-        );
       let offAt = Date.now();
       /** Scenarios whose log event and span have been seen, and how far the spans were read. */
       const logged = new Set<ScenarioName>();
@@ -240,15 +246,15 @@ describe('failure scenarios, end to end against their answer key', { timeout: 1_
               if (over) crossed.set(scenario, Date.now());
             }
             for (const alert of alerts) {
-              const found = deliveredFiring(alert);
-              if (found && !fired.has(alert)) fired.set(alert, found.receivedAt);
+              const at = deliveredAt('firing', alert, since);
+              if (at !== undefined && !fired.has(alert)) fired.set(alert, at);
             }
             // A lockout, say, comes after the alert: it takes a fifth wrong guess at one account.
-            const hasLog =
-              logged.has(scenario) ||
-              !log ||
-              shop.logs(log.service as ServiceName).some((line) => line['message'] === log.message);
-            if (hasLog) logged.add(scenario);
+            if (
+              !logged.has(scenario) &&
+              (!log || shop.logs(log.service as ServiceName).some((line) => line['message'] === log.message))
+            )
+              logged.add(scenario);
             if (!spanned.has(scenario) && (!span || spans.some((s) => isSpanOf(s, span))))
               spanned.add(scenario);
           }
@@ -295,10 +301,7 @@ describe('failure scenarios, end to end against their answer key', { timeout: 1_
       }
 
       const resolving = required.filter((a) => !SLO_PAGES.test(key(a.alert, a.service)));
-      const resolvedAt = (keyed: KeyedAlert) =>
-        stack.webhook.delivered.find(
-          (a) => a.status === 'resolved' && a.receivedAt >= offAt && isKeyed(a.labels, keyed),
-        )?.receivedAt;
+      const resolvedAt = (keyed: KeyedAlert) => deliveredAt('resolved', keyed, offAt);
       const unresolved = () => resolving.filter((a) => resolvedAt(a) === undefined);
       try {
         await waitFor(() => unresolved().length === 0, {
@@ -307,20 +310,12 @@ describe('failure scenarios, end to end against their answer key', { timeout: 1_
           what: 'every alert of the key resolved',
         });
       } catch (error) {
-        const names = unresolved().map((a) => key(a.alert, a.service));
+        const names = (alerts: KeyedAlert[]) => alerts.map((a) => key(a.alert, a.service)).join(', ');
         // An alert that resolved before the switch-off flapped while its failure went on.
-        const early = names.filter((name) =>
-          stack.webhook.delivered.some(
-            (a) =>
-              a.status === 'resolved' &&
-              a.receivedAt >= since &&
-              a.receivedAt < offAt &&
-              key(a.labels['alertname'] ?? '', a.labels['service']) === name,
-          ),
-        );
+        const early = unresolved().filter((a) => deliveredAt('resolved', a, since, offAt) !== undefined);
         throw new Error(
-          `not resolved within ${RESOLVE_WAIT_MS / 1000} s of the switch-off: ${names.join(', ')}` +
-            (early.length > 0 ? ` (resolved while still switched on: ${early.join(', ')})` : ''),
+          `not resolved within ${RESOLVE_WAIT_MS / 1000} s of the switch-off: ${names(unresolved())}` +
+            (early.length > 0 ? ` (resolved while still switched on: ${names(early)})` : ''),
           { cause: error },
         );
       } finally {
