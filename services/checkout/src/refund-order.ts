@@ -28,6 +28,8 @@ export interface RefundOrderOutput {
 const code = (error: unknown): status | undefined => (isServiceError(error) ? error.code : undefined);
 const details = (error: unknown): string => (isServiceError(error) ? error.details : String(error));
 const RETRY = 'retry with the same refund id to finish it';
+/** error.type of a refund paid out that the order refused to record: counted as failed. */
+export const REFUNDED_NOT_RECORDED = 'REFUNDED_NOT_RECORDED';
 
 /**
  * RefundOrder: look the order up → refund the charge (payment) → record the refund on the order
@@ -113,10 +115,13 @@ export async function refundOrder(
       { err: error, 'app.order.id': orderId, 'app.refund.id': refundId },
       'refunded charge not recorded on the order',
     );
+    // The order changed between the plan and the record (another checkout refunded the same items):
+    // money went back that the order does not show, and no retry mends it — a failure, not a refusal.
     if (code(error) === status.FAILED_PRECONDITION)
       throw new RpcError(
         status.FAILED_PRECONDITION,
         `the charge was refunded but the order refused it: ${details(error)}`,
+        REFUNDED_NOT_RECORDED,
       );
     throw unavailable(`the charge was refunded but the order could not be updated; ${RETRY}`);
   }

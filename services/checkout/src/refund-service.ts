@@ -4,7 +4,7 @@ import type { Implementation, Logger, ServiceMetrics } from '@glasshouse/kit';
 import { PRODUCT_ID, RpcError, invalidArgument, storableTextProblem } from '@glasshouse/kit';
 import { toDecimalString } from '@glasshouse/money';
 import type { RefundDependencies, RefundOrderOutput } from './refund-order.js';
-import { refundOrder } from './refund-order.js';
+import { REFUNDED_NOT_RECORDED, refundOrder } from './refund-order.js';
 
 type RefundService = typeof checkout.RefundServiceService;
 
@@ -56,6 +56,7 @@ const RESULT_OF_ERROR: Readonly<Record<string, string>> = {
   INVALID_ARGUMENT: 'invalid',
   FAILED_PRECONDITION: 'refused',
   NOT_FOUND: 'refused',
+  [REFUNDED_NOT_RECORDED]: 'failed',
 };
 
 /** glasshouse.checkout.v1.RefundService: one refund of an order at a time, counted and audited. */

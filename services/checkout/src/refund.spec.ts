@@ -39,6 +39,8 @@ describe('RefundOrder on real PostgreSQL and Redis', () => {
   let ordersDown = false;
   let inventoryDown = false;
   let paymentDown = false;
+  // While set, checkout plans from this copy of the order, as a second checkout that read it earlier would.
+  let staleOrder: orders.Order | undefined;
   let nowhereOrders: PromiseClient<typeof orders.OrderServiceService>;
   let nowhereInventory: PromiseClient<typeof inventory.InventoryServiceService>;
   let nowherePayment: PromiseClient<typeof payment.ChargeReversalServiceService>;
@@ -70,6 +72,10 @@ describe('RefundOrder on real PostgreSQL and Redis', () => {
         },
         orders: {
           ...dependencies.orders,
+          lookUpOrder: (request, callOptions) =>
+            staleOrder
+              ? Promise.resolve({ order: staleOrder })
+              : dependencies.orders.lookUpOrder(request, callOptions),
           recordRefund: (request, callOptions) =>
             (ordersDown ? nowhereOrders : dependencies.orders).recordRefund(request, callOptions),
         },
@@ -231,6 +237,41 @@ describe('RefundOrder on real PostgreSQL and Redis', () => {
       expectStatus(status.INVALID_ARGUMENT, /items\[0\]\.quantity/),
     );
     assert.equal(await refundedCount(), refundedBefore + 1, 'only the one good refund gave money back');
+  });
+
+  it('counts a refund paid out that the order then refused as failed, with its error line', async () => {
+    const order = await placeOrder([
+      [SHEARS, 1],
+      [BOOTS, 1],
+    ]);
+    await refund(order, 'first', [{ productId: SHEARS, quantity: 1 }]);
+    const counted = (result: string) =>
+      counterValue(shop.metricsOf('checkout'), 'checkout_refunds_total', { result });
+    const [failedBefore, refusedBefore, refundedBefore] = [
+      await counted('failed'),
+      await counted('refused'),
+      await refundedCount(),
+    ];
+    staleOrder = order;
+    try {
+      await refund(order, 'second', [{ productId: SHEARS, quantity: 1 }]).then(
+        () => assert.fail('the order recorded the same shears refunded twice'),
+        expectStatus(status.FAILED_PRECONDITION, /the charge was refunded but the order refused it/),
+      );
+    } finally {
+      staleOrder = undefined;
+    }
+    // The ledger holds the charge's total, not its items: the shears went back twice, which is what the alert is for.
+    assert.equal(await refundedCount(), refundedBefore + 1);
+    assert.equal(await counted('failed'), failedBefore + 1);
+    assert.equal(await counted('refused'), refusedBefore);
+    const errorLines = shop.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line['message'] === 'refunded charge not recorded on the order');
+    assert.ok(
+      errorLines.some((line) => line['app.order.id'] === order.orderId && line['app.refund.id'] === 'second'),
+      'no error line names the refund',
+    );
   });
 
   it('finishes a refund whose order could not be updated after the charge was refunded, refunding once', async () => {
