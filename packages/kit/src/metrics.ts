@@ -56,7 +56,7 @@ export class ServiceMetrics {
     this.poolGauges();
     this.featureFlagState = this.gauge(
       'glasshouse_feature_flag_state',
-      'Whether each failure scenario is switched on (1) or off (0).',
+      'Whether each failure scenario is switched on (1) or off (0); a game day’s hidden ones read 0.',
       ['flag'],
     );
     for (const flag of SCENARIO_NAMES) this.featureFlagState.set({ flag }, 0);

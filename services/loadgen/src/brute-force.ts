@@ -70,6 +70,7 @@ export function followLoginBruteForce(options: BruteForceOptions): () => void {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   let inFlight = 0;
   let wasOn = false;
+  let wasHidden = false;
 
   const headers = (attacker: Attacker, form: boolean): Record<string, string> => ({
     'user-agent': USER_AGENT,
@@ -120,10 +121,13 @@ export function followLoginBruteForce(options: BruteForceOptions): () => void {
 
   const timer = setInterval(() => {
     const on = flags.isOn('login-brute-force');
-    if (on !== wasOn) {
+    const hidden = flags.isHidden('login-brute-force');
+    // A game day's guessing shows only in what it does to the shop.
+    if (on !== wasOn && !hidden && !wasHidden) {
       logger.info({ 'feature_flag.key': 'login-brute-force', on }, 'login brute force switched');
-      wasOn = on;
     }
+    wasOn = on;
+    wasHidden = hidden;
     if (!on) return;
     const perSecond = flags.number('login-brute-force', 'attempts-per-second', 20);
     // Spread over the second, so the shop sees a steady stream rather than bursts.

@@ -50,10 +50,13 @@ describe('npm run fault', () => {
       /^off\s+login-brute-force\s+attempts-per-second=5/,
     );
     assert.equal(runFaultCommand(['off', 'payment-failure'], io), 0);
+    assert.equal(runFaultCommand(['on', 'catalog-slow', '--hidden'], io), 0);
+    assert.equal(settingOf(flagsOf(io.root), 'catalog-slow').hidden, true);
     assert.equal(runFaultCommand(['off', '--all'], io), 0);
     assert.ok(io.lines.some((l) => /^product-drained: on → off/.test(l)));
-    assert.equal(auditLines(io.root).length, 4);
+    assert.equal(auditLines(io.root).length, 6);
     assert.ok(!settingOf(flagsOf(io.root), 'product-drained').on);
+    assert.equal(settingOf(flagsOf(io.root), 'catalog-slow').hidden, undefined, 'off clears hidden');
   });
 
   it('refuses bad input with a clear message and exit code 2, changing nothing', () => {
@@ -144,6 +147,12 @@ describe('npm run gameday', () => {
     assert.ok(!io.lines.join('\n').includes(planGameDay(7)[0] ?? '?'), 'the scenario is not named');
     const on = planGameDay(7).filter((s) => settingOf(flagsOf(io.root), s).on);
     assert.deepEqual(on, planGameDay(7));
+    // Hidden from the services' flag gauge and logs; the game master's list still says so.
+    for (const scenario of on) assert.equal(settingOf(flagsOf(io.root), scenario).hidden, true, scenario);
+    io.lines.length = 0;
+    assert.equal(runFaultCommand(['list'], io), 0);
+    for (const scenario of on)
+      assert.match(io.lines.find((l) => l.includes(` ${scenario} `)) ?? '', /^HIDDEN\s/, scenario);
     io.lines.length = 0;
     assert.equal(runGameDay(['--reveal'], io), 0);
     for (const scenario of planGameDay(7)) assert.ok(io.lines.some((l) => l.startsWith(`${scenario}: `)));

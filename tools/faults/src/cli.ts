@@ -30,10 +30,11 @@ export interface CommandIo {
 
 const USAGE = [
   'usage: npm run fault -- list',
-  '       npm run fault -- on <scenario> [--rate r] [--delay-ms d] [--target t] [--<parameter> v]',
+  '       npm run fault -- on <scenario> [--rate r] [--delay-ms d] [--target t] [--<parameter> v] [--hidden]',
   '       npm run fault -- off <scenario> | off --all',
   'options: --token <admin token> (else GLASSHOUSE_ADMIN_TOKEN, else var/admin-token)',
   '         --flags-file <path> (else FLAGS_FILE, else var/flags/glasshouse.flagd.json)',
+  '         --hidden: as a game day does, no flag gauge or log line tells of it, only its symptoms',
 ];
 
 class UsageError extends Error {}
@@ -42,15 +43,18 @@ interface Parsed {
   readonly words: string[];
   readonly options: Map<string, string>;
   readonly all: boolean;
+  readonly hidden: boolean;
 }
 
 function parse(args: readonly string[]): Parsed {
   const words: string[] = [];
   const options = new Map<string, string>();
   let all = false;
+  let hidden = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--all') all = true;
+    else if (arg === '--hidden') hidden = true;
     else if (arg.startsWith('--')) {
       const [name, inline] = arg.slice(2).split('=', 2);
       const value = inline ?? args[++i];
@@ -58,7 +62,7 @@ function parse(args: readonly string[]): Parsed {
       options.set(name, value);
     } else words.push(arg);
   }
-  return { words, options, all };
+  return { words, options, all, hidden };
 }
 
 /** `--target` names the scenario's one text parameter (the product, the route). */
@@ -89,7 +93,7 @@ function describe(record: AuditRecord): string {
 /** Runs one `npm run fault` command; returns the exit code (2 for refused input or credential). */
 export function runFaultCommand(args: readonly string[], io: CommandIo): number {
   try {
-    const { words, options, all } = parse(args);
+    const { words, options, all, hidden } = parse(args);
     const env = envReader(io.env);
     const paths = localPaths(io.root);
     const flagsFile = options.get('flags-file') ?? env.string('FLAGS_FILE', paths.flagsFile);
@@ -104,7 +108,13 @@ export function runFaultCommand(args: readonly string[], io: CommandIo): number 
         const values = Object.entries(entry.setting.values)
           .map(([k, v]) => `${k}=${v}`)
           .join(' ');
-        const state = entry.pending ? 'pending' : entry.setting.on ? 'ON ' : 'off';
+        const state = entry.pending
+          ? 'pending'
+          : entry.setting.hidden
+            ? 'HIDDEN'
+            : entry.setting.on
+              ? 'ON '
+              : 'off';
         io.out(
           `${state.padEnd(7)} ${entry.scenario.padEnd(26)} ${values}${entry.pending ? ` (${entry.pending})` : ''}`,
         );
@@ -124,6 +134,7 @@ export function runFaultCommand(args: readonly string[], io: CommandIo): number 
         scenario,
         command === 'on',
         command === 'on' ? valuesFrom(scenario, options) : {},
+        hidden,
       );
       io.out(record ? describe(record) : `${scenario} was already ${command}`);
       return 0;

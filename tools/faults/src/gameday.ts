@@ -86,7 +86,7 @@ export function runGameDay(args: readonly string[], io: CommandIo): number {
   if (off !== 0) return off;
   const scenarios = planGameDay(seed);
   for (const scenario of scenarios) {
-    const code = runFaultCommand(['on', scenario], quiet);
+    const code = runFaultCommand(['on', scenario, '--hidden'], quiet);
     if (code !== 0) return code;
   }
   mkdirSync(dirname(secretFile(io.root)), { recursive: true });

@@ -99,6 +99,7 @@ export class FlagControl {
     scenarioName: string,
     on: boolean,
     values: ScenarioValues = {},
+    hidden = false,
   ): AuditRecord | undefined {
     this.authorize(credential);
     const scenario = scenarioNamed(scenarioName);
@@ -106,8 +107,12 @@ export class FlagControl {
     if (on && pending) throw new FlagInputError(`${scenario} cannot be switched on yet: it ${pending}`);
     const document = this.read();
     const old = settingOf(document, scenario);
-    const next: ScenarioSetting = { on, values: on ? checkValues(scenario, values) : old.values };
-    if (old.on === next.on && JSON.stringify(old.values) === JSON.stringify(next.values)) return undefined;
+    const next: ScenarioSetting = {
+      on,
+      values: on ? checkValues(scenario, values) : old.values,
+      ...(on && hidden ? { hidden } : {}),
+    };
+    if (JSON.stringify(old) === JSON.stringify(next)) return undefined;
     this.write(withSetting(document, scenario, next));
     return this.audit({ time: this.now(), actor, scenario, old, new: next });
   }

@@ -74,6 +74,45 @@ describe('feature flags from a flagd file (in-process provider)', () => {
     }
   });
 
+  it('runs a game day’s hidden scenario with neither its gauge nor a log line telling of it', async () => {
+    const path = join(dir, 'gameday.json');
+    const hiddenAt = (rate: number) =>
+      renderFlagsDocument(
+        withSetting(allOffDocument(), 'payment-failure', { on: true, values: { rate }, hidden: true }),
+      );
+    writeFileSync(path, renderFlagsDocument(allOffDocument()));
+    const { logger, lines } = capturedLogger();
+    const metrics = new ServiceMetrics({ defaultMetrics: false });
+    const flags = new FlagdFeatureFlags({ kind: 'file', path }, logger, metrics);
+    try {
+      await flags.ready;
+      writeFileSync(path, hiddenAt(0.5));
+      await waitFor(() => flags.isOn('payment-failure'), {
+        timeoutMs: 15_000,
+        what: 'the hidden scenario on',
+      });
+      assert.equal(flags.isHidden('payment-failure'), true);
+      assert.equal(flags.number('payment-failure', 'rate', 0), 0.5);
+      assert.equal(await flagState(metrics, 'payment-failure'), 0);
+
+      writeFileSync(path, renderFlagsDocument(allOffDocument()));
+      await waitFor(() => !flags.isOn('payment-failure'), { timeoutMs: 15_000, what: 'switched off' });
+      assert.equal(flags.isHidden('payment-failure'), false);
+      assert.deepEqual(
+        lines.filter((l) => l['message'] === 'feature flag changed'),
+        [],
+        'a log line named the hidden flag',
+      );
+
+      writeFileSync(path, paymentFailureAt(0.5));
+      await waitFor(() => flags.isOn('payment-failure'), { timeoutMs: 15_000, what: 'switched on openly' });
+      assert.equal(flags.isHidden('payment-failure'), false);
+      assert.equal(await flagState(metrics, 'payment-failure'), 1);
+    } finally {
+      await flags.close();
+    }
+  });
+
   it('starts with every scenario off when the file is malformed from the start', async () => {
     const path = join(dir, 'broken.json');
     writeFileSync(path, 'not json');

@@ -16,6 +16,8 @@ import { SCENARIO_NAMES } from './scenarios.js';
  */
 export interface FeatureFlags {
   isOn(scenario: ScenarioName): boolean;
+  /** On for a game day: whatever tells of the flag itself (its gauge, its log lines) stays quiet. */
+  isHidden(scenario: ScenarioName): boolean;
   /** A numeric parameter of a scenario that is on (its default when the flag does not say). */
   number(scenario: ScenarioName, parameter: string, fallback: number): number;
   /** A text parameter (a product id, a route). */
@@ -40,14 +42,21 @@ export function flagSourceFrom(env: EnvReader): FlagSource {
 /** Flags held in memory, set by whoever holds them: the default when no source is configured, and tests'. */
 export class FixedFeatureFlags implements FeatureFlags {
   private readonly on = new Map<ScenarioName, ScenarioValues>();
+  private readonly hidden = new Set<ScenarioName>();
 
-  set(scenario: ScenarioName, values: ScenarioValues | undefined): void {
+  set(scenario: ScenarioName, values: ScenarioValues | undefined, hidden = false): void {
     if (values) this.on.set(scenario, values);
     else this.on.delete(scenario);
+    if (values && hidden) this.hidden.add(scenario);
+    else this.hidden.delete(scenario);
   }
 
   isOn(scenario: ScenarioName): boolean {
     return this.on.has(scenario);
+  }
+
+  isHidden(scenario: ScenarioName): boolean {
+    return this.hidden.has(scenario);
   }
 
   number(scenario: ScenarioName, parameter: string, fallback: number): number {
@@ -118,10 +127,13 @@ export class FlagdFeatureFlags extends FixedFeatureFlags {
     for (const scenario of SCENARIO_NAMES) {
       const details = await this.client.getObjectDetails(scenario, {});
       const wasOn = this.isOn(scenario);
+      const wasHidden = this.isHidden(scenario);
       const on = details.variant === 'on' && isValues(details.value);
-      this.set(scenario, on && isValues(details.value) ? details.value : undefined);
-      state.set({ flag: scenario }, on ? 1 : 0);
-      if (wasOn !== on) {
+      const hidden = on && details.flagMetadata['hidden'] === true;
+      this.set(scenario, on && isValues(details.value) ? details.value : undefined, hidden);
+      // A game day's players find the failure by its symptoms, not by the flag's own signals.
+      state.set({ flag: scenario }, on && !hidden ? 1 : 0);
+      if (wasOn !== on && !hidden && !wasHidden) {
         this.logger.info(
           { 'feature_flag.key': scenario, 'feature_flag.variant': on ? 'on' : 'off' },
           'feature flag changed',

@@ -15,13 +15,15 @@ export type ScenarioValues = Readonly<Record<string, number | string>>;
 export interface ScenarioSetting {
   readonly on: boolean;
   readonly values: ScenarioValues;
+  /** Switched on for a game day: the services neither count nor log the flag, only its symptoms show. */
+  readonly hidden?: boolean;
 }
 
 interface FlagdFlag {
   state: 'ENABLED' | 'DISABLED';
   variants: { off: Record<string, never>; on: Record<string, number | string> };
   defaultVariant: 'off' | 'on';
-  metadata?: Record<string, string>;
+  metadata?: Record<string, string | boolean>;
 }
 
 export interface FlagsDocument {
@@ -91,7 +93,10 @@ function flagOf(scenario: ScenarioName, setting: ScenarioSetting): FlagdFlag {
     state: 'ENABLED',
     variants: { off: {}, on: { ...setting.values } },
     defaultVariant: setting.on ? 'on' : 'off',
-    metadata: { service: scenarioSpec(scenario).service },
+    metadata: {
+      service: scenarioSpec(scenario).service,
+      ...(setting.on && setting.hidden ? { hidden: true } : {}),
+    },
   };
 }
 
@@ -134,6 +139,7 @@ export function parseFlagsDocument(text: string): FlagsDocument {
     document.flags[key] = flagOf(key, {
       on: flag['defaultVariant'] === 'on',
       values: checkValues(key, values),
+      hidden: isRecord(flag['metadata']) && flag['metadata']['hidden'] === true,
     });
   }
   return document;
@@ -142,7 +148,12 @@ export function parseFlagsDocument(text: string): FlagsDocument {
 export function settingOf(document: FlagsDocument, scenario: ScenarioName): ScenarioSetting {
   const flag = document.flags[scenario];
   if (!flag) return { on: false, values: defaultValues(scenario) };
-  return { on: flag.defaultVariant === 'on', values: { ...flag.variants.on } };
+  const on = flag.defaultVariant === 'on';
+  return {
+    on,
+    values: { ...flag.variants.on },
+    ...(on && flag.metadata?.['hidden'] === true ? { hidden: true } : {}),
+  };
 }
 
 /** The document with one scenario set; the input is not changed. */

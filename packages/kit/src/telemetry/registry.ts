@@ -116,7 +116,7 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       emittedBy: 'every service',
       meaning:
         'Whether each failure scenario is switched on (1) or off (0), as the service reads its flags ' +
-        '(issue 19); the dashboards mark its changes.',
+        '(issue 19); the dashboards mark its changes. A game day’s hidden scenarios read 0.',
     },
     {
       name: 'http_server_request_duration_seconds',
@@ -1122,7 +1122,8 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       level: 'info',
       fields: ['feature_flag.key', 'feature_flag.variant'],
       emittedBy: 'every service',
-      meaning: 'A failure scenario was switched on or off in the flags the service reads.',
+      meaning:
+        'A failure scenario was switched on or off in the flags the service reads (not for a game day’s hidden ones).',
     },
     {
       message: 'feature flag switched',
@@ -1676,7 +1677,8 @@ export const LOG_EVENTS: Registry<LogEventEntry> = deepFreeze<Registry<LogEventE
       message: 'login brute force switched',
       level: 'info',
       fields: ['feature_flag.key', 'on'],
-      meaning: 'The login-brute-force scenario went on or off: the guessing starts or stops.',
+      meaning:
+        'The login-brute-force scenario went on or off: the guessing starts or stops (not when a game day hides it).',
     },
   ],
 
