@@ -19,7 +19,7 @@ import { startExporters } from './exporters.js';
 import { startGrafana } from './grafana-start.js';
 import { LEVELS, Terminal } from './log-pipe.js';
 import type { ObservabilityContext } from './observability.js';
-import { freePort } from './ports.js';
+import { freePort } from '@glasshouse/kit/testing';
 import { prometheusConfig } from './prometheus-config.js';
 import { Stack } from './stack.js';
 

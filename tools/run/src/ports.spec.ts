@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { freePort, portHolder, portInUse, takenMessage } from './ports.js';
+import { freePort } from '@glasshouse/kit/testing';
+import { portHolder, portInUse, takenMessage } from './ports.js';
 
 describe('a port left taken', () => {
   it('is named with the process that holds it', async () => {

@@ -13,19 +13,6 @@ export function portInUse(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** A free port on host, chosen by the kernel (for tests and `EMBEDDED_PG_PORT=0`-style uses). */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ host, port: 0 }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Who listens on a TCP port, as `pid 123 (prometheus)`, for a message that names a process left
  * over from another run; undefined when lsof is missing or names nobody (another user's process).

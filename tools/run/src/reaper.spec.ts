@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { waitFor } from '@glasshouse/kit/core';
-import { isRunning } from '@glasshouse/kit/testing';
-import { freePort, portInUse } from './ports.js';
+import { freePort, isRunning } from '@glasshouse/kit/testing';
+import { portInUse } from './ports.js';
 
 /**
  * A runner in miniature: the guard, and two supervised children that each listen on a port —

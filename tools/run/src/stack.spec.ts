@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { LEVELS, Terminal } from './log-pipe.js';
-import { freePort } from './ports.js';
+import { freePort } from '@glasshouse/kit/testing';
 import { httpStatus } from './readiness.js';
 import { Stack, StartupError } from './stack.js';
 

@@ -1,22 +1,54 @@
 import type { ServiceName, ServiceSpec } from '../services.js';
 import { addressVariable, adminAddressVariable } from '../services.js';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 
-/** A TCP port that was free a moment ago, for a child process that must be told its port. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/** Test ports come from here up to the kernel's ephemeral range. */
+const LOWEST_PORT = 20_000;
+/** Handed out by this process already: never twice, so a test's ports are distinct. */
+const handedOut = new Set<number>();
+
+/**
+ * Where the kernel's ephemeral range starts. Below it no outgoing connection is ever given a
+ * local port, so a port picked there stays free until the child binds it; one the kernel picked
+ * (listen on 0) may be handed to the next connect() meanwhile, and the child fails EADDRINUSE.
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(low) && low > LOWEST_PORT + 1000) return low;
+  } catch {
+    // Not Linux: below Linux's default start, itself below the 49152 of macOS and Windows.
+  }
+  return 32_768;
 }
 
-/** `count` distinct free ports (freePort can hand out the same one twice in a row). */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** A TCP port free a moment ago and outside the ephemeral range, for a child that must be told its port. */
+export async function freePort(): Promise<number> {
+  const ceiling = ephemeralLow();
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const port = randomInt(LOWEST_PORT, ceiling);
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port between ${LOWEST_PORT} and ${ceiling}`);
+}
+
+/** `count` distinct free ports. */
 export async function distinctFreePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+  const ports: number[] = [];
+  while (ports.length < count) ports.push(await freePort());
+  return ports;
 }
 
 /** Where each service of a shop started for a test or the bench listens. */
