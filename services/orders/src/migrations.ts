@@ -134,5 +134,45 @@ export function orderMigrations(schema: string): Migration[] {
           ) r ON r.order_id = o.order_id
          GROUP BY 1, 2;`,
     },
+    {
+      // Money goes back when it is refunded, not when the order was placed: refunded is summed by
+      // the refund's hour (an hour with refunds and no orders gets its row), refunded_count stays
+      // with the orders of the hour. Columns and types as in version 6, so the view is replaced.
+      version: 7,
+      name: 'order_stats_hourly sums refunds in the hour they were made',
+      sql: `
+        CREATE OR REPLACE VIEW ${schema}.order_stats_hourly AS
+        WITH placed AS (
+          SELECT date_trunc('hour', created_at, 'UTC') AS hour,
+                 currency_code,
+                 count(*) FILTER (WHERE status <> 'cancelled') AS order_count,
+                 count(*) FILTER (WHERE status = 'cancelled') AS cancelled_count,
+                 sum(total_units::numeric + total_nanos::numeric / 1000000000) FILTER (WHERE status <> 'cancelled') AS revenue,
+                 round(
+                   avg(total_units::numeric + total_nanos::numeric / 1000000000) FILTER (WHERE status <> 'cancelled'),
+                   2
+                 ) AS average_order_value,
+                 count(*) FILTER (WHERE status IN ('partially_refunded', 'refunded')) AS refunded_count
+            FROM ${schema}.orders
+           GROUP BY 1, 2
+        ), refunds AS (
+          SELECT date_trunc('hour', r.refunded_at, 'UTC') AS hour,
+                 o.currency_code,
+                 sum(r.amount_units::numeric + r.amount_nanos::numeric / 1000000000) AS refunded
+            FROM ${schema}.order_refunds r
+            JOIN ${schema}.orders o ON o.order_id = r.order_id
+           GROUP BY 1, 2
+        )
+        SELECT coalesce(p.hour, r.hour) AS hour,
+               coalesce(p.currency_code, r.currency_code) AS currency_code,
+               coalesce(p.order_count, 0) AS order_count,
+               coalesce(p.cancelled_count, 0) AS cancelled_count,
+               coalesce(p.revenue, 0)::numeric(20, 9) AS revenue,
+               p.average_order_value,
+               coalesce(p.refunded_count, 0) AS refunded_count,
+               coalesce(r.refunded, 0)::numeric(20, 9) AS refunded
+          FROM placed p
+          FULL JOIN refunds r ON r.hour = p.hour AND r.currency_code = p.currency_code;`,
+    },
   ];
 }

@@ -160,7 +160,7 @@ function refundSuite(name: string, open: () => Promise<TestStore>): void {
       assert.deepEqual(outcomes.map((o) => o.outcome).sort(), ['more than is left', 'recorded']);
     });
 
-    it('keeps refunded orders in order_stats_hourly’s count and revenue, with what went back beside', async () => {
+    it('keeps refunded orders in order_stats_hourly’s count and revenue, and sums refunds in the hour they were made', async () => {
       const partly = (await placed.create(anOrder())).order;
       const wholly = (await placed.create(anOrder())).order;
       const cancelled = (await placed.create(anOrder(ORDER_STATUS_CANCELLED))).order;
@@ -170,18 +170,27 @@ function refundSuite(name: string, open: () => Promise<TestStore>): void {
         quantity: item?.quantity ?? 0,
       }));
       await refunds.record(wholly.orderId, aRefund('w', everything, 28n));
-      // An hour of their own: the other tests' orders are in this one.
+      // Hours of their own: the other tests' orders are in this one. The refunds come two hours later.
       await store.db.query(
         `UPDATE ${store.schema}.orders SET created_at = '2019-03-04T05:06:07Z' WHERE order_id = ANY($1)`,
         [[partly.orderId, wholly.orderId, cancelled.orderId]],
       );
+      await store.db.query(
+        `UPDATE ${store.schema}.order_refunds SET refunded_at = '2019-03-04T07:30:00Z' WHERE order_id = ANY($1)`,
+        [[partly.orderId, wholly.orderId]],
+      );
       const rows = await store.db.query<Record<string, unknown>>(
-        `SELECT order_count, cancelled_count, revenue, average_order_value, refunded_count, refunded
-           FROM ${store.schema}.order_stats_hourly WHERE hour = '2019-03-04T05:00:00Z'`,
+        `SELECT to_char(hour AT TIME ZONE 'UTC', 'HH24') AS hour, order_count, cancelled_count, revenue,
+                average_order_value, refunded_count, refunded
+           FROM ${store.schema}.order_stats_hourly
+          WHERE hour >= '2019-03-04T00:00:00Z' AND hour < '2019-03-05T00:00:00Z' ORDER BY hour`,
       );
       assert.deepEqual(
         rows.map((r) => Object.values(r).map(String)),
-        [['2', '1', '56.000000000', '28.00', '2', '38.000000000']],
+        [
+          ['05', '2', '1', '56.000000000', '28.00', '2', '0.000000000'],
+          ['07', '0', '0', '0.000000000', 'null', '0', '38.000000000'],
+        ],
       );
     });
   });

@@ -378,7 +378,8 @@ export const METRICS: Registry<MetricEntry> = deepFreeze<Registry<MetricEntry>>(
       unit: 'refunds',
       labels: { result: 'refunded, repeated (a finished refund asked again), refused, invalid, failed' },
       meaning:
-        'RefundOrder calls by result. failed: a step could not be done (retry with the same refund id).',
+        'RefundOrder calls by result. failed: a step could not be done (retry with the same refund id), ' +
+        'or the order refused a refund already paid out (see the RefundsFailing runbook).',
     },
   ],
 

@@ -63,7 +63,7 @@ export function ordersBoard(): Board {
           ),
           hourly(
             'Refunded per hour',
-            'Money refunded on the orders of each UTC hour (by when the order was placed), one series per currency (order_stats_hourly).',
+            'Money refunded in each UTC hour (by when the refund was made), one series per currency (order_stats_hourly).',
             perCurrency('refunded'),
           ),
         ],
