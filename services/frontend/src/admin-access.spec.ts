@@ -12,6 +12,7 @@ import {
   createLogger,
   envReader,
   renderFlagsDocument,
+  withSetting,
 } from '@glasshouse/kit';
 import type { InProcessShop } from '@glasshouse/testing';
 import { backendsFor, startInProcessShop } from '@glasshouse/testing';
@@ -193,6 +194,20 @@ describe('admin access and audit', () => {
     const log = await admin.get('/admin/audit');
     assert.equal(log.statusCode, 200);
     assert.match(log.body, /data-testid="audit-action">flag\.set</);
+  });
+
+  it('shows the admin a game day’s hidden scenario as on and hidden', async () => {
+    const { visitor: admin } = await account('Grace', auth.Role.ROLE_ADMIN);
+    const before = readFileSync(flagsFile, 'utf8');
+    const hidden = { on: true, values: { 'delay-ms': 800 }, hidden: true };
+    writeFileSync(flagsFile, renderFlagsDocument(withSetting(allOffDocument(), 'catalog-slow', hidden)));
+    try {
+      const page = await admin.get('/admin');
+      assert.match(page.body, /data-testid="state-catalog-slow">ON \(hidden: game day\)</);
+      assert.match(page.body, /data-testid="state-payment-failure">off</);
+    } finally {
+      writeFileSync(flagsFile, before);
+    }
   });
 
   it('takes the bootstrap token as an admin’s Bearer credential, audited as bootstrap', async () => {

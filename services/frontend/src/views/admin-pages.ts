@@ -59,6 +59,10 @@ export function adminRefusal(status: number, message: string, next: string): str
   );
 }
 
+/** A game day's scenarios are on but hidden from the services' own signals; the admin sees both. */
+const stateText = (setting: ScenarioSetting, pending: string | undefined): string =>
+  pending ? 'pending' : setting.hidden ? 'ON (hidden: game day)' : setting.on ? 'ON' : 'off';
+
 /** Each failure scenario with its state and a switch. */
 export function scenariosTable(
   staff: StaffView,
@@ -77,7 +81,7 @@ export function scenariosTable(
         html`<tr>
           <td>${scenario}</td>
           <td>${scenarioSpec(scenario).service}</td>
-          <td data-testid="state-${scenario}">${pending ? 'pending' : setting.on ? 'ON' : 'off'}</td>
+          <td data-testid="state-${scenario}">${stateText(setting, pending)}</td>
           <td>
             ${Object.entries(setting.values)
               .map(([k, v]) => `${k}=${v}`)
