@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +104,24 @@ describe('npm run fault', () => {
     assert.deepEqual(auditLines(io.root), []);
     const token = readFileSync(localPaths(io.root).tokenFile, 'utf8').trim();
     assert.equal(runFaultCommand(['on', 'ad-cpu-burn', '--token', token], io), 0);
+  });
+});
+
+describe('the commands on a terminal', () => {
+  it('end quietly with exit code 0 when their reader stops early (`| head`)', async () => {
+    const io = shopRoot();
+    const child = spawn(
+      process.execPath,
+      ['--conditions=development', '--import', 'tsx', join(__dirname, 'main.ts'), 'list'],
+      { cwd: ROOT, env: { ...process.env, FLAGS_FILE: localPaths(io.root).flagsFile } },
+    );
+    // Closed before the command writes a line: every line it writes meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
   });
 });
 

@@ -37,6 +37,19 @@ const USAGE = [
   '         --hidden: as a game day does, no flag gauge or log line tells of it, only its symptoms',
 ];
 
+/** The terminal, for the commands' mains. A reader that stops early (`| head`) ends the output, not the command. */
+export function terminalIo(): CommandIo {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  return {
+    root: join(__dirname, '..', '..', '..'),
+    env: process.env,
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  };
+}
+
 class UsageError extends Error {}
 
 interface Parsed {

@@ -1,10 +1,5 @@
-import { join } from 'node:path';
+import { terminalIo } from './cli.js';
 import { runGameDay } from './gameday.js';
 
 /** `npm run gameday -- [--seed n] [--reveal]`: switches on hidden failures, or reveals them. */
-process.exitCode = runGameDay(process.argv.slice(2), {
-  root: join(__dirname, '..', '..', '..'),
-  env: process.env,
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-});
+process.exitCode = runGameDay(process.argv.slice(2), terminalIo());
