@@ -34,6 +34,20 @@ async function flagState(metrics: ServiceMetrics, flag: string): Promise<number 
   return gauge?.values.find((v) => v.labels['flag'] === flag)?.value;
 }
 
+/**
+ * Writes the flags file until `done`: fs.watchFile, which the provider uses, takes its first look
+ * in the background, and a write before that look is never seen as a change.
+ */
+const writeUntil = (path: string, text: string, done: () => boolean, what: string) =>
+  waitFor(
+    () => {
+      if (done()) return true;
+      writeFileSync(path, text);
+      return false;
+    },
+    { timeoutMs: 20_000, intervalMs: 250, what },
+  );
+
 describe('feature flags from a flagd file (in-process provider)', () => {
   it('reads the scenarios that are on, follows edits, and keeps the last good flags when the file breaks', async () => {
     const path = join(dir, 'flags.json');
@@ -49,22 +63,28 @@ describe('feature flags from a flagd file (in-process provider)', () => {
       assert.equal(await flagState(metrics, 'payment-failure'), 1);
       assert.equal(await flagState(metrics, 'catalog-slow'), 0);
 
-      writeFileSync(path, paymentFailureAt(0.75));
-      await waitFor(() => flags.number('payment-failure', 'rate', 0) === 0.75, {
-        timeoutMs: 15_000,
-        what: 'the edited rate',
-      });
+      await writeUntil(
+        path,
+        paymentFailureAt(0.75),
+        () => flags.number('payment-failure', 'rate', 0) === 0.75,
+        'the edited rate',
+      );
 
-      writeFileSync(path, '{ "flags": { "payment-failure": ');
-      await waitFor(() => lines.some((l) => l['message'] === 'feature flag provider error'), {
-        timeoutMs: 15_000,
-        what: 'the malformed file logged',
-      });
+      await writeUntil(
+        path,
+        '{ "flags": { "payment-failure": ',
+        () => lines.some((l) => l['message'] === 'feature flag provider error'),
+        'the malformed file logged',
+      );
       assert.equal(flags.isOn('payment-failure'), true, 'the last good flags stay');
       assert.equal(flags.number('payment-failure', 'rate', 0), 0.75);
 
-      writeFileSync(path, renderFlagsDocument(allOffDocument()));
-      await waitFor(() => !flags.isOn('payment-failure'), { timeoutMs: 15_000, what: 'switched off' });
+      await writeUntil(
+        path,
+        renderFlagsDocument(allOffDocument()),
+        () => !flags.isOn('payment-failure'),
+        'switched off',
+      );
       assert.equal(await flagState(metrics, 'payment-failure'), 0);
       assert.ok(
         lines.some((l) => l['message'] === 'feature flag changed' && l['feature_flag.variant'] === 'off'),
@@ -86,17 +106,17 @@ describe('feature flags from a flagd file (in-process provider)', () => {
     const flags = new FlagdFeatureFlags({ kind: 'file', path }, logger, metrics);
     try {
       await flags.ready;
-      writeFileSync(path, hiddenAt(0.5));
-      await waitFor(() => flags.isOn('payment-failure'), {
-        timeoutMs: 15_000,
-        what: 'the hidden scenario on',
-      });
+      await writeUntil(path, hiddenAt(0.5), () => flags.isOn('payment-failure'), 'the hidden scenario on');
       assert.equal(flags.isHidden('payment-failure'), true);
       assert.equal(flags.number('payment-failure', 'rate', 0), 0.5);
       assert.equal(await flagState(metrics, 'payment-failure'), 0);
 
-      writeFileSync(path, renderFlagsDocument(allOffDocument()));
-      await waitFor(() => !flags.isOn('payment-failure'), { timeoutMs: 15_000, what: 'switched off' });
+      await writeUntil(
+        path,
+        renderFlagsDocument(allOffDocument()),
+        () => !flags.isOn('payment-failure'),
+        'switched off',
+      );
       assert.equal(flags.isHidden('payment-failure'), false);
       assert.deepEqual(
         lines.filter((l) => l['message'] === 'feature flag changed'),
@@ -104,8 +124,12 @@ describe('feature flags from a flagd file (in-process provider)', () => {
         'a log line named the hidden flag',
       );
 
-      writeFileSync(path, paymentFailureAt(0.5));
-      await waitFor(() => flags.isOn('payment-failure'), { timeoutMs: 15_000, what: 'switched on openly' });
+      await writeUntil(
+        path,
+        paymentFailureAt(0.5),
+        () => flags.isOn('payment-failure'),
+        'switched on openly',
+      );
       assert.equal(flags.isHidden('payment-failure'), false);
       assert.equal(await flagState(metrics, 'payment-failure'), 1);
     } finally {
