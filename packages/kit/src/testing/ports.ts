@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 const LOWEST_PORT = 20_000;
 /** Handed out by this process already: never twice, so a test's ports are distinct. */
 const handedOut = new Set<number>();
+/** Read once, on the first port asked for. */
+let ceiling: number | undefined;
 
 /**
  * Where the kernel's ephemeral range starts. Below it no outgoing connection is ever given a
@@ -34,7 +36,7 @@ function canListen(port: number): Promise<boolean> {
 
 /** A TCP port free a moment ago and outside the ephemeral range, for a child that must be told its port. */
 export async function freePort(): Promise<number> {
-  const ceiling = ephemeralLow();
+  ceiling ??= ephemeralLow();
   for (let attempt = 0; attempt < 1000; attempt++) {
     const port = randomInt(LOWEST_PORT, ceiling);
     if (handedOut.has(port) || !(await canListen(port))) continue;
